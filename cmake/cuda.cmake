@@ -1,0 +1,10 @@
+# Decides whether to build the CUDA backend: TENSORNODE_CUDA=0 forces it off, =1 makes missing pieces a configure error.
+set(TN_CUDA_REQUEST "$ENV{TENSORNODE_CUDA}")
+if(DEFINED TENSORNODE_CUDA)
+  set(TN_CUDA_REQUEST "${TENSORNODE_CUDA}")
+endif()
+if(TN_CUDA_REQUEST STREQUAL "0")
+  message(STATUS "tensornode: CUDA backend disabled (TENSORNODE_CUDA=0)")
+  return()
+endif()
+message(STATUS "tensornode: CUDA backend not built yet in this tree")

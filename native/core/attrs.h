@@ -1,0 +1,36 @@
+// Attrs: the typed, already-converted options of one op call (read by kernels on any thread).
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "status.h"
+
+namespace tn {
+
+struct AttrValue {
+  enum class Kind { Number, Numbers, String } kind = Kind::Number;
+  double number = 0;
+  std::vector<double> numbers;
+  std::string text;
+};
+
+class Attrs {
+ public:
+  void set(const std::string& name, AttrValue v) { values_[name] = std::move(v); }
+  bool has(const std::string& name) const { return values_.count(name) != 0; }
+
+  Status getNumber(const std::string& name, double& out) const;
+  Status getInt(const std::string& name, int64_t& out) const;
+  Status getInts(const std::string& name, std::vector<int64_t>& out) const;
+  Status getString(const std::string& name, std::string& out) const;
+  // Optional variants: leave `out` untouched when absent.
+  Status getNumberOr(const std::string& name, double& out) const { return has(name) ? getNumber(name, out) : Status::ok(); }
+  Status getIntOr(const std::string& name, int64_t& out) const { return has(name) ? getInt(name, out) : Status::ok(); }
+
+ private:
+  std::map<std::string, AttrValue> values_;
+};
+
+}  // namespace tn

@@ -1,0 +1,63 @@
+// Finds (and lazily creates) the backend for a device; the CPU backend is always there, CUDA through hooks.
+#include <map>
+#include <mutex>
+
+#include "backend.h"
+#include "../cpu/cpu_backend.h"
+
+namespace tn {
+
+namespace {
+CudaHooks* gCudaHooks = nullptr;
+std::mutex gMutex;
+std::map<int, Backend*>& cudaBackends() {
+  static auto* m = new std::map<int, Backend*>();  // never destroyed: backends live until the process exits
+  return *m;
+}
+}  // namespace
+
+void setCudaHooks(const CudaHooks& hooks) { gCudaHooks = new CudaHooks(hooks); }
+const CudaHooks* cudaHooks() { return gCudaHooks; }
+
+Status getBackend(const Device& device, Backend*& out) {
+  if (device.type == DeviceType::CPU) {
+    TN_CHECK(device.index == 0, Device, "device 'cpu:", device.index, "' does not exist; use 'cpu'");
+    out = cpuBackend();
+    return Status::ok();
+  }
+  TN_CHECK(gCudaHooks && gCudaHooks->createBackend, Device, "device '", device.str(),
+           "' is unusable: this build of tensornode has no CUDA backend (see backendInfo())");
+  std::lock_guard<std::mutex> lock(gMutex);
+  auto it = cudaBackends().find(device.index);
+  if (it != cudaBackends().end()) {
+    out = it->second;
+    return Status::ok();
+  }
+  Backend* created = nullptr;
+  TN_RETURN_IF_ERROR(gCudaHooks->createBackend(device.index, created));
+  cudaBackends()[device.index] = created;
+  out = created;
+  return Status::ok();
+}
+
+Status copyToDevice(const StoragePtr& src, size_t nbytes, const Device& to, StoragePtr& out) {
+  Backend* from = nullptr;
+  Backend* dst = nullptr;
+  TN_RETURN_IF_ERROR(getBackend(src->device(), from));
+  TN_RETURN_IF_ERROR(getBackend(to, dst));
+  if (src->device().type == DeviceType::CPU && to.type == DeviceType::CPU) {
+    // Same device: a queued copy keeps stream order without blocking.
+    TN_RETURN_IF_ERROR(dst->allocate(nbytes, out));
+    auto ctx = std::make_unique<KernelContext>();
+    ctx->op = "copy";
+    ctx->inputs.push_back(TensorArg{src, DType::Int32, {static_cast<int64_t>(nbytes / 4)}});
+    ctx->outputs.push_back(TensorArg{out, DType::Int32, {static_cast<int64_t>(nbytes / 4)}});
+    KernelFn fn = findKernel(DeviceType::CPU, "copy");
+    TN_CHECK(fn, Internal, "copy kernel missing");
+    return dst->enqueue(fn, std::move(ctx));
+  }
+  TN_CHECK(gCudaHooks && gCudaHooks->copy, Device, "cannot copy to '", to.str(), "': no CUDA backend");
+  return gCudaHooks->copy(src, nbytes, from, dst, out);
+}
+
+}  // namespace tn

@@ -1,0 +1,113 @@
+// CPU creation and copy kernels: copy, fill, arange, cast, random_uniform, random_normal, one_hot.
+#include <cstring>
+
+#include "../../core/rng.h"
+#include "cpu_kernel_util.h"
+
+namespace tn {
+namespace cpu {
+namespace {
+
+Status copyKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  TN_CHECK(ctx.in(0).size() == ctx.out(0).size(), Shape, "copy: sizes differ");
+  std::memcpy(ctx.out(0).storage->data(), ctx.in(0).storage->data(), ctx.in(0).size() * dtypeSize(ctx.in(0).dtype));
+  return Status::ok();
+}
+
+Status fillKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  double value = 0;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("value", value));
+  const TensorArg& y = ctx.out(0);
+  int64_t n = y.size();
+  if (y.dtype == DType::Float32) {
+    float* p = y.data<float>();
+    parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) p[i] = static_cast<float>(value); });
+  } else {
+    int32_t* p = y.data<int32_t>();
+    parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) p[i] = static_cast<int32_t>(value); });
+  }
+  return Status::ok();
+}
+
+Status arangeKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  double start = 0, step = 1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("start", start));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("step", step));
+  const TensorArg& y = ctx.out(0);
+  for (int64_t i = 0; i < y.size(); ++i) {
+    double v = start + step * static_cast<double>(i);
+    if (y.dtype == DType::Float32) y.data<float>()[i] = static_cast<float>(v);
+    else y.data<int32_t>()[i] = static_cast<int32_t>(v);
+  }
+  return Status::ok();
+}
+
+Status castKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
+  TN_CHECK(x.size() == y.size(), Shape, "cast: sizes differ");
+  int64_t n = x.size();
+  if (x.dtype == y.dtype) {
+    std::memcpy(y.storage->data(), x.storage->data(), n * 4);
+  } else if (x.dtype == DType::Float32) {
+    const float* s = x.data<float>();
+    int32_t* d = y.data<int32_t>();
+    for (int64_t i = 0; i < n; ++i) d[i] = static_cast<int32_t>(s[i]);  // truncation toward zero, as in tfjs cast
+  } else {
+    const int32_t* s = x.data<int32_t>();
+    float* d = y.data<float>();
+    for (int64_t i = 0; i < n; ++i) d[i] = static_cast<float>(s[i]);
+  }
+  return Status::ok();
+}
+
+template <bool kNormal>
+Status randomKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
+  double seed = 0, a = 0, b = 1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "mean" : "low", a));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "std" : "high", b));
+  float* p = ctx.out(0).data<float>();
+  uint64_t s = static_cast<uint64_t>(seed);
+  float fa = static_cast<float>(a), fb = static_cast<float>(b);
+  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      p[i] = kNormal ? fa + fb * normalAt(s, i) : fa + (fb - fa) * uniformAt(s, i);
+  });
+  return Status::ok();
+}
+
+Status oneHotKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Int32, "indices"));
+  const TensorArg &idx = ctx.in(0), &y = ctx.out(0);
+  int64_t depth = y.dim(-1);
+  TN_CHECK(y.size() == idx.size() * depth, Shape, "one_hot: output shape ", shapeStr(y.shape), " does not match indices ",
+           shapeStr(idx.shape));
+  float* out = y.data<float>();
+  std::memset(out, 0, y.size() * 4);
+  const int32_t* in = idx.data<int32_t>();
+  for (int64_t i = 0; i < idx.size(); ++i) {
+    TN_CHECK(in[i] >= 0 && in[i] < depth, Value, "oneHot: index ", in[i], " at position ", i, " is outside [0, ", depth, ")");
+    out[i * depth + in[i]] = 1.f;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+TN_REGISTER_KERNEL(DeviceType::CPU, "copy", copyKernel);
+TN_REGISTER_KERNEL(DeviceType::CPU, "fill", fillKernel);
+TN_REGISTER_KERNEL(DeviceType::CPU, "arange", arangeKernel);
+TN_REGISTER_KERNEL(DeviceType::CPU, "cast", castKernel);
+TN_REGISTER_KERNEL(DeviceType::CPU, "random_uniform", randomKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "random_normal", randomKernel<true>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "one_hot", oneHotKernel);
+
+}  // namespace cpu
+}  // namespace tn

@@ -1,0 +1,189 @@
+// CPU elementwise kernels: broadcasting binaries, comparisons, unaries and the unary backward rules.
+#include <algorithm>
+#include <cmath>
+
+#include "../../core/scalar_ops.h"
+#include "cpu_kernel_util.h"
+
+namespace tn {
+namespace cpu {
+namespace {
+
+// ---- binary ops (a, b broadcast to out) ----
+struct Add { template <typename T> static T f(T a, T b) { return a + b; } };
+struct Sub { template <typename T> static T f(T a, T b) { return a - b; } };
+struct Mul { template <typename T> static T f(T a, T b) { return a * b; } };
+struct Div { template <typename T> static T f(T a, T b) { return a / b; } };
+struct Pow { template <typename T> static T f(T a, T b) { return std::pow(a, b); } };
+struct Maximum { template <typename T> static T f(T a, T b) { return a > b || a != a ? a : b; } };  // NaN propagates
+struct Minimum { template <typename T> static T f(T a, T b) { return a < b || a != a ? a : b; } };
+struct Equal { template <typename T> static float f(T a, T b) { return a == b ? 1.f : 0.f; } };
+struct Greater { template <typename T> static float f(T a, T b) { return a > b ? 1.f : 0.f; } };
+struct GreaterEqual { template <typename T> static float f(T a, T b) { return a >= b ? 1.f : 0.f; } };
+struct Less { template <typename T> static float f(T a, T b) { return a < b ? 1.f : 0.f; } };
+struct LessEqual { template <typename T> static float f(T a, T b) { return a <= b ? 1.f : 0.f; } };
+
+template <typename Op, typename T, typename R>
+void binaryLoop(const TensorArg& a, const TensorArg& b, const TensorArg& y) {
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  R* py = y.data<R>();
+  int64_t n = y.size();
+  if (a.shape == y.shape && b.shape == y.shape) {
+    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) py[i] = Op::f(pa[i], pb[i]); });
+  } else if (a.shape == y.shape && b.size() == 1) {
+    T vb = pb[0];
+    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) py[i] = Op::f(pa[i], vb); });
+  } else {
+    Shape shapes[2] = {a.shape, b.shape};
+    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
+      BroadcastWalker<2> w(y.shape, shapes, s);
+      for (int64_t i = s; i < e; ++i, w.next()) py[i] = Op::f(pa[w.offset[0]], pb[w.offset[1]]);
+    });
+  }
+}
+
+template <typename Op, bool kCompare, bool kFloatOnly>
+Status binaryKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
+  TN_CHECK(a.dtype == b.dtype, DType, ctx.op, ": inputs have different dtypes (", dtypeName(a.dtype), " vs ", dtypeName(b.dtype), ")");
+  TN_CHECK(broadcastsTo(a.shape, y.shape) && broadcastsTo(b.shape, y.shape), Shape, ctx.op, ": shapes ", shapeStr(a.shape),
+           " and ", shapeStr(b.shape), " do not broadcast to ", shapeStr(y.shape));
+  if (kFloatOnly) TN_RETURN_IF_ERROR(checkDType(ctx, a, DType::Float32, "a"));
+  TN_RETURN_IF_ERROR(checkDType(ctx, y, kCompare ? DType::Float32 : a.dtype, "out"));
+  if (a.dtype == DType::Float32) binaryLoop<Op, float, std::conditional_t<kCompare, float, float>>(a, b, y);
+  else if (kCompare) binaryLoop<Op, int32_t, float>(a, b, y);
+  else binaryLoop<Op, int32_t, int32_t>(a, b, y);
+  return Status::ok();
+}
+
+TN_REGISTER_KERNEL(DeviceType::CPU, "add", (binaryKernel<Add, false, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "sub", (binaryKernel<Sub, false, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "mul", (binaryKernel<Mul, false, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "div", (binaryKernel<Div, false, true>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "pow", (binaryKernel<Pow, false, true>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "maximum", (binaryKernel<Maximum, false, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "minimum", (binaryKernel<Minimum, false, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "equal", (binaryKernel<Equal, true, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "greater", (binaryKernel<Greater, true, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "greater_equal", (binaryKernel<GreaterEqual, true, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "less", (binaryKernel<Less, true, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "less_equal", (binaryKernel<LessEqual, true, false>));
+
+// maximum/minimum backward: the winner takes the gradient; ties split it in half (as PyTorch does).
+template <bool kMax>
+Status extremumBackwardKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 3, 2));
+  const TensorArg &a = ctx.in(0), &b = ctx.in(1), &dy = ctx.in(2);
+  TN_CHECK(broadcastsTo(a.shape, dy.shape) && broadcastsTo(b.shape, dy.shape) && ctx.out(0).shape == dy.shape &&
+               ctx.out(1).shape == dy.shape, Shape, ctx.op, ": shapes do not match the gradient ", shapeStr(dy.shape));
+  const float *pa = a.data<float>(), *pb = b.data<float>(), *pg = dy.data<float>();
+  float *da = ctx.out(0).data<float>(), *db = ctx.out(1).data<float>();
+  Shape shapes[2] = {a.shape, b.shape};
+  parallelFor(dy.size(), kElementwiseGrain, [&](int64_t s, int64_t e) {
+    BroadcastWalker<2> w(dy.shape, shapes, s);
+    for (int64_t i = s; i < e; ++i, w.next()) {
+      float va = pa[w.offset[0]], vb = pb[w.offset[1]], g = pg[i];
+      bool aWins = kMax ? va > vb : va < vb;
+      bool bWins = kMax ? vb > va : vb < va;
+      da[i] = aWins ? g : (bWins ? 0.f : 0.5f * g);
+      db[i] = bWins ? g : (aWins ? 0.f : 0.5f * g);
+    }
+  });
+  return Status::ok();
+}
+TN_REGISTER_KERNEL(DeviceType::CPU, "maximum_backward", extremumBackwardKernel<true>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "minimum_backward", extremumBackwardKernel<false>);
+
+// ---- unary ops: y = f(x), with optional attrs alpha/beta/min/max read once per call ----
+struct UnaryParams {
+  float alpha = 0, beta = 0, lo = 0, hi = 0;
+};
+
+struct Neg { static float f(float x, const UnaryParams&) { return -x; } };
+struct Exp { static float f(float x, const UnaryParams&) { return std::exp(x); } };
+struct Log { static float f(float x, const UnaryParams&) { return std::log(x); } };
+struct Sqrt { static float f(float x, const UnaryParams&) { return std::sqrt(x); } };
+struct Abs { static float f(float x, const UnaryParams&) { return std::fabs(x); } };
+struct Sign { static float f(float x, const UnaryParams&) { return scalar::sign(x); } };
+struct Square { static float f(float x, const UnaryParams&) { return x * x; } };
+struct Relu { static float f(float x, const UnaryParams&) { return x > 0 ? x : 0.f; } };
+struct Sigmoid { static float f(float x, const UnaryParams&) { return scalar::sigmoid(x); } };
+struct Tanh { static float f(float x, const UnaryParams&) { return std::tanh(x); } };
+struct Gelu { static float f(float x, const UnaryParams&) { return scalar::gelu(x); } };
+struct LeakyRelu { static float f(float x, const UnaryParams& p) { return x > 0 ? x : p.alpha * x; } };
+struct Clip { static float f(float x, const UnaryParams& p) { return std::min(std::max(x, p.lo), p.hi); } };
+struct Scale { static float f(float x, const UnaryParams& p) { return p.alpha * x + p.beta; } };
+
+Status readUnaryParams(const KernelContext& ctx, UnaryParams& p) {
+  double alpha = 0, beta = 0, lo = 0, hi = 0;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("alpha", alpha));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("beta", beta));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("min", lo));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("max", hi));
+  p = UnaryParams{static_cast<float>(alpha), static_cast<float>(beta), static_cast<float>(lo), static_cast<float>(hi)};
+  return Status::ok();
+}
+
+template <typename Op>
+Status unaryKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Float32, "x"));
+  TN_CHECK(ctx.in(0).size() == ctx.out(0).size(), Shape, ctx.op, ": output size differs from input");
+  UnaryParams p;
+  TN_RETURN_IF_ERROR(readUnaryParams(ctx, p));
+  const float* x = ctx.in(0).data<float>();
+  float* y = ctx.out(0).data<float>();
+  parallelFor(ctx.in(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) y[i] = Op::f(x[i], p); });
+  return Status::ok();
+}
+
+TN_REGISTER_KERNEL(DeviceType::CPU, "neg", unaryKernel<Neg>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "exp", unaryKernel<Exp>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "log", unaryKernel<Log>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "sqrt", unaryKernel<Sqrt>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "abs", unaryKernel<Abs>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "sign", unaryKernel<Sign>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "square", unaryKernel<Square>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "relu", unaryKernel<Relu>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "sigmoid", unaryKernel<Sigmoid>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "tanh", unaryKernel<Tanh>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "gelu", unaryKernel<Gelu>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "leaky_relu", unaryKernel<LeakyRelu>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "clip", unaryKernel<Clip>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "scale", unaryKernel<Scale>);
+
+// ---- unary backward: dx = dy * f'(saved), where saved is x or y as named in each rule ----
+struct ReluGrad { static float f(float x, float g, const UnaryParams&) { return x > 0 ? g : 0.f; } };             // saved x
+struct LeakyReluGrad { static float f(float x, float g, const UnaryParams& p) { return x > 0 ? g : p.alpha * g; } };  // saved x
+struct SigmoidGrad { static float f(float y, float g, const UnaryParams&) { return g * y * (1.f - y); } };         // saved y
+struct TanhGrad { static float f(float y, float g, const UnaryParams&) { return g * (1.f - y * y); } };            // saved y
+struct GeluGrad { static float f(float x, float g, const UnaryParams&) { return g * scalar::geluGrad(x); } };      // saved x
+struct ClipGrad { static float f(float x, float g, const UnaryParams& p) { return x >= p.lo && x <= p.hi ? g : 0.f; } };  // saved x
+struct AbsGrad { static float f(float x, float g, const UnaryParams&) { return g * scalar::sign(x); } };           // saved x
+
+template <typename Op>
+Status unaryBackwardKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  TN_CHECK(ctx.in(0).size() == ctx.in(1).size() && ctx.in(1).size() == ctx.out(0).size(), Shape, ctx.op,
+           ": saved tensor, gradient and output sizes differ");
+  UnaryParams p;
+  TN_RETURN_IF_ERROR(readUnaryParams(ctx, p));
+  const float *s = ctx.in(0).data<float>(), *g = ctx.in(1).data<float>();
+  float* dx = ctx.out(0).data<float>();
+  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) dx[i] = Op::f(s[i], g[i], p); });
+  return Status::ok();
+}
+
+TN_REGISTER_KERNEL(DeviceType::CPU, "relu_backward", unaryBackwardKernel<ReluGrad>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "leaky_relu_backward", unaryBackwardKernel<LeakyReluGrad>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "sigmoid_backward", unaryBackwardKernel<SigmoidGrad>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "tanh_backward", unaryBackwardKernel<TanhGrad>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "gelu_backward", unaryBackwardKernel<GeluGrad>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "clip_backward", unaryBackwardKernel<ClipGrad>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "abs_backward", unaryBackwardKernel<AbsGrad>);
+
+}  // namespace
+}  // namespace cpu
+}  // namespace tn

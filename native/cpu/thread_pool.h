@@ -1,0 +1,16 @@
+// A fixed pool of threads for data-parallel loops inside CPU kernels (parallelFor).
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace tn {
+
+// Runs fn(begin, end) over [0, n) split into chunks of at least `grain` items, on the CPU pool.
+// Called from the CPU stream's worker thread; runs inline when the range is small or the pool has one thread.
+void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
+
+// Threads used by CPU kernels (and by BLAS): defaults to the machine's cores or TENSORNODE_NUM_THREADS.
+int cpuThreadCount();
+void setCpuThreadCount(int n);
+
+}  // namespace tn

@@ -1,0 +1,68 @@
+// The addon's init: registers the Storage class and the entry points, and holds per-environment data.
+#include <napi.h>
+
+#include "../core/backend.h"
+#include "../cpu/blas.h"
+#include "../cpu/thread_pool.h"
+#include "addon_data.h"
+#include "entry_points.h"
+#include "storage_wrap.h"
+
+namespace tn {
+
+AddonData& addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+Napi::Value backendInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  Napi::Object cpu = Napi::Object::New(env);
+  cpu.Set("compiled", true);
+  cpu.Set("usable", true);
+  cpu.Set("blas", blasName());
+  cpu.Set("threads", cpuThreadCount());
+  out.Set("cpu", cpu);
+  const CudaHooks* hooks = cudaHooks();
+  out.Set("cudaJson", hooks && hooks->infoJson ? Napi::Value(Napi::String::New(env, hooks->infoJson())) : env.Null());
+  return out;
+}
+
+Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
+  setCpuThreadCount(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value setTF32(const Napi::CallbackInfo& info) {
+  const CudaHooks* hooks = cudaHooks();
+  if (hooks && hooks->setTF32) hooks->setTF32(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value setCudnnBenchmark(const Napi::CallbackInfo& info) {
+  const CudaHooks* hooks = cudaHooks();
+  if (hooks && hooks->setBenchmark) hooks->setBenchmark(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  data->storageConstructor = Napi::Persistent(StorageWrap::define(env));
+  env.SetInstanceData<AddonData>(data);
+  exports.Set("Storage", data->storageConstructor.Value());
+  exports.Set("run", Napi::Function::New(env, runOp, "run"));
+  exports.Set("kernels", Napi::Function::New(env, listKernels, "kernels"));
+  exports.Set("fromHost", Napi::Function::New(env, fromHost, "fromHost"));
+  exports.Set("read", Napi::Function::New(env, readAsync, "read"));
+  exports.Set("readSync", Napi::Function::New(env, readSync, "readSync"));
+  exports.Set("sync", Napi::Function::New(env, synchronize, "sync"));
+  exports.Set("copyTo", Napi::Function::New(env, copyStorageToDevice, "copyTo"));
+  exports.Set("backendInfo", Napi::Function::New(env, backendInfo, "backendInfo"));
+  exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads, "setNumThreads"));
+  exports.Set("setTF32", Napi::Function::New(env, setTF32, "setTF32"));
+  exports.Set("setCudnnBenchmark", Napi::Function::New(env, setCudnnBenchmark, "setCudnnBenchmark"));
+  return exports;
+}
+
+}  // namespace tn
+
+static Napi::Object initTensornode(Napi::Env env, Napi::Object exports) { return tn::init(env, exports); }
+NODE_API_MODULE(tensornode, initTensornode)

@@ -1,0 +1,79 @@
+// JS -> native conversions used by every entry point; bad values become ValueError/DeviceError, never UB.
+#include "convert.h"
+
+#include <cmath>
+
+#include "errors.h"
+
+namespace tn {
+
+Device parseDevice(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsString()) throw toJsError(env, makeError(ErrorKind::Device, "device must be a string"));
+  std::string s = value.As<Napi::String>().Utf8Value();
+  if (s == "cpu") return Device{DeviceType::CPU, 0};
+  if (s.rfind("cuda:", 0) == 0 && s.size() > 5 && s.size() < 9) {
+    int index = 0;
+    for (size_t i = 5; i < s.size(); ++i) {
+      if (s[i] < '0' || s[i] > '9') throw toJsError(env, makeError(ErrorKind::Device, "unknown device '", s, "'"));
+      index = index * 10 + (s[i] - '0');
+    }
+    return Device{DeviceType::CUDA, index};
+  }
+  throw toJsError(env, makeError(ErrorKind::Device, "unknown device '", s, "' (expected 'cpu' or 'cuda:N')"));
+}
+
+Shape parseShape(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (!value.IsArray()) throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape must be an array"));
+  Napi::Array arr = value.As<Napi::Array>();
+  Shape shape(arr.Length());
+  double total = 1;
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value v = arr.Get(i);
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 0) || std::floor(d) != d || d > 9.0e15)
+      throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape entries must be non-negative integers"));
+    shape[i] = static_cast<int64_t>(d);
+    total *= d;
+  }
+  if (total > 9.0e15) throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape is too large"));
+  return shape;
+}
+
+Attrs parseAttrs(Napi::Env env, const Napi::Value& value, const std::string& op) {
+  Attrs attrs;
+  if (value.IsUndefined() || value.IsNull()) return attrs;
+  if (!value.IsObject()) throw toJsError(env, makeError(ErrorKind::Value, op, ": attrs must be an object"));
+  Napi::Object obj = value.As<Napi::Object>();
+  Napi::Array keys = obj.GetPropertyNames();
+  for (uint32_t i = 0; i < keys.Length(); ++i) {
+    std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
+    Napi::Value v = obj.Get(key);
+    AttrValue a;
+    if (v.IsNumber()) {
+      a.kind = AttrValue::Kind::Number;
+      a.number = v.As<Napi::Number>().DoubleValue();
+    } else if (v.IsBoolean()) {
+      a.kind = AttrValue::Kind::Number;
+      a.number = v.As<Napi::Boolean>().Value() ? 1 : 0;
+    } else if (v.IsString()) {
+      a.kind = AttrValue::Kind::String;
+      a.text = v.As<Napi::String>().Utf8Value();
+    } else if (v.IsArray()) {
+      a.kind = AttrValue::Kind::Numbers;
+      Napi::Array arr = v.As<Napi::Array>();
+      for (uint32_t j = 0; j < arr.Length(); ++j) {
+        Napi::Value e = arr.Get(j);
+        if (!e.IsNumber()) throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute '", key, "' must hold numbers"));
+        a.numbers.push_back(e.As<Napi::Number>().DoubleValue());
+      }
+    } else if (v.IsUndefined()) {
+      continue;
+    } else {
+      throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute '", key, "' has an unsupported type"));
+    }
+    attrs.set(key, std::move(a));
+  }
+  return attrs;
+}
+
+}  // namespace tn
