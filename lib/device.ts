@@ -1,0 +1,88 @@
+// Devices: parsing 'cpu' / 'cuda' / 'cuda:N', the default device, and what the backends report about themselves.
+import { DeviceError, ValueError } from './errors';
+import { native } from './native';
+
+export type Device = string;
+
+export interface CudaDeviceInfo {
+  index: number;
+  name: string;
+  totalMemory: number;
+  computeCapability: string;
+}
+
+export interface BackendInfo {
+  cpu: { compiled: true; usable: true; blas: string; threads: number };
+  cuda: {
+    compiled: boolean;
+    usable: boolean;
+    reason?: string;
+    runtimeVersion?: number;
+    driverVersion?: number;
+    cublasVersion?: number;
+    cudnnVersion?: number;
+    tf32?: boolean;
+    devices: CudaDeviceInfo[];
+  };
+}
+
+/** Which backends this build has and which are usable now (with the reason when CUDA is not). */
+export function backendInfo(): BackendInfo {
+  const raw = native.backendInfo();
+  const cuda = raw.cudaJson
+    ? { devices: [], ...JSON.parse(raw.cudaJson) }
+    : { compiled: false, usable: false, reason: 'not compiled: this build has no CUDA backend (nvcc, cuBLAS or cuDNN were not found at build time)', devices: [] };
+  return { cpu: { ...raw.cpu, compiled: true, usable: true }, cuda };
+}
+
+/** Lists the usable CUDA devices (empty without a GPU). */
+export function cudaDevices(): CudaDeviceInfo[] {
+  const info = backendInfo().cuda;
+  return info.usable ? info.devices : [];
+}
+
+/** Canonical device name: 'cpu' or 'cuda:N' ('cuda' means 'cuda:0'). Throws DeviceError for anything else. */
+export function normalizeDevice(d: unknown, what = 'device'): Device {
+  if (d === 'cpu') return 'cpu';
+  if (d === 'cuda') return 'cuda:0';
+  if (typeof d === 'string' && /^cuda:\d{1,3}$/.test(d)) return `cuda:${Number(d.slice(5))}`;
+  throw new DeviceError(`${what}: unknown device ${JSON.stringify(d)} (expected 'cpu', 'cuda' or 'cuda:N')`);
+}
+
+let defaultDevice: Device | null = null;
+
+/** The best usable device: the first GPU when CUDA is usable, else 'cpu' (TENSORNODE_DEVICE overrides). */
+export function bestDevice(): Device {
+  if (process.env.TENSORNODE_DEVICE) return normalizeDevice(process.env.TENSORNODE_DEVICE, 'TENSORNODE_DEVICE');
+  return cudaDevices().length > 0 ? 'cuda:0' : 'cpu';
+}
+
+export function getDefaultDevice(): Device {
+  if (defaultDevice === null) defaultDevice = bestDevice();
+  return defaultDevice;
+}
+
+export function setDefaultDevice(d: Device): void {
+  defaultDevice = normalizeDevice(d, 'setDefaultDevice');
+}
+
+/** Waits for all queued work on a device (blocking); throws the first error a queued kernel raised. */
+export function synchronize(d: Device = getDefaultDevice()): void {
+  native.sync(normalizeDevice(d, 'synchronize'));
+}
+
+/** Threads used by CPU kernels and BLAS (default: all cores, or TENSORNODE_NUM_THREADS). */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ValueError(`setNumThreads: expected an integer in [1, 1024], got ${n}`);
+  native.setNumThreads(n);
+}
+
+/** Enables TF32 tensor-core math for CUDA matmul and conv (default off: full fp32 precision). */
+export function setTF32(enabled: boolean): void {
+  native.setTF32(!!enabled);
+}
+
+/** Lets cuDNN benchmark algorithms per shape (like torch.backends.cudnn.benchmark; default off: heuristics). */
+export function setCudnnBenchmark(enabled: boolean): void {
+  native.setCudnnBenchmark(!!enabled);
+}

@@ -1,0 +1,28 @@
+// tensornode: the package root. Tensors, ops, autograd, memory and device control.
+import { bindAutogradOps } from './autograd/tape';
+import { add, onesLike } from './ops';
+import { reshape, toDevice } from './ops/reshape';
+import { bindTensorMethods } from './tensor';
+
+bindAutogradOps({ add, onesLike });
+bindTensorMethods({ reshape, to: toDevice });
+
+export { Tensor, type NestedArray } from './tensor';
+export * from './ops';
+export { noGrad, isGradEnabled } from './autograd/tape';
+export { tidy, keep, dispose, memory, type MemoryInfo } from './memory';
+export { type DType } from './dtype';
+export {
+  backendInfo,
+  cudaDevices,
+  getDefaultDevice,
+  setDefaultDevice,
+  synchronize,
+  setNumThreads,
+  setTF32,
+  setCudnnBenchmark,
+  type Device,
+  type BackendInfo,
+} from './device';
+export { setSeed } from './random';
+export * from './errors';

@@ -1,0 +1,143 @@
+// Memory: reference-counted storages, tidy() scopes, keep(), live-tensor accounting and the GC backstop.
+import { ValueError } from './errors';
+import type { NativeStorage } from './native';
+import type { Tensor } from './tensor';
+
+/** A native storage shared by a tensor and its views; freed when the last user releases it. */
+export class StorageRef {
+  private refs = 1;
+  constructor(
+    readonly handle: NativeStorage,
+    readonly nbytes: number,
+    readonly device: string,
+  ) {
+    stats(device).numBytes += nbytes;
+  }
+  retain(): this {
+    this.refs++;
+    return this;
+  }
+  release(): void {
+    if (--this.refs === 0) {
+      stats(this.device).numBytes -= this.nbytes;
+      this.handle.dispose();
+    }
+  }
+}
+
+interface DeviceStats {
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface MemoryInfo extends DeviceStats {
+  devices: Record<string, DeviceStats>;
+}
+
+const perDevice = new Map<string, DeviceStats>();
+function stats(device: string): DeviceStats {
+  let s = perDevice.get(device);
+  if (!s) perDevice.set(device, (s = { numTensors: 0, numBytes: 0 }));
+  return s;
+}
+
+/** Live tensors and bytes, in total and per device. */
+export function memory(): MemoryInfo {
+  const devices: Record<string, DeviceStats> = {};
+  let numTensors = 0;
+  let numBytes = 0;
+  for (const [d, s] of perDevice) {
+    devices[d] = { ...s };
+    numTensors += s.numTensors;
+    numBytes += s.numBytes;
+  }
+  return { numTensors, numBytes, devices };
+}
+
+// The GC backstop: a tensor collected without dispose() still gives its storage back.
+interface Held {
+  ref: StorageRef;
+  device: string;
+  live: { value: boolean };
+}
+const finalizer = new FinalizationRegistry<Held>((held) => {
+  if (held.live.value) {
+    held.live.value = false;
+    stats(held.device).numTensors--;
+    held.ref.release();
+  }
+});
+
+const scopes: Set<Tensor>[] = [];
+
+/** Called by the Tensor constructor: counts it, registers the backstop and adds it to the innermost tidy scope. */
+export function trackTensor(t: Tensor, ref: StorageRef, live: { value: boolean }): void {
+  stats(t.device).numTensors++;
+  finalizer.register(t, { ref, device: t.device, live }, live);
+  if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+}
+
+/** Called by Tensor.dispose(). */
+export function untrackTensor(t: Tensor, ref: StorageRef, live: { value: boolean }): void {
+  live.value = false;
+  finalizer.unregister(live);
+  stats(t.device).numTensors--;
+  for (const s of scopes) s.delete(t);
+  ref.release();
+}
+
+/** Removes a tensor from every tidy scope so it survives them (parameters, optimizer state, results). */
+export function keep<T extends Tensor>(t: T): T {
+  for (const s of scopes) s.delete(t);
+  return t;
+}
+
+function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 8) return;
+  if ((value as { isTensor?: boolean }).isTensor === true) {
+    out.add(value as Tensor);
+    return;
+  }
+  if (Array.isArray(value)) for (const v of value) collectTensors(v, out, depth + 1);
+  else if (value.constructor === Object || value instanceof Map) {
+    for (const v of value instanceof Map ? value.values() : Object.values(value)) collectTensors(v, out, depth + 1);
+  }
+}
+
+/**
+ * Runs fn and disposes every tensor it created, except those it returns (a tensor, or tensors inside
+ * arrays / plain objects), which move to the enclosing scope. fn must be synchronous.
+ */
+export function tidy<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    for (const t of scope) if (!t.isDisposed) t.dispose();
+    throw e;
+  }
+  scopes.pop();
+  if (result instanceof Promise) {
+    throw new ValueError('tidy: the function must be synchronous (it returned a Promise); await outside tidy');
+  }
+  const survivors = new Set<Tensor>();
+  collectTensors(result, survivors);
+  for (const t of scope) {
+    if (survivors.has(t)) {
+      if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+    } else if (!t.isDisposed) {
+      t.dispose();
+    }
+  }
+  return result;
+}
+
+/** Disposes a tensor, or every tensor in an array / plain object. */
+export function dispose(value: unknown): void {
+  const found = new Set<Tensor>();
+  collectTensors(value, found);
+  for (const t of found) if (!t.isDisposed) t.dispose();
+}

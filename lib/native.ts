@@ -1,0 +1,87 @@
+// Loads the compiled addon and types its entry points; every call's native error becomes a typed JS error.
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { rethrowNative } from './errors';
+
+/** Opaque handle of a native storage (device memory owned by reference count). */
+export interface NativeStorage {
+  readonly nbytes: number;
+  readonly device: string | null;
+  readonly disposed: boolean;
+  dispose(): void;
+}
+
+export type AttrValue = number | boolean | string | number[];
+export type Attrs = Record<string, AttrValue | undefined>;
+
+interface NativeAddon {
+  run(op: string, device: string, specs: unknown[], nInputs: number, attrs: Attrs | undefined): NativeStorage[];
+  kernels(device: string): string[];
+  fromHost(device: string, data: ArrayBufferView): NativeStorage;
+  read(storage: NativeStorage, offset: number, nbytes: number): Promise<ArrayBuffer>;
+  readSync(storage: NativeStorage, offset: number, nbytes: number): ArrayBuffer;
+  sync(device: string): void;
+  copyTo(storage: NativeStorage, nbytes: number, device: string): NativeStorage;
+  backendInfo(): { cpu: { compiled: boolean; usable: boolean; blas: string; threads: number }; cudaJson: string | null };
+  setNumThreads(n: number): void;
+  setTF32(enabled: boolean): void;
+  setCudnnBenchmark(enabled: boolean): void;
+}
+
+/** The package root: the nearest directory above this file whose package.json names tensornode. */
+function packageRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'tensornode') return dir;
+    if (path.dirname(dir) === dir) return path.resolve(__dirname, '..');
+  }
+}
+
+function findAddon(): string {
+  const root = packageRoot();
+  const candidates = [
+    process.env.TENSORNODE_ADDON,
+    path.join(root, 'build', 'Release', 'tensornode.node'),
+    path.join(root, 'build', 'Debug', 'tensornode.node'),
+  ].filter((p): p is string => !!p);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error(`tensornode: native addon not found (looked in ${candidates.join(', ')}); run 'npm install' or 'npm run build:native'`);
+  }
+  return found;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const addon: NativeAddon = require(findAddon());
+
+function wrap<F extends (...args: never[]) => unknown>(fn: F): F {
+  return ((...args: Parameters<F>) => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      rethrowNative(e);
+    }
+  }) as F;
+}
+
+/** The addon with every entry point mapping native errors to typed errors. */
+export const native: NativeAddon = {
+  run: wrap(addon.run),
+  kernels: wrap(addon.kernels),
+  fromHost: wrap(addon.fromHost),
+  read: (storage, offset, nbytes) => {
+    try {
+      return addon.read(storage, offset, nbytes).catch(rethrowNative);
+    } catch (e) {
+      rethrowNative(e);
+    }
+  },
+  readSync: wrap(addon.readSync),
+  sync: wrap(addon.sync),
+  copyTo: wrap(addon.copyTo),
+  backendInfo: wrap(addon.backendInfo),
+  setNumThreads: wrap(addon.setNumThreads),
+  setTF32: wrap(addon.setTF32),
+  setCudnnBenchmark: wrap(addon.setCudnnBenchmark),
+};

@@ -1,0 +1,153 @@
+// Creation ops: tensor(), zeros/ones/full, arange, rand/randn (seeded), oneHot.
+import { DTypeError, ShapeError, ValueError } from '../errors';
+import { isDType, type DType } from '../dtype';
+import { getDefaultDevice, normalizeDevice, type Device } from '../device';
+import { fromHostArray, runKernel } from '../engine/kernel';
+import { nextSeed } from '../random';
+import { Tensor, type NestedArray } from '../tensor';
+import { checkDType, checkNumber, checkShape, checkTensor } from './validate';
+
+export interface CreateOptions {
+  dtype?: DType;
+  device?: Device;
+  requiresGrad?: boolean;
+}
+
+function resolve(op: string, opts: CreateOptions = {}, fallback: DType = 'float32'): { dtype: DType; device: Device } {
+  const dtype = opts.dtype ?? fallback;
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
+  const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, `${op}: device`);
+  return { dtype, device };
+}
+
+function finish(op: string, t: Tensor, opts: CreateOptions): Tensor {
+  if (opts.requiresGrad) {
+    if (t.dtype !== 'float32') throw new DTypeError(`${op}: requiresGrad needs dtype float32, got ${t.dtype}`);
+    t.requiresGrad = true;
+  }
+  return t;
+}
+
+function inferShape(values: NestedArray): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = v[0];
+  }
+  return shape;
+}
+
+function flatten(op: string, values: NestedArray, shape: number[], out: number[], dim = 0): void {
+  if (dim === shape.length) {
+    if (typeof values !== 'number') throw new ValueError(`${op}: ragged or non-numeric nested array`);
+    out.push(values);
+    return;
+  }
+  if (!Array.isArray(values) || values.length !== shape[dim]) {
+    throw new ShapeError(`${op}: ragged nested array: expected length ${shape[dim]} at depth ${dim}`);
+  }
+  for (const v of values) flatten(op, v, shape, out, dim + 1);
+}
+
+/** A tensor from a number, nested arrays or a typed array (flat values need `shape`). */
+export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Array | number[], shape?: readonly number[], opts: CreateOptions = {}): Tensor {
+  const op = 'tensor';
+  const { dtype, device } = resolve(op, opts, values instanceof Int32Array ? 'int32' : 'float32');
+  let flat: ArrayLike<number>;
+  let inferred: number[];
+  if (ArrayBuffer.isView(values)) {
+    flat = values;
+    inferred = [values.length];
+  } else {
+    inferred = inferShape(values as NestedArray);
+    const out: number[] = [];
+    flatten(op, values as NestedArray, inferred, out);
+    flat = out;
+  }
+  const finalShape = shape === undefined ? inferred : checkShape(op, 'shape', shape);
+  const size = finalShape.reduce((a, b) => a * b, 1);
+  if (size !== flat.length) {
+    throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
+  }
+  const host = dtype === 'float32' ? Float32Array.from(flat) : Int32Array.from(flat);
+  return finish(op, fromHostArray(host, finalShape, dtype, device), opts);
+}
+
+/** A tensor filled with `value`. */
+export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+  const s = checkShape('full', 'shape', shape);
+  checkNumber('full', 'value', value);
+  const { dtype, device } = resolve('full', opts);
+  const [t] = runKernel('fill', [], [{ shape: s, dtype }], { value }, device);
+  return finish('full', t, opts);
+}
+
+export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return full(shape, 0, opts);
+}
+
+export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
+  return full(shape, 1, opts);
+}
+
+export function zerosLike(t: Tensor): Tensor {
+  return zeros(t.shape, { dtype: t.dtype, device: t.device });
+}
+
+export function onesLike(t: Tensor): Tensor {
+  return ones(t.shape, { dtype: t.dtype, device: t.device });
+}
+
+/** Values start, start+step, ... below stop (arange(n) counts 0..n-1). */
+export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
+  if (stop === undefined) [start, stop] = [0, start];
+  checkNumber('arange', 'start', start);
+  checkNumber('arange', 'stop', stop);
+  checkNumber('arange', 'step', step);
+  if (step === 0) throw new ValueError('arange: step must not be 0');
+  const n = Math.max(0, Math.ceil((stop - start) / step));
+  const { dtype, device } = resolve('arange', opts);
+  const [t] = runKernel('arange', [], [{ shape: [n], dtype }], { start, step }, device);
+  return finish('arange', t, opts);
+}
+
+export interface RandomOptions extends CreateOptions {
+  /** Same seed, same numbers; omitted: drawn from the global seed (setSeed). */
+  seed?: number;
+}
+
+function seedOf(op: string, seed: number | undefined): number {
+  if (seed === undefined) return nextSeed();
+  return checkNumber(op, 'seed', seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+}
+
+/** Uniform values in [low, high) (default [0, 1)). */
+export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+  const s = checkShape('rand', 'shape', shape);
+  const { device } = resolve('rand', opts);
+  if (opts.dtype && opts.dtype !== 'float32') throw new DTypeError(`rand: dtype must be float32, got ${opts.dtype}`);
+  const low = checkNumber('rand', 'low', opts.low ?? 0);
+  const high = checkNumber('rand', 'high', opts.high ?? 1);
+  const [t] = runKernel('random_uniform', [], [{ shape: s, dtype: 'float32' }], { seed: seedOf('rand', opts.seed), low, high }, device);
+  return finish('rand', t, opts);
+}
+
+/** Normal values with the given mean and standard deviation (default 0, 1). */
+export function randn(shape: readonly number[], opts: RandomOptions & { mean?: number; std?: number } = {}): Tensor {
+  const s = checkShape('randn', 'shape', shape);
+  const { device } = resolve('randn', opts);
+  if (opts.dtype && opts.dtype !== 'float32') throw new DTypeError(`randn: dtype must be float32, got ${opts.dtype}`);
+  const mean = checkNumber('randn', 'mean', opts.mean ?? 0);
+  const std = checkNumber('randn', 'std', opts.std ?? 1, { min: 0 });
+  const [t] = runKernel('random_normal', [], [{ shape: s, dtype: 'float32' }], { seed: seedOf('randn', opts.seed), mean, std }, device);
+  return finish('randn', t, opts);
+}
+
+/** float32 one-hot rows [..., depth] from int32 class indices. */
+export function oneHot(indices: Tensor, depth: number): Tensor {
+  checkTensor('oneHot', 'indices', indices);
+  checkDType('oneHot', 'indices', indices, 'int32');
+  checkNumber('oneHot', 'depth', depth, { min: 1, integer: true });
+  return runKernel('one_hot', [indices], [{ shape: [...indices.shape, depth], dtype: 'float32' }])[0];
+}

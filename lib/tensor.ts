@@ -1,0 +1,148 @@
+// Tensor: shape, dtype and device over a reference-counted native storage, with autograd fields.
+import { backward as runBackward, type GradNode } from './autograd/tape';
+import { DTypeError, DisposedError, ShapeError } from './errors';
+import { bytesPerElement, type DataArray, type DType, typedArrayFromBuffer } from './dtype';
+import { normalizeDevice, type Device } from './device';
+import { StorageRef, trackTensor, untrackTensor } from './memory';
+import { native } from './native';
+
+export type NestedArray = number | NestedArray[];
+
+export class Tensor {
+  readonly isTensor = true;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly device: Device;
+  readonly size: number;
+  /** Set by autograd on outputs of recorded ops; null on leaves. */
+  gradFn: GradNode | null = null;
+  /** Accumulated gradient of a leaf that requires grad (cleared with `t.grad = null` or zeroGrad()). */
+  grad: Tensor | null = null;
+  private ref: StorageRef | null;
+  private readonly live = { value: true };
+  private wantsGrad = false;
+
+  /** @internal Tensors are made by ops (tensor(), zeros(), ...); this wraps a storage the caller owns one reference of. */
+  constructor(ref: StorageRef, shape: readonly number[], dtype: DType) {
+    this.ref = ref;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.device = ref.device;
+    this.size = shape.reduce((a, b) => a * b, 1);
+    trackTensor(this, ref, this.live);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+  get isDisposed(): boolean {
+    return this.ref === null;
+  }
+  /** True for leaves the user marked and for results of recorded ops on them. */
+  get requiresGrad(): boolean {
+    return this.wantsGrad;
+  }
+  set requiresGrad(value: boolean) {
+    if (value && this.dtype !== 'float32') {
+      throw new DTypeError(`requiresGrad: only float32 tensors can require gradients, this one is ${this.dtype}`);
+    }
+    this.wantsGrad = value;
+  }
+
+  /** @internal The native storage; throws DisposedError naming `op` after dispose(). */
+  storage(op = 'tensor'): StorageRef {
+    if (!this.ref) throw new DisposedError(`${op}: tensor of shape [${this.shape}] was disposed`);
+    return this.ref;
+  }
+
+  /** Resolves with the values once the device has computed them; never blocks the event loop. */
+  async data(): Promise<DataArray> {
+    const ref = this.storage('data');
+    const buffer = await native.read(ref.handle, 0, this.size * bytesPerElement(this.dtype));
+    return typedArrayFromBuffer(this.dtype, buffer);
+  }
+
+  /** The values, waiting for the device synchronously (blocks the thread: prefer `await data()`). */
+  dataSync(): DataArray {
+    const ref = this.storage('dataSync');
+    return typedArrayFromBuffer(this.dtype, native.readSync(ref.handle, 0, this.size * bytesPerElement(this.dtype)));
+  }
+
+  /** The single value of a one-element tensor (synchronous, like PyTorch's item()). */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError(`item: expected a tensor with one element, got shape [${this.shape}]`);
+    return this.dataSync()[0];
+  }
+
+  /** The values as nested arrays. */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape);
+  }
+
+  arraySync(): NestedArray {
+    return nest(this.dataSync(), this.shape);
+  }
+
+  /** Frees this tensor's reference to its storage; using it afterwards throws DisposedError. */
+  dispose(): void {
+    if (!this.ref) return;
+    const ref = this.ref;
+    this.ref = null;
+    this.gradFn = null;
+    untrackTensor(this, ref, this.live);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Reverse-mode autograd from this tensor; a non-scalar needs the gradient of its output. */
+  backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
+    runBackward(this, gradient, options);
+  }
+
+  /** A tensor sharing this storage, cut from the autograd graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage('detach').retain(), this.shape, this.dtype);
+  }
+
+  /** @internal A view with another shape over the same storage (no autograd; see ops.reshape). */
+  view(shape: readonly number[]): Tensor {
+    return new Tensor(this.storage('reshape').retain(), shape, this.dtype);
+  }
+
+  /** This tensor on `device` (itself when already there), differentiable. */
+  to(device: Device): Tensor {
+    return toDevice(this, normalizeDevice(device, 'to'));
+  }
+
+  reshape(shape: readonly number[]): Tensor {
+    return reshapeOp(this, shape);
+  }
+
+  toString(): string {
+    return `Tensor(shape=[${this.shape}], dtype=${this.dtype}, device=${this.device}${this.ref ? '' : ', disposed'})`;
+  }
+}
+
+function nest(values: DataArray, shape: readonly number[]): NestedArray {
+  if (shape.length === 0) return values[0];
+  const build = (offset: number, dim: number): NestedArray[] => {
+    const n = shape[dim];
+    const stride = shape.slice(dim + 1).reduce((a, b) => a * b, 1);
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(dim === shape.length - 1 ? values[offset + i] : build(offset + i * stride, dim + 1));
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+// Bound late to avoid an import cycle at module evaluation (ops import Tensor).
+let reshapeOp: (x: Tensor, shape: readonly number[]) => Tensor;
+let toDevice: (x: Tensor, device: Device) => Tensor;
+export function bindTensorMethods(fns: { reshape: typeof reshapeOp; to: typeof toDevice }): void {
+  reshapeOp = fns.reshape;
+  toDevice = fns.to;
+}
