@@ -1,0 +1,100 @@
+// CPU softmax and log-softmax along any axis, and their backward rules (max-subtracted for stability).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "cpu_kernel_util.h"
+
+namespace tn {
+namespace cpu {
+namespace {
+
+// Reads the axis attr and splits `shape` into [outer, mid, inner] around it.
+Status axisSplit(const KernelContext& ctx, const Shape& shape, int64_t& outer, int64_t& mid, int64_t& inner) {
+  int64_t axisAttr = -1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("axis", axisAttr));
+  TN_CHECK(!shape.empty(), Shape, ctx.op, ": x must have rank >= 1");
+  int axis = 0;
+  TN_RETURN_IF_ERROR(normalizeAxis(ctx, axisAttr, static_cast<int>(shape.size()), axis));
+  splitAtAxis(shape, axis, outer, mid, inner);
+  return Status::ok();
+}
+
+// Calls fn(row, stride) for each softmax row: `row` is the first element offset, `stride` the step along the axis.
+template <typename Fn>
+void forEachRow(int64_t outer, int64_t mid, int64_t inner, const Fn& fn) {
+  parallelFor(outer * inner, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(mid, 1)), [&](int64_t s, int64_t e) {
+    for (int64_t j = s; j < e; ++j) fn((j / inner) * mid * inner + j % inner, inner);
+  });
+}
+
+template <bool kLog>
+Status softmaxKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
+  TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
+  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
+  TN_CHECK(x.size() == y.size(), Shape, ctx.op, ": out ", shapeStr(y.shape), " differs in size from x ", shapeStr(x.shape));
+  int64_t outer, mid, inner;
+  TN_RETURN_IF_ERROR(axisSplit(ctx, x.shape, outer, mid, inner));
+  if (x.size() == 0) return Status::ok();
+  const float* px = x.data<float>();
+  float* py = y.data<float>();
+  forEachRow(outer, mid, inner, [&](int64_t base, int64_t st) {
+    float mx = -INFINITY;
+    for (int64_t k = 0; k < mid; ++k) mx = std::max(mx, px[base + k * st]);
+    if (!std::isfinite(mx)) mx = 0.f;  // all -inf (or +inf/NaN present): leave the values to produce NaN/0 naturally
+    double sum = 0;
+    for (int64_t k = 0; k < mid; ++k) {
+      float e = std::exp(px[base + k * st] - mx);
+      if (!kLog) py[base + k * st] = e;
+      sum += e;
+    }
+    if (kLog) {
+      float lse = static_cast<float>(std::log(sum));
+      for (int64_t k = 0; k < mid; ++k) py[base + k * st] = px[base + k * st] - mx - lse;
+    } else {
+      float inv = static_cast<float>(1.0 / sum);
+      for (int64_t k = 0; k < mid; ++k) py[base + k * st] *= inv;
+    }
+  });
+  return Status::ok();
+}
+
+// softmax: dx = y*(dy - sum(dy*y)); log_softmax: dx = dy - exp(y)*sum(dy).
+template <bool kLog>
+Status softmaxBackwardKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  const TensorArg &y = ctx.in(0), &dy = ctx.in(1), &dx = ctx.out(0);
+  for (const TensorArg* t : {&y, &dy, &dx}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "y/dy/dx"));
+  TN_CHECK(y.size() == dy.size() && y.size() == dx.size(), Shape, ctx.op, ": y ", shapeStr(y.shape), ", dy ",
+           shapeStr(dy.shape), " and dx ", shapeStr(dx.shape), " must have the same size");
+  int64_t outer, mid, inner;
+  TN_RETURN_IF_ERROR(axisSplit(ctx, y.shape, outer, mid, inner));
+  if (y.size() == 0) return Status::ok();
+  const float *py = y.data<float>(), *pg = dy.data<float>();
+  float* pdx = dx.data<float>();
+  forEachRow(outer, mid, inner, [&](int64_t base, int64_t st) {
+    double dot = 0;
+    for (int64_t k = 0; k < mid; ++k) {
+      int64_t i = base + k * st;
+      dot += kLog ? pg[i] : pg[i] * py[i];
+    }
+    float d = static_cast<float>(dot);
+    for (int64_t k = 0; k < mid; ++k) {
+      int64_t i = base + k * st;
+      pdx[i] = kLog ? pg[i] - std::exp(py[i]) * d : py[i] * (pg[i] - d);
+    }
+  });
+  return Status::ok();
+}
+
+}  // namespace
+
+TN_REGISTER_KERNEL(DeviceType::CPU, "softmax", softmaxKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "log_softmax", softmaxKernel<true>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "softmax_backward", softmaxBackwardKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "log_softmax_backward", softmaxBackwardKernel<true>);
+
+}  // namespace cpu
+}  // namespace tn
