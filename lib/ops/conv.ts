@@ -1,0 +1,134 @@
+// 2-D convolution and max/average pooling over NHWC images (filters [outC, kh, kw, inC]), with their backward rules.
+import { ShapeError, ValueError } from '../errors';
+import type { Attrs } from '../native';
+import { recordOp } from '../autograd/tape';
+import { runKernel } from '../engine/kernel';
+import type { Tensor } from '../tensor';
+import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate';
+
+/**
+ * 'valid' (no padding), 'same' (TensorFlow's rule: output size ceil(size / stride), the odd pixel padded at the
+ * bottom/right), a number for every side, or [ph, pw] for top and bottom / left and right.
+ */
+export type Padding = 'valid' | 'same' | number | [number, number];
+export type Pair = number | [number, number];
+
+export interface Conv2dOptions {
+  /** Step between windows, [sh, sw] or one number for both (default 1). */
+  stride?: Pair;
+  padding?: Padding;
+  /** Spacing between filter taps, [dh, dw] or one number (default 1). */
+  dilation?: Pair;
+}
+
+export interface Pool2dOptions {
+  /** Window size, [kh, kw] or one number for both. */
+  kernelSize: Pair;
+  /** Defaults to kernelSize (non-overlapping windows). */
+  stride?: Pair;
+  /** Default 'valid'. Explicit pads must be smaller than the window, so that no window is all padding. */
+  padding?: Padding;
+}
+
+/** A positive (or, with min 0, non-negative) integer pair from a number or a 2-list. */
+function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
+  const list = typeof v === 'number' ? [v, v] : v;
+  const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min;
+  if (!Array.isArray(list) || list.length !== 2 || !list.every(ok)) {
+    throw new ValueError(`${op}: '${arg}' must be an integer >= ${min} or a list of two, got ${JSON.stringify(v)}`);
+  }
+  return [list[0], list[1]];
+}
+
+/** The TF 'same' split of one axis: total = max((ceil(n/s) - 1) * s + span - n, 0), the extra pixel after. */
+function samePads(size: number, stride: number, span: number): [number, number] {
+  const total = Math.max((Math.ceil(size / stride) - 1) * stride + span - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/** [top, bottom, left, right] for an input of [H, W] and a window whose dilated extent is [spanH, spanW]. */
+function resolvePads(op: string, padding: unknown, hw: [number, number], stride: [number, number], span: [number, number]): number[] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  if (padding === 'same') return [...samePads(hw[0], stride[0], span[0]), ...samePads(hw[1], stride[1], span[1])];
+  if (typeof padding === 'string') throw new ValueError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
+  const [ph, pw] = pair(op, 'padding', padding, 0);
+  return [ph, ph, pw, pw];
+}
+
+/** OH = floor((H + top + bottom - span) / s) + 1 (native/KERNELS.md), checked to be at least 1. */
+function outputSize(op: string, x: Tensor, pads: number[], stride: [number, number], span: [number, number], what: string): [number, number] {
+  const size = (axis: 0 | 1) => {
+    const padded = x.shape[1 + axis] + pads[2 * axis] + pads[2 * axis + 1];
+    return padded < span[axis] ? 0 : Math.floor((padded - span[axis]) / stride[axis]) + 1;
+  };
+  const [oh, ow] = [size(0), size(1)];
+  if (oh < 1 || ow < 1) {
+    throw new ShapeError(
+      `${op}: the ${what} (extent ${span[0]}x${span[1]}) is larger than the padded input ` +
+        `${x.shape[1] + pads[0] + pads[1]}x${x.shape[2] + pads[2] + pads[3]} (x shape [${x.shape}], pads [${pads}])`,
+    );
+  }
+  return [oh, ow];
+}
+
+function checkImage(op: string, arg: string, x: unknown): Tensor {
+  const t = checkTensor(op, arg, x);
+  checkDType(op, arg, t, 'float32');
+  checkRank(op, arg, t, 4);
+  return t;
+}
+
+/**
+ * 2-D convolution (cross-correlation, as in every DL framework). x: [N, H, W, C] images, w: [O, kh, kw, C] filters;
+ * returns [N, OH, OW, O]. Gradients flow to x and w.
+ */
+export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  checkImage(op, 'x', x);
+  checkImage(op, 'w', w);
+  checkSameDevice(op, { x, w });
+  if (w.shape[3] !== x.shape[3]) {
+    throw new ShapeError(`${op}: 'w' [${w.shape}] expects ${w.shape[3]} input channels (last dim), but 'x' [${x.shape}] has ${x.shape[3]}`);
+  }
+  if (w.shape[1] < 1 || w.shape[2] < 1) throw new ShapeError(`${op}: 'w' must have a kernel of at least 1x1, got shape [${w.shape}]`);
+  const stride = pair(op, 'stride', options.stride ?? 1, 1);
+  const dilation = pair(op, 'dilation', options.dilation ?? 1, 1);
+  const span: [number, number] = [(w.shape[1] - 1) * dilation[0] + 1, (w.shape[2] - 1) * dilation[1] + 1];
+  const pads = resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, span);
+  const [oh, ow] = outputSize(op, x, pads, stride, span, `${w.shape[1]}x${w.shape[2]} kernel`);
+  const attrs: Attrs = { strides: stride, pads, dilations: dilation };
+  const y = runKernel('conv2d', [x, w], [{ shape: [x.shape[0], oh, ow, w.shape[0]], dtype: 'float32' }], attrs)[0];
+  // dx = col2im(dy W) (conv2d_backward_input); dW = sum over positions of dy^T im2col(x) (conv2d_backward_filter)
+  return recordOp(op, [x, w], y, (dy) => [
+    x.requiresGrad ? runKernel('conv2d_backward_input', [dy, w], [{ shape: x.shape, dtype: 'float32' }], attrs)[0] : null,
+    w.requiresGrad ? runKernel('conv2d_backward_filter', [x, dy], [{ shape: w.shape, dtype: 'float32' }], attrs)[0] : null,
+  ]);
+}
+
+/** Validates a pool call; returns the kernel attrs and the output shape. */
+function poolSetup(op: string, x: Tensor, options: Pool2dOptions): { attrs: Attrs; shape: number[] } {
+  checkImage(op, 'x', x);
+  if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options with 'kernelSize' are required`);
+  const kernel = pair(op, 'kernelSize', options.kernelSize, 1);
+  const stride = pair(op, 'stride', options.stride ?? kernel, 1);
+  const pads = resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, kernel);
+  if (pads[0] >= kernel[0] || pads[1] >= kernel[0] || pads[2] >= kernel[1] || pads[3] >= kernel[1]) {
+    throw new ValueError(`${op}: padding [${pads}] must be smaller than the ${kernel[0]}x${kernel[1]} window on every side`);
+  }
+  const [oh, ow] = outputSize(op, x, pads, stride, kernel, `${kernel[0]}x${kernel[1]} window`);
+  return { attrs: { kernel, strides: stride, pads }, shape: [x.shape[0], oh, ow, x.shape[3]] };
+}
+
+/** Max over each window of an NHWC batch; padding never wins. The gradient goes to the first maximum of each window. */
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  const { attrs, shape } = poolSetup('maxPool2d', x, options);
+  const y = runKernel('max_pool2d', [x], [{ shape, dtype: 'float32' }], attrs)[0];
+  return recordOp('maxPool2d', [x], y, (dy) => runKernel('max_pool2d_backward', [x, y, dy], [{ shape: x.shape, dtype: 'float32' }], attrs));
+}
+
+/** Mean over each window of an NHWC batch, counting only in-bounds elements (padding excluded, as Keras/TF). */
+export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  const { attrs, shape } = poolSetup('avgPool2d', x, options);
+  const y = runKernel('avg_pool2d', [x], [{ shape, dtype: 'float32' }], attrs)[0];
+  return recordOp('avgPool2d', [x], y, (dy) => runKernel('avg_pool2d_backward', [dy], [{ shape: x.shape, dtype: 'float32' }], attrs));
+}
