@@ -1,0 +1,90 @@
+// Reductions over any axes (sum, mean, max, min) with keepDims, and argmax; each backward rule beside its forward.
+import { ValueError } from '../errors';
+import { recordOp } from '../autograd/tape';
+import { runKernel } from '../engine/kernel';
+import type { Tensor } from '../tensor';
+import { full } from './creation';
+import { checkDType, checkTensor, normalizeAxes, normalizeAxis } from './validate';
+
+/** One axis, a list of axes, or undefined for all axes (negative axes count from the end). */
+export type Axis = number | number[] | undefined;
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+interface ReducePlan {
+  axes: number[];
+  /** The output shape (with or without the reduced dims kept as 1). */
+  shape: number[];
+  /** x's shape with the reduced dims set to 1: the gradient broadcasts from here. */
+  keepShape: number[];
+  count: number;
+}
+
+function plan(op: string, x: Tensor, axis: Axis, keepDims: boolean): ReducePlan {
+  checkTensor(op, 'x', x);
+  checkDType(op, 'x', x, 'float32');
+  const axes = normalizeAxes(op, axis, x.rank);
+  const keepShape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const shape = keepDims ? keepShape : x.shape.filter((_, i) => !axes.includes(i));
+  const count = axes.reduce((p, a) => p * x.shape[a], 1);
+  return { axes, shape, keepShape, count };
+}
+
+/**
+ * dy (reduced shape) broadcast back to x's shape, times `factor`: one broadcasting mul kernel does both.
+ * The kernels see contiguous data, so viewing dy with the kept-dims shape is free.
+ */
+function broadcastBack(dy: Tensor, p: ReducePlan, xShape: readonly number[], factor: number): Tensor {
+  const g = dy.view(p.keepShape);
+  const f = full([], factor, { device: dy.device });
+  const [dx] = runKernel('mul', [g, f], [{ shape: xShape, dtype: 'float32' }]);
+  g.dispose();
+  f.dispose();
+  return dx;
+}
+
+/** Sum over `axis` (all axes when undefined). */
+export function sum(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const p = plan('sum', x, axis, keepDims);
+  const [y] = runKernel('reduce_sum', [x], [{ shape: p.shape, dtype: 'float32' }], { axes: p.axes });
+  return recordOp('sum', [x], y, (dy) => [broadcastBack(dy, p, x.shape, 1)]); // dx = dy broadcast
+}
+
+/** Mean over `axis` (all axes when undefined). */
+export function mean(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  const p = plan('mean', x, axis, keepDims);
+  const [y] = runKernel('reduce_mean', [x], [{ shape: p.shape, dtype: 'float32' }], { axes: p.axes });
+  return recordOp('mean', [x], y, (dy) => [broadcastBack(dy, p, x.shape, 1 / p.count)]); // dx = dy / count
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, axis: Axis, keepDims: boolean): Tensor {
+  const p = plan(op, x, axis, keepDims);
+  if (p.count === 0 && sizeOf(p.shape) > 0) {
+    throw new ValueError(`${op}: cannot take the ${op}imum over an empty axis of shape [${x.shape}]`);
+  }
+  const [y] = runKernel(`reduce_${op}`, [x], [{ shape: p.shape, dtype: 'float32' }], { axes: p.axes });
+  // dx = dy where x equals the extreme, shared evenly between ties (the kernel only needs y's and dy's sizes).
+  return recordOp(op, [x], y, (dy) => runKernel('reduce_select_backward', [x, y, dy], [{ shape: x.shape, dtype: 'float32' }], { axes: p.axes }));
+}
+
+/** Maximum over `axis` (all axes when undefined); NaN propagates. */
+export function max(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  return extremum('max', x, axis, keepDims);
+}
+
+/** Minimum over `axis` (all axes when undefined); NaN propagates. */
+export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
+  return extremum('min', x, axis, keepDims);
+}
+
+/** Index (int32) of the first maximum along `axis` (default: the last axis). Not differentiable. */
+export function argmax(x: Tensor, axis = -1): Tensor {
+  const op = 'argmax';
+  checkTensor(op, 'x', x);
+  checkDType(op, 'x', x, 'float32');
+  const a = normalizeAxis(op, axis, x.rank);
+  if (x.rank === 0) return full([], 0, { dtype: 'int32', device: x.device });
+  const shape = x.shape.filter((_, i) => i !== a);
+  if (x.shape[a] === 0 && sizeOf(shape) > 0) throw new ValueError(`${op}: axis ${a} of shape [${x.shape}] is empty`);
+  return runKernel(op, [x], [{ shape, dtype: 'int32' }], { axis: a })[0];
+}
