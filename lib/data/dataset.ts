@@ -112,19 +112,16 @@ export class DataLoader<B = Arrays> {
     const ahead = this.options.prefetch;
     const queue: Promise<B>[] = [];
     let next = 0;
-    const schedule = (): void => {
-      while (next < n && queue.length <= ahead) {
-        const k = next++;
-        // setImmediate: start after the consumer has received the previous batch and yielded to the event loop.
-        const p = new Promise<B>((resolve, reject) => setImmediate(() => this.build(order, k).then(resolve, reject)));
-        p.catch(() => undefined); // surfaced when awaited below; avoid an unhandled-rejection warning meanwhile
-        queue.push(p);
-      }
+    const start = (k: number): void => {
+      // setImmediate: start after the consumer has received the previous batch and yielded to the event loop.
+      const p = new Promise<B>((resolve, reject) => setImmediate(() => this.build(order, k).then(resolve, reject)));
+      p.catch(() => undefined); // surfaced when awaited below; avoid an unhandled-rejection warning meanwhile
+      queue.push(p);
     };
-    schedule();
-    while (queue.length) {
+    while (next < n || queue.length) {
+      if (queue.length === 0) start(next++); // the batch needed now (only when nothing was prefetched)
       const batch = await queue.shift()!;
-      schedule();
+      while (next < n && queue.length < ahead) start(next++); // in flight while the consumer works on `batch`
       yield batch;
     }
   }
