@@ -63,13 +63,13 @@ type Transform = (batch: unknown, index: number) => unknown;
  * epoch (fresh seeded shuffle). While the consumer works on batch k (e.g. awaits the device), batch k+1 is
  * already being gathered and transformed, so the device is not left waiting on the JS thread.
  */
-export class DataLoader<B = Arrays> {
-  readonly dataset: Dataset;
+export class DataLoader<T extends Arrays = Arrays, B = T> {
+  readonly dataset: Dataset<T>;
   readonly options: Required<DataLoaderOptions>;
   private readonly transforms: Transform[];
   private nextEpoch = 0;
 
-  constructor(dataset: Dataset, options: DataLoaderOptions, transforms: Transform[] = []) {
+  constructor(dataset: Dataset<T>, options: DataLoaderOptions, transforms: Transform[] = []) {
     const { batchSize } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     const prefetch = options.prefetch ?? 1;
@@ -80,8 +80,8 @@ export class DataLoader<B = Arrays> {
   }
 
   /** A loader whose batches are `fn(batch, batchIndex)` (sync or async); the original is unchanged. */
-  map<C>(fn: (batch: B, index: number) => C | Promise<C>): DataLoader<C> {
-    return new DataLoader<C>(this.dataset, this.options, [...this.transforms, fn as Transform]);
+  map<C>(fn: (batch: B, index: number) => C | Promise<C>): DataLoader<T, C> {
+    return new DataLoader<T, C>(this.dataset, this.options, [...this.transforms, fn as Transform]);
   }
 
   get numBatches(): number {

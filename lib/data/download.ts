@@ -151,12 +151,19 @@ function request(url: string, from: number, timeoutMs: number): Promise<http.Inc
     if (!mod) return reject(new Error(`unsupported protocol ${u.protocol}`));
     const headers: Record<string, string> = { 'user-agent': 'tensornode' };
     if (from > 0) headers.range = `bytes=${from}-`;
+    let response: http.IncomingMessage | undefined;
     const req = mod.get(u, { headers }, (res) => {
-      // The socket timeout keeps running while the body streams: an idle stall aborts the response too.
+      response = res;
       res.on('aborted', () => res.destroy(new Error('connection closed before the response finished')));
       resolve(res);
     });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no data for ${timeoutMs} ms (timeout)`)));
+    // The socket timeout keeps running while the body streams, so an idle stall mid-body aborts too;
+    // the response is destroyed first so its consumer sees this reason rather than a generic reset.
+    req.setTimeout(timeoutMs, () => {
+      const e = new Error(`no data for ${timeoutMs} ms (timeout)`);
+      response?.destroy(e);
+      req.destroy(e);
+    });
     req.on('error', reject);
   });
 }
@@ -173,18 +180,23 @@ function receive(
     const out = fs.createWriteStream(partial, { flags });
     let received = start;
     let failed = false;
-    const onError = (e: Error): void => {
-      if (failed) return;
-      failed = true;
-      out.destroy();
-      reject(e); // the partial file stays for a later resume
-    };
     res.on('data', (chunk: Buffer) => {
       received += chunk.length;
       opts.onProgress?.(received, total);
     });
-    res.on('error', onError);
-    out.on('error', onError);
+    res.on('error', (e) => {
+      if (failed) return;
+      failed = true;
+      // Flush what did arrive so a later call can resume from it, then report.
+      res.unpipe(out);
+      out.end(() => reject(e));
+    });
+    out.on('error', (e) => {
+      if (failed) return;
+      failed = true;
+      res.destroy();
+      reject(e);
+    });
     out.on('finish', () => {
       if (failed) return;
       if (total !== undefined && received !== total) {
