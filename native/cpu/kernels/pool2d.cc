@@ -94,29 +94,35 @@ Status maxPoolBackwardKernel(KernelContext& ctx) {
   int64_t wantItems = 4 * static_cast<int64_t>(cpuThreadCount());
   int64_t blocks = g.N >= wantItems ? 1 : std::max<int64_t>(1, std::min((C + 15) / 16, (wantItems + g.N - 1) / g.N));
   parallelFor(g.N * blocks, 1, [&](int64_t b, int64_t e) {
-    std::vector<char> done;
+    // Per channel: the window position (row-major index) of the first element equal to y; -1 if none is (NaN).
+    std::vector<int32_t> winner;
+    std::vector<int64_t> offsets(g.kh * g.kw);  // element offset of each in-bounds window position
     for (int64_t item = b; item < e; ++item) {
       int64_t n = item / blocks, blk = item % blocks;
-      int64_t c0 = C * blk / blocks, c1 = C * (blk + 1) / blocks;
-      done.assign(c1 - c0, 0);
+      int64_t c0 = C * blk / blocks, c1 = C * (blk + 1) / blocks, cn = c1 - c0;
+      winner.resize(cn);
       for (int64_t oh = 0; oh < g.OH; ++oh) {
         int64_t h0, h1;
         clampWindow(oh * g.sh - g.padTop, g.kh, g.H, h0, h1);
         for (int64_t ow = 0; ow < g.OW; ++ow) {
           int64_t w0, w1;
           clampWindow(ow * g.sw - g.padLeft, g.kw, g.W, w0, w1);
-          int64_t o = ((n * g.OH + oh) * g.OW + ow) * C;
-          std::fill(done.begin(), done.end(), 0);
+          int32_t count = 0;
           for (int64_t ih = h0; ih < h1; ++ih)
-            for (int64_t iw = w0; iw < w1; ++iw) {
-              int64_t p = ((n * g.H + ih) * g.W + iw) * C;
-              for (int64_t c = c0; c < c1; ++c) {
-                if (!done[c - c0] && px[p + c] == py[o + c]) {
-                  pdx[p + c] += pdy[o + c];
-                  done[c - c0] = 1;
-                }
-              }
-            }
+            for (int64_t iw = w0; iw < w1; ++iw) offsets[count++] = ((n * g.H + ih) * g.W + iw) * C + c0;
+          const int64_t o = ((n * g.OH + oh) * g.OW + ow) * C + c0;
+          const float* yo = py + o;
+          int32_t* win = winner.data();
+          std::fill(win, win + cn, -1);
+          // Walk the positions backwards so the last match kept is the first in row-major order. A select, not a
+          // branch: the comparison is data-dependent and a branch here mispredicts constantly.
+          for (int32_t k = count - 1; k >= 0; --k) {
+            const float* xp = px + offsets[k];
+            for (int64_t c = 0; c < cn; ++c) win[c] = xp[c] == yo[c] ? k : win[c];
+          }
+          const float* go = pdy + o;
+          for (int64_t c = 0; c < cn; ++c)
+            if (win[c] >= 0) pdx[offsets[win[c]] + c] += go[c];
         }
       }
     }

@@ -1,0 +1,131 @@
+// Convolution and pooling benchmark: conv2d forward+backward GFLOP/s on an MNIST-sized layer, plus pool timings.
+import * as tn from '../lib';
+
+export interface ConvBenchOptions {
+  device?: tn.Device;
+  /** Batch size (default 64). */
+  batch?: number;
+  /** Timed iterations per case (default 10); the median is reported. */
+  iters?: number;
+  /** Untimed iterations first (default 2). */
+  warmup?: number;
+  /** Print a line per case (default true). */
+  log?: boolean;
+}
+
+export interface ConvBenchResult {
+  name: string;
+  /** Median milliseconds per iteration, from queueing the work to its results being readable. */
+  ms: number;
+  /** Fastest iteration. */
+  bestMs: number;
+  /** Floating-point rate at the median, for the convolution cases. */
+  gflops?: number;
+}
+
+/** Times `step` (which queues work and returns a tensor to read back); the read makes every queued kernel count. */
+async function time(step: () => tn.Tensor, iters: number, warmup: number): Promise<{ ms: number; bestMs: number }> {
+  const samples: number[] = [];
+  for (let i = 0; i < warmup + iters; i++) {
+    const t0 = process.hrtime.bigint();
+    const out = step();
+    await out.data();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (i >= warmup) samples.push(ms);
+  }
+  samples.sort((a, b) => a - b);
+  return { ms: samples[Math.floor(samples.length / 2)], bestMs: samples[0] };
+}
+
+/** The gradient backward() just left on a leaf. */
+function gradOf(t: tn.Tensor): tn.Tensor {
+  if (!t.grad) throw new Error('conv_bench: backward() left no gradient');
+  return t.grad;
+}
+
+export async function runConvBench(options: ConvBenchOptions = {}): Promise<ConvBenchResult[]> {
+  const device = options.device ?? tn.getDefaultDevice();
+  const N = options.batch ?? 64;
+  const iters = options.iters ?? 10;
+  const warmup = options.warmup ?? 2;
+  const [H, W, C, O, k] = [28, 28, 32, 64, 3];
+  const results: ConvBenchResult[] = [];
+  const report = (r: ConvBenchResult) => {
+    results.push(r);
+    if (options.log !== false) {
+      const rate = r.gflops === undefined ? '' : `  ${r.gflops.toFixed(1)} GFLOP/s`;
+      console.log(`${r.name.padEnd(58)} ${r.ms.toFixed(2).padStart(8)} ms (best ${r.bestMs.toFixed(2)})${rate}`);
+    }
+  };
+
+  const x = tn.randn([N, H, W, C], { device, seed: 1 });
+  const w = tn.randn([O, k, k, C], { device, seed: 2, std: 0.1 });
+  const dy = tn.randn([N, H, W, O], { device, seed: 3 });
+  // One pass = 2*N*OH*OW*O*kh*kw*C flops ('same', stride 1: OH = H, OW = W); backward is two more passes.
+  const passFlops = 2 * N * H * W * O * k * k * C;
+  const shape = `N=${N} ${H}x${W} ${C}->${O} ${k}x${k} same`;
+
+  const fwd = await time(() => tn.noGrad(() => tn.conv2d(x, w, { padding: 'same' })), iters, warmup);
+  report({ name: `conv2d forward (${shape})`, ...fwd, gflops: passFlops / fwd.ms / 1e6 });
+
+  // Forward + backward through autograd: the conv kernel and both backward kernels, three passes in all.
+  x.requiresGrad = true;
+  w.requiresGrad = true;
+  const both = await time(
+    () => {
+      for (const t of [x, w]) {
+        t.grad?.dispose();
+        t.grad = null;
+      }
+      const y = tn.conv2d(x, w, { padding: 'same' });
+      y.backward(dy);
+      y.dispose();
+      return gradOf(w); // dx was queued before dw on the same stream, so reading dw waits for both
+    },
+    iters,
+    warmup,
+  );
+  report({ name: `conv2d forward+backward (${shape})`, ...both, gflops: (3 * passFlops) / both.ms / 1e6 });
+  x.requiresGrad = false;
+  w.requiresGrad = false;
+
+  // Pools on the conv's output shape: 2x2 stride 2, forward then forward+backward.
+  for (const [name, pool] of [
+    ['maxPool2d', tn.maxPool2d],
+    ['avgPool2d', tn.avgPool2d],
+  ] as const) {
+    const f = await time(() => tn.noGrad(() => pool(dy, { kernelSize: 2 })), iters, warmup);
+    report({ name: `${name} 2x2 forward ([${dy.shape}])`, ...f });
+    const src = dy.detach();
+    src.requiresGrad = true;
+    const fb = await time(
+      () => {
+        src.grad?.dispose();
+        src.grad = null;
+        const y = pool(src, { kernelSize: 2 });
+        const g = tn.onesLike(y);
+        y.backward(g);
+        g.dispose();
+        y.dispose();
+        return gradOf(src);
+      },
+      iters,
+      warmup,
+    );
+    report({ name: `${name} 2x2 forward+backward ([${dy.shape}])`, ...fb });
+    src.grad?.dispose();
+    src.dispose();
+  }
+  for (const t of [x, w, dy]) {
+    t.grad?.dispose();
+    t.dispose();
+  }
+  return results;
+}
+
+if (require.main === module) {
+  runConvBench().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
