@@ -106,6 +106,8 @@ set(CMAKE_CUDA_STANDARD_REQUIRED ON)
 enable_language(CUDA)
 
 file(STRINGS "${CMAKE_SOURCE_DIR}/native/cuda/sources.txt" TN_CUDA_SOURCE_LINES)
+# Re-run the configure step when the source list changes.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${CMAKE_SOURCE_DIR}/native/cuda/sources.txt")
 set(TN_CUDA_SOURCES "")
 foreach(line IN LISTS TN_CUDA_SOURCE_LINES)
   string(STRIP "${line}" line)

@@ -29,6 +29,7 @@ Status launchStatus(const char* op) {
 
 CudaBackend* backendOf(const KernelContext& ctx) { return static_cast<CudaBackend*>(ctx.backend); }
 cudaStream_t streamOf(const KernelContext& ctx) { return backendOf(ctx)->stream(); }
+DeviceReport* deviceReportOf(const KernelContext& ctx) { return backendOf(ctx)->deviceReport(); }
 
 Status scratch(const KernelContext& ctx, size_t nbytes, StoragePtr& out) { return backendOf(ctx)->allocate(nbytes, out); }
 
@@ -102,7 +103,8 @@ Status CudaBackend::enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) {
 }
 
 Status CudaBackend::takeReport() {
-  if (!reportHost_ || __atomic_load_n(&reportHost_->set, __ATOMIC_ACQUIRE) == 0) return Status::ok();
+  // 1 = complete report; -1 = a kernel queued later is still writing one (reported at the next sync).
+  if (!reportHost_ || __atomic_load_n(&reportHost_->set, __ATOMIC_ACQUIRE) != 1) return Status::ok();
   DeviceReport r = *reportHost_;
   __atomic_store_n(&reportHost_->set, 0, __ATOMIC_RELEASE);
   if (r.code == kCheckOneHotIndex)

@@ -12,17 +12,6 @@
 namespace tn {
 namespace cuda {
 
-// What a kernel that validates data on the device (one_hot, cross-entropy labels) reports back. Lives in mapped
-// pinned host memory: kernels write it directly, the host reads it once the stream has passed those kernels.
-struct DeviceReport {
-  int set;         // 0 = nothing to report; written with atomicCAS so the first report wins
-  int code;        // which check failed (DeviceCheck)
-  int value;       // the offending value
-  int limit;       // the allowed range was [0, limit)
-  long long position;  // element index of the offending value
-};
-enum DeviceCheck : int { kCheckOneHotIndex = 1, kCheckLabelIndex = 2 };
-
 // Created once per device by the CUDA hooks and never destroyed (like every backend, it lives until exit).
 class CudaBackend final : public Backend {
  public:

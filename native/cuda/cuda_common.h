@@ -12,6 +12,19 @@ namespace cuda {
 
 class CudaBackend;
 
+// What a kernel that validates data on the device (one_hot, cross-entropy labels) reports back. Lives in mapped
+// pinned host memory: kernels write it directly, the host reads it once the stream has passed those kernels.
+struct DeviceReport {
+  int set;         // 0 = nothing to report; claimed with atomicCAS so the first report wins
+  int code;        // which check failed (DeviceCheck)
+  int value;       // the offending value
+  int limit;       // the allowed range was [0, limit)
+  long long position;  // element index of the offending value
+};
+enum DeviceCheck : int { kCheckOneHotIndex = 1, kCheckLabelIndex = 2 };
+// The report block of the kernel's device (a device pointer into mapped pinned memory).
+DeviceReport* deviceReportOf(const KernelContext& ctx);
+
 // Converts a CUDA runtime error into a Status naming the op and the call; allocation failures become OutOfMemory.
 Status cudaError(cudaError_t err, const char* op, const char* call);
 

@@ -40,6 +40,17 @@ __device__ __forceinline__ float blockReduce(float v, float* shared, Combine com
   return v;
 }
 
+// Records a data error found on the device (first one wins); the host turns it into a Status at the next sync/read.
+__device__ __forceinline__ void reportError(DeviceReport* r, int code, int value, int limit, long long position) {
+  if (atomicCAS(&r->set, 0, -1) != 0) return;
+  r->code = code;
+  r->value = value;
+  r->limit = limit;
+  r->position = position;
+  __threadfence_system();
+  atomicExch(&r->set, 1);
+}
+
 struct SumCombine {
   __device__ float operator()(float a, float b) const { return a + b; }
 };

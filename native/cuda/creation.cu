@@ -1,0 +1,175 @@
+// CUDA creation and copy kernels: copy, fill, arange, cast, random_uniform, random_normal, one_hot, dropout.
+#include "../core/rng.h"
+#include "cuda_launch.cuh"
+
+namespace tn {
+namespace cuda {
+namespace {
+
+Status copyKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  TN_CHECK(ctx.in(0).size() == ctx.out(0).size(), Shape, "copy: sizes differ (", shapeStr(ctx.in(0).shape), " vs ",
+           shapeStr(ctx.out(0).shape), ")");
+  size_t nbytes = ctx.in(0).size() * dtypeSize(ctx.in(0).dtype);
+  if (nbytes)
+    TN_CUDA_RETURN(cudaMemcpyAsync(ctx.out(0).storage->data(), ctx.in(0).storage->data(), nbytes,
+                                   cudaMemcpyDeviceToDevice, streamOf(ctx)), "copy");
+  return Status::ok();
+}
+
+template <typename T>
+__global__ void fillValue(T* y, int64_t n, T value) {
+  TN_GRID_LOOP(i, n) y[i] = value;
+}
+
+Status fillKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  double value = 0;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("value", value));
+  const TensorArg& y = ctx.out(0);
+  int64_t n = y.size();
+  if (n == 0) return Status::ok();
+  if (y.dtype == DType::Float32)
+    fillValue<float><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<float>(), n, static_cast<float>(value));
+  else
+    fillValue<int32_t><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<int32_t>(), n, static_cast<int32_t>(value));
+  return launchStatus("fill");
+}
+
+// y[i] = start + i*step, computed in double as on the CPU, then converted.
+template <typename T>
+__global__ void arangeValues(T* y, int64_t n, double start, double step) {
+  TN_GRID_LOOP(i, n) y[i] = static_cast<T>(start + step * static_cast<double>(i));
+}
+
+Status arangeKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  double start = 0, step = 1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("start", start));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("step", step));
+  const TensorArg& y = ctx.out(0);
+  int64_t n = y.size();
+  if (n == 0) return Status::ok();
+  if (y.dtype == DType::Float32)
+    arangeValues<float><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<float>(), n, start, step);
+  else
+    arangeValues<int32_t><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<int32_t>(), n, start, step);
+  return launchStatus("arange");
+}
+
+// f32 -> i32 truncates toward zero (static_cast), as on the CPU.
+template <typename From, typename To>
+__global__ void castValues(const From* x, To* y, int64_t n) {
+  TN_GRID_LOOP(i, n) y[i] = static_cast<To>(x[i]);
+}
+
+Status castKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
+  TN_CHECK(x.size() == y.size(), Shape, "cast: sizes differ (", shapeStr(x.shape), " vs ", shapeStr(y.shape), ")");
+  int64_t n = x.size();
+  if (n == 0) return Status::ok();
+  cudaStream_t s = streamOf(ctx);
+  if (x.dtype == y.dtype) {
+    TN_CUDA_RETURN(cudaMemcpyAsync(y.storage->data(), x.storage->data(), n * 4, cudaMemcpyDeviceToDevice, s), "cast");
+    return Status::ok();
+  }
+  if (x.dtype == DType::Float32)
+    castValues<float, int32_t><<<gridFor(n), kBlock, 0, s>>>(x.data<float>(), y.data<int32_t>(), n);
+  else
+    castValues<int32_t, float><<<gridFor(n), kBlock, 0, s>>>(x.data<int32_t>(), y.data<float>(), n);
+  return launchStatus("cast");
+}
+
+// Same counter-based draws as the CPU (core/rng.h): element i of a seed is identical on both backends.
+template <bool kNormal>
+__global__ void randomValues(float* y, int64_t n, uint64_t seed, float a, float b) {
+  TN_GRID_LOOP(i, n) {
+    y[i] = kNormal ? a + b * normalAt(seed, static_cast<uint64_t>(i))
+                   : a + (b - a) * uniformAt(seed, static_cast<uint64_t>(i));
+  }
+}
+
+template <bool kNormal>
+Status randomKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
+  double seed = 0, a = 0, b = 1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "mean" : "low", a));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "std" : "high", b));
+  int64_t n = ctx.out(0).size();
+  if (n == 0) return Status::ok();
+  randomValues<kNormal><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(
+      ctx.out(0).data<float>(), n, static_cast<uint64_t>(seed), static_cast<float>(a), static_cast<float>(b));
+  return launchStatus(ctx.op.c_str());
+}
+
+// Scatters 1s into a zeroed [n, depth] output; an index outside [0, depth) is reported (ValueError at the next read).
+__global__ void oneHotScatter(const int32_t* idx, float* y, int64_t n, int64_t depth, DeviceReport* report) {
+  TN_GRID_LOOP(i, n) {
+    int32_t v = idx[i];
+    if (v < 0 || v >= depth) reportError(report, kCheckOneHotIndex, v, static_cast<int>(depth), i);
+    else y[i * depth + v] = 1.f;
+  }
+}
+
+Status oneHotKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Int32, "indices"));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
+  const TensorArg &idx = ctx.in(0), &y = ctx.out(0);
+  TN_CHECK(y.rank() >= 1, Shape, "one_hot: out must have rank >= 1");
+  int64_t depth = y.dim(-1);
+  TN_CHECK(y.size() == idx.size() * depth, Shape, "one_hot: output shape ", shapeStr(y.shape),
+           " does not match indices ", shapeStr(idx.shape));
+  if (y.size() == 0) return Status::ok();
+  cudaStream_t s = streamOf(ctx);
+  TN_CUDA_RETURN(cudaMemsetAsync(y.storage->data(), 0, y.size() * sizeof(float), s), "one_hot");
+  oneHotScatter<<<gridFor(idx.size()), kBlock, 0, s>>>(idx.data<int32_t>(), y.data<float>(), idx.size(), depth,
+                                                       deviceReportOf(ctx));
+  return launchStatus("one_hot");
+}
+
+// mask = uniformAt(seed, i) >= rate ? 1/(1-rate) : 0 in float32, bit-identical to the CPU kernel; y = x*mask.
+__global__ void dropoutApply(const float* x, float* y, float* mask, int64_t n, uint64_t seed, float rate, float scale) {
+  TN_GRID_LOOP(i, n) {
+    float m = uniformAt(seed, static_cast<uint64_t>(i)) >= rate ? scale : 0.f;
+    mask[i] = m;
+    y[i] = x[i] * m;
+  }
+}
+
+Status dropoutKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 2));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0), &mask = ctx.out(1);
+  for (const TensorArg* t : {&x, &y, &mask}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "x/y/mask"));
+  TN_CHECK(y.size() == x.size() && mask.size() == x.size(), Shape, "dropout: y ", shapeStr(y.shape), " and mask ",
+           shapeStr(mask.shape), " must have the size of x ", shapeStr(x.shape));
+  double rate = 0, seed = 0;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("rate", rate));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
+  TN_CHECK(rate >= 0 && rate <= 1, Value, "dropout: rate must be in [0, 1], got ", rate);
+  TN_CHECK(seed >= 0, Value, "dropout: seed must be non-negative, got ", seed);
+  const float r = static_cast<float>(rate);
+  const float scale = r < 1.f ? 1.f / (1.f - r) : 0.f;  // rate 1 drops everything
+  int64_t n = x.size();
+  if (n == 0) return Status::ok();
+  dropoutApply<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(x.data<float>(), y.data<float>(), mask.data<float>(), n,
+                                                         static_cast<uint64_t>(seed), r, scale);
+  return launchStatus("dropout");
+}
+
+}  // namespace
+
+TN_REGISTER_KERNEL(DeviceType::CUDA, "copy", copyKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "fill", fillKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "arange", arangeKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "cast", castKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "random_uniform", randomKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "random_normal", randomKernel<true>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "one_hot", oneHotKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "dropout", dropoutKernel);
+
+}  // namespace cuda
+}  // namespace tn
