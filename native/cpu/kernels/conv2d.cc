@@ -75,7 +75,7 @@ Status convShapes(const KernelContext& ctx, const TensorArg& x, const char* xNam
   TN_RETURN_IF_ERROR(checkImage(ctx, y, yName));
   TN_CHECK(w.dim(3) == x.dim(3), Shape, ctx.op, ": ", wName, " has ", w.dim(3), " input channels (shape ",
            shapeStr(w.shape), ") but ", xName, " has ", x.dim(3), " (shape ", shapeStr(x.shape), ")");
-  TN_CHECK(w.dim(1) >= 1 && w.dim(2) >= 1, Shape, ctx.op, ": ", wName, " must have a kernel of at least 1x1, got shape ",
+  TN_CHECK(w.dim(1) >= 1 && w.dim(2) >= 1 && w.dim(1) <= kMaxWindowAttr && w.dim(2) <= kMaxWindowAttr, Shape, ctx.op, ": ", wName, " must have a kernel of at least 1x1 (and at most 2^30), got shape ",
            shapeStr(w.shape));
   s.g.kh = w.dim(1);
   s.g.kw = w.dim(2);

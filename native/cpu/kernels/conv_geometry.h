@@ -25,14 +25,18 @@ inline int64_t windowOutputSize(int64_t in, int64_t padA, int64_t padB, int64_t 
   return room < 0 ? 0 : room / stride + 1;
 }
 
-// Reads a list attr of exactly `count` integers, each at least `minValue`.
+// Largest stride/pad/dilation/window accepted: keeps every product in the index arithmetic far from int64 overflow.
+constexpr int64_t kMaxWindowAttr = int64_t(1) << 30;
+
+// Reads a list attr of exactly `count` integers, each in [minValue, kMaxWindowAttr].
 inline Status readIntList(const KernelContext& ctx, const char* name, size_t count, int64_t minValue,
                           std::vector<int64_t>& out) {
   TN_RETURN_IF_ERROR(ctx.attrs.getInts(name, out));
   TN_CHECK(out.size() == count, Value, ctx.op, ": attribute '", name, "' must hold ", count, " integers, got ",
            out.size());
   for (int64_t v : out)
-    TN_CHECK(v >= minValue, Value, ctx.op, ": attribute '", name, "' entries must be >= ", minValue, ", got ", v);
+    TN_CHECK(v >= minValue && v <= kMaxWindowAttr, Value, ctx.op, ": attribute '", name, "' entries must be in [",
+             minValue, ", ", kMaxWindowAttr, "], got ", v);
   return Status::ok();
 }
 
