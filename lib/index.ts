@@ -26,3 +26,11 @@ export {
 } from './device';
 export { setSeed } from './random';
 export * from './errors';
+// Training stack (tfjs-style namespaces).
+export * as layers from './nn/layers';
+export { losses } from './nn/losses';
+export { metrics } from './nn/metrics';
+export { initializers } from './nn/initializers';
+export { regularizers } from './nn/regularizers';
+export { optimizers, schedules } from './optim';
+export * as optim from './optim';

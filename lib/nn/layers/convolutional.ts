@@ -1,0 +1,218 @@
+// Convolution and pooling layers on NHWC images: conv2d, maxPooling2d, averagePooling2d, globalAveragePooling2d.
+import { ValueError } from '../../errors';
+import { add, avgPool2d, conv2d as conv2dOp, maxPool2d, mean } from '../../ops';
+import type { Tensor } from '../../tensor';
+import { getActivation, type ActivationIdentifier } from '../activations';
+import { getInitializer, type Initializer } from '../initializers';
+import { getRegularizer, type Regularizer } from '../regularizers';
+import { applyActivation, type InitializerArg, type RegularizerArg } from './core';
+import { checkPositiveInt, Layer, pairOf, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from './layer';
+
+/** 'valid' | 'same' as Keras; conv2d also takes explicit zero padding: a number, or [ph, pw] (top/bottom, left/right). */
+export type PaddingMode = 'valid' | 'same';
+export type ConvPadding = PaddingMode | number | [number, number];
+
+function checkPadding(layer: string, p: unknown): PaddingMode {
+  if (p !== 'valid' && p !== 'same') throw new ValueError(`${layer}: 'padding' must be 'valid' or 'same', got ${JSON.stringify(p)}`);
+  return p;
+}
+
+function checkConvPadding(layer: string, p: unknown): ConvPadding {
+  if (p === 'valid' || p === 'same') return p;
+  const pair = typeof p === 'number' ? [p, p] : p;
+  if (Array.isArray(pair) && pair.length === 2 && pair.every((d) => Number.isInteger(d) && d >= 0)) {
+    return typeof p === 'number' ? p : [pair[0], pair[1]];
+  }
+  throw new ValueError(`${layer}: 'padding' must be 'valid', 'same', a number or [ph, pw], got ${JSON.stringify(p)}`);
+}
+
+function checkDataFormat(layer: string, f: unknown): void {
+  if (f !== undefined && f !== 'channelsLast') {
+    throw new ValueError(`${layer}: only dataFormat 'channelsLast' (NHWC) is supported, got ${JSON.stringify(f)}`);
+  }
+}
+
+/** Output length of one spatial dim (TensorFlow's 'valid'/'same' rules). */
+function convLength(size: number | null, k: number, stride: number, dilation: number, padding: PaddingMode | number): number | null {
+  if (size === null) return null;
+  const eff = (k - 1) * dilation + 1;
+  if (padding === 'same') return Math.ceil(size / stride);
+  const pad = padding === 'valid' ? 0 : 2 * padding;
+  return Math.floor((size + pad - eff) / stride) + 1;
+}
+
+function checkImageInput(layer: string, x: Tensor | Shape): void {
+  const shape = Array.isArray(x) ? x : (x as Tensor).shape;
+  if (shape.length !== 4) throw new ValueError(`${layer}: expected NHWC images of rank 4, got shape [${shape}]`);
+}
+
+export interface Conv2DLayerArgs extends LayerArgs {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: ConvPadding;
+  dilationRate?: number | [number, number];
+  dataFormat?: 'channelsLast';
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerArg;
+  biasInitializer?: InitializerArg;
+  kernelRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+}
+
+/** 2-D convolution; kernel [filters, kh, kw, inChannels] (the conv2d op's layout; Keras' is [kh, kw, in, filters]). */
+export class Conv2D extends Layer {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: ConvPadding;
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationIdentifier;
+  readonly useBias: boolean;
+  private readonly act: (x: Tensor) => Tensor;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  private readonly kernelReg: Regularizer | null;
+  private readonly biasReg: Regularizer | null;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+
+  constructor(args: Conv2DLayerArgs) {
+    super(args, 'Conv2D');
+    this.filters = checkPositiveInt('conv2d', 'filters', args.filters);
+    this.kernelSize = pairOf('conv2d', 'kernelSize', args.kernelSize);
+    this.strides = pairOf('conv2d', 'strides', args.strides ?? 1);
+    this.dilationRate = pairOf('conv2d', 'dilationRate', args.dilationRate ?? 1);
+    this.padding = checkConvPadding('conv2d', args.padding ?? 'valid');
+    checkDataFormat('conv2d', args.dataFormat);
+    this.activation = args.activation ?? 'linear';
+    this.act = getActivation(this.activation, 'conv2d');
+    this.useBias = args.useBias ?? true;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', 'conv2d: kernelInitializer');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', 'conv2d: biasInitializer');
+    this.kernelReg = getRegularizer(args.kernelRegularizer, 'conv2d: kernelRegularizer');
+    this.biasReg = getRegularizer(args.biasRegularizer, 'conv2d: biasRegularizer');
+  }
+
+  override build(inputShape: Shape): void {
+    checkImageInput(`conv2d '${this.name}'`, inputShape);
+    const inC = inputShape[3];
+    if (typeof inC !== 'number') throw new ValueError(`conv2d '${this.name}': the channel dimension must be known, got [${inputShape}]`);
+    const [kh, kw] = this.kernelSize;
+    const fans = { fanIn: kh * kw * inC, fanOut: kh * kw * this.filters };
+    this.kernel = this.addWeight('kernel', [this.filters, kh, kw, inC], this.kernelInit, fans, { regularizer: this.kernelReg });
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit, fans, { regularizer: this.biasReg });
+    super.build(inputShape);
+  }
+
+  protected call(x: Tensor, args: CallArgs): Tensor {
+    checkImageInput(`conv2d '${this.name}'`, x);
+    let y = conv2dOp(x, this.kernel!.value, { stride: this.strides, padding: this.padding, dilation: this.dilationRate });
+    if (this.bias) y = add(y, this.bias.value);
+    return applyActivation(this.activation, this.act, y, args);
+  }
+
+  computeOutputShape(s: Shape): Shape {
+    const p = this.padding;
+    const [ph, pw] = Array.isArray(p) ? p : [p, p];
+    return [
+      s[0],
+      convLength(s[1], this.kernelSize[0], this.strides[0], this.dilationRate[0], ph),
+      convLength(s[2], this.kernelSize[1], this.strides[1], this.dilationRate[1], pw),
+      this.filters,
+    ];
+  }
+
+  override get activationName(): string {
+    return this.activation;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: [...this.kernelSize],
+      strides: [...this.strides],
+      padding: Array.isArray(this.padding) ? [...this.padding] : this.padding,
+      dilationRate: [...this.dilationRate],
+      dataFormat: 'channelsLast',
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInit.toJSON(),
+      biasInitializer: this.biasInit.toJSON(),
+      kernelRegularizer: this.kernelReg?.toJSON() ?? null,
+      biasRegularizer: this.biasReg?.toJSON() ?? null,
+    };
+  }
+}
+
+export interface Pooling2DLayerArgs extends LayerArgs {
+  /** Window [h, w] or one number (default 2). */
+  poolSize?: number | [number, number];
+  /** Default: poolSize. */
+  strides?: number | [number, number];
+  padding?: PaddingMode;
+  dataFormat?: 'channelsLast';
+}
+
+abstract class Pooling2D extends Layer {
+  readonly poolSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: PaddingMode;
+  constructor(args: Pooling2DLayerArgs, className: string, what: string) {
+    super(args, className);
+    this.poolSize = pairOf(what, 'poolSize', args.poolSize ?? 2);
+    this.strides = args.strides === undefined ? this.poolSize : pairOf(what, 'strides', args.strides);
+    this.padding = checkPadding(what, args.padding ?? 'valid');
+    checkDataFormat(what, args.dataFormat);
+  }
+  computeOutputShape(s: Shape): Shape {
+    return [s[0], convLength(s[1], this.poolSize[0], this.strides[0], 1, this.padding), convLength(s[2], this.poolSize[1], this.strides[1], 1, this.padding), s[3]];
+  }
+  protected options() {
+    return { kernelSize: this.poolSize, stride: this.strides, padding: this.padding };
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding, dataFormat: 'channelsLast' };
+  }
+}
+
+export class MaxPooling2D extends Pooling2D {
+  readonly className = 'MaxPooling2D';
+  constructor(args: Pooling2DLayerArgs = {}) {
+    super(args, 'MaxPooling2D', 'maxPooling2d');
+  }
+  protected call(x: Tensor): Tensor {
+    checkImageInput(`maxPooling2d '${this.name}'`, x);
+    return maxPool2d(x, this.options());
+  }
+}
+
+export class AveragePooling2D extends Pooling2D {
+  readonly className = 'AveragePooling2D';
+  constructor(args: Pooling2DLayerArgs = {}) {
+    super(args, 'AveragePooling2D', 'averagePooling2d');
+  }
+  protected call(x: Tensor): Tensor {
+    checkImageInput(`averagePooling2d '${this.name}'`, x);
+    return avgPool2d(x, this.options());
+  }
+}
+
+/** [N, H, W, C] -> [N, C], the mean over height and width. */
+export class GlobalAveragePooling2D extends Layer {
+  readonly className = 'GlobalAveragePooling2D';
+  constructor(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}) {
+    super(args, 'GlobalAveragePooling2D');
+    checkDataFormat('globalAveragePooling2d', args.dataFormat);
+  }
+  protected call(x: Tensor): Tensor {
+    checkImageInput(`globalAveragePooling2d '${this.name}'`, x);
+    return mean(x, [1, 2]);
+  }
+  computeOutputShape(s: Shape): Shape {
+    return [s[0], s[3]];
+  }
+}

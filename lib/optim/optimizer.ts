@@ -1,0 +1,246 @@
+// Optimizer: per-parameter state in a class, gradient clipping, learning-rate schedules, saveable state; the update
+// itself is one native *_update kernel launch per parameter, in place on the parameter and its state.
+import { ValueError } from '../errors';
+import { noGrad } from '../autograd/tape';
+import { runKernel } from '../engine/kernel';
+import { keep, tidy } from '../memory';
+import type { Attrs } from '../native';
+import { add, clip, maximum, mul, sqrt, square, sum, toDevice, zeros, div, full } from '../ops';
+import type { Tensor } from '../tensor';
+import { LearningRateSchedule } from './schedules';
+
+/** Something that holds a parameter tensor: a Tensor itself or a layer's weight ({name, value}). */
+export type ParamRef = Tensor | { readonly name: string; readonly value: Tensor };
+
+export interface OptimizerArgs {
+  /** A number or a schedule (default depends on the optimizer). `lr` is accepted as an alias. */
+  learningRate?: number | LearningRateSchedule;
+  lr?: number | LearningRateSchedule;
+  /** Clip each gradient to [-clipValue, clipValue]. */
+  clipValue?: number;
+  /** Rescale each gradient whose L2 norm exceeds clipNorm (per tensor, Keras' clipnorm). */
+  clipNorm?: number;
+  /** Rescale all gradients together when their joint L2 norm exceeds it (PyTorch's clip_grad_norm_). */
+  globalClipNorm?: number;
+}
+
+/** Saved optimizer state: the step count and every slot tensor by `<param name>/<slot>`. */
+export interface OptimizerState {
+  iterations: number;
+  /** Per-parameter update counts by parameter name (the native kernels' 1-based `step`). */
+  steps: Record<string, number>;
+  slots: Record<string, Tensor>;
+}
+
+interface ParamState {
+  step: number;
+  slots: Record<string, Tensor>;
+}
+
+const isTensor = (p: ParamRef): p is Tensor => (p as Tensor).isTensor === true;
+
+export abstract class Optimizer {
+  abstract readonly className: string;
+  /** Updates applied so far (drives the schedule). */
+  iterations = 0;
+  learningRate: number | LearningRateSchedule;
+  clipValue?: number;
+  clipNorm?: number;
+  globalClipNorm?: number;
+  private readonly state = new Map<string, ParamState>();
+  private readonly tensorNames = new WeakMap<Tensor, string>();
+  private unnamed = 0;
+
+  constructor(args: OptimizerArgs, defaultLr: number) {
+    const lr = args.learningRate ?? args.lr ?? defaultLr;
+    if (!(lr instanceof LearningRateSchedule) && !(typeof lr === 'number' && lr >= 0 && Number.isFinite(lr))) {
+      throw new ValueError(`${this.constructor.name}: 'learningRate' must be a finite number >= 0 or a schedule, got ${JSON.stringify(lr)}`);
+    }
+    this.learningRate = lr;
+    for (const k of ['clipValue', 'clipNorm', 'globalClipNorm'] as const) {
+      const v = args[k];
+      if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new ValueError(`optimizer: '${k}' must be a number > 0, got ${JSON.stringify(v)}`);
+      this[k] = v;
+    }
+  }
+
+  /** The rate the next update uses. */
+  get currentLearningRate(): number {
+    return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.at(this.iterations);
+  }
+
+  /**
+   * The kernel's state outputs after the parameter, in order: a slot name (kept per parameter, zeros at the start)
+   * or null for an output this configuration never touches (a one-element placeholder is passed).
+   */
+  protected abstract slotLayout(): (string | null)[];
+  private placeholders = new Map<string, Tensor>();
+
+  private slotNames(): string[] {
+    return this.slotLayout().filter((n): n is string => n !== null);
+  }
+
+  private placeholder(device: string): Tensor {
+    let t = this.placeholders.get(device);
+    if (!t) this.placeholders.set(device, (t = keep(zeros([1], { device }))));
+    return t;
+  }
+  /** The native kernel and its attrs for one update. */
+  protected abstract kernel(lr: number, step: number): { name: string; attrs: Attrs };
+
+  private nameOf(p: ParamRef): string {
+    if (!isTensor(p)) return p.name;
+    let n = this.tensorNames.get(p);
+    if (!n) this.tensorNames.set(p, (n = `param_${this.unnamed++}`));
+    return n;
+  }
+
+  private stateFor(name: string, param: Tensor): ParamState {
+    let s = this.state.get(name);
+    if (!s) {
+      s = { step: 0, slots: {} };
+      this.state.set(name, s);
+    }
+    for (const slot of this.slotNames()) {
+      const t = s.slots[slot];
+      if (!t) s.slots[slot] = keep(zeros(param.shape, { device: param.device }));
+      else if (t.device !== param.device) {
+        // The model moved (model.to): the moments follow the parameter.
+        s.slots[slot] = keep(toDevice(t, param.device));
+        t.dispose();
+      }
+    }
+    return s;
+  }
+
+  /** Applies the gradients in `.grad` of each parameter (parameters without a gradient are skipped). */
+  step(params: Iterable<ParamRef>): void {
+    const pairs: { param: ParamRef; grad: Tensor }[] = [];
+    for (const p of params) {
+      const t = isTensor(p) ? p : p.value;
+      if (t.grad) pairs.push({ param: p, grad: t.grad });
+    }
+    this.applyGradients(pairs);
+  }
+
+  /** Applies explicit gradients: `[{param, grad}]` or a Map param -> grad. The gradients stay the caller's. */
+  applyGradients(grads: { param: ParamRef; grad: Tensor }[] | Map<ParamRef, Tensor>): void {
+    const pairs = grads instanceof Map ? [...grads].map(([param, grad]) => ({ param, grad })) : grads;
+    const lr = this.currentLearningRate;
+    noGrad(() =>
+      tidy(() => {
+        const clipped = this.clip(pairs.map((p) => p.grad));
+        pairs.forEach(({ param }, i) => {
+          const t = isTensor(param) ? param : param.value;
+          const g = clipped[i];
+          if (g.shape.join() !== t.shape.join()) {
+            throw new ValueError(`${this.className}: gradient of shape [${g.shape}] for parameter '${this.nameOf(param)}' of shape [${t.shape}]`);
+          }
+          const s = this.stateFor(this.nameOf(param), t);
+          s.step++;
+          const { name, attrs } = this.kernel(lr, s.step);
+          const slotTensors = this.slotLayout().map((n) => ({ into: n === null ? this.placeholder(t.device) : s.slots[n] }));
+          runKernel(name, [g.device === t.device ? g : toDevice(g, t.device)], [{ into: t }, ...slotTensors], attrs);
+        });
+      }),
+    );
+    this.iterations++;
+  }
+
+  /** Gradient clipping by value, per-tensor norm and global norm (in that order); no host sync. */
+  private clip(grads: Tensor[]): Tensor[] {
+    let out = grads;
+    const cv = this.clipValue;
+    if (cv !== undefined) out = out.map((g) => clip(g, -cv, cv));
+    const cn = this.clipNorm;
+    // g * cn / max(|g|, cn): unchanged below the threshold, rescaled to norm cn above it.
+    if (cn !== undefined) out = out.map((g) => mul(g, div(cn, maximum(sqrt(sum(square(g))), cn))));
+    const gn = this.globalClipNorm;
+    if (gn !== undefined && out.length > 0) {
+      let total = full([], 0, { device: out[0].device });
+      for (const g of out) total = add(total, sum(square(g)));
+      const factor = div(gn, maximum(sqrt(total), gn));
+      out = out.map((g) => mul(g, factor));
+    }
+    return out;
+  }
+
+  /** Sets every parameter's `.grad` to null (disposing it). */
+  zeroGrad(params: Iterable<ParamRef>): void {
+    for (const p of params) {
+      const t = isTensor(p) ? p : p.value;
+      t.grad?.dispose();
+      t.grad = null;
+    }
+  }
+
+  /**
+   * Computes `f()` (a scalar loss), backpropagates into `params`, applies the update and clears their gradients.
+   * Returns the loss tensor when `returnCost` (the caller disposes it), else null (tfjs' optimizer.minimize).
+   */
+  minimize(f: () => Tensor, params: ParamRef[], returnCost = false): Tensor | null {
+    this.zeroGrad(params);
+    const loss = tidy(() => {
+      const l = f();
+      l.backward();
+      return l.detach();
+    });
+    this.step(params);
+    this.zeroGrad(params);
+    if (returnCost) return loss;
+    loss.dispose();
+    return null;
+  }
+
+  /** The step count and a copy-free view of every slot (the tensors stay owned by the optimizer). */
+  getState(): OptimizerState {
+    const slots: Record<string, Tensor> = {};
+    const steps: Record<string, number> = {};
+    for (const [name, s] of this.state) {
+      steps[name] = s.step;
+      for (const [k, t] of Object.entries(s.slots)) slots[`${name}/${k}`] = t;
+    }
+    return { iterations: this.iterations, steps, slots };
+  }
+
+  /** Restores a state from getState() (slot values are copied; the given tensors stay the caller's). */
+  setState(st: OptimizerState): void {
+    this.disposeState();
+    this.iterations = st.iterations;
+    for (const [key, t] of Object.entries(st.slots)) {
+      const cut = key.lastIndexOf('/');
+      const name = key.slice(0, cut);
+      const slot = key.slice(cut + 1);
+      let s = this.state.get(name);
+      if (!s) this.state.set(name, (s = { step: st.steps[name] ?? st.iterations, slots: {} }));
+      s.slots[slot] = keep(noGrad(() => runKernel('copy', [t], [{ shape: t.shape, dtype: t.dtype }])[0]));
+    }
+    for (const [name, step] of Object.entries(st.steps)) {
+      if (!this.state.has(name)) this.state.set(name, { step, slots: {} });
+    }
+  }
+
+  /** Hyper-parameters that recreate this optimizer (without state). */
+  getConfig(): Record<string, unknown> {
+    const lr = this.learningRate;
+    const config: Record<string, unknown> = { learningRate: typeof lr === 'number' ? lr : lr.toJSON() };
+    for (const k of ['clipValue', 'clipNorm', 'globalClipNorm'] as const) if (this[k] !== undefined) config[k] = this[k];
+    return config;
+  }
+
+  toJSON(): { className: string; config: Record<string, unknown> } {
+    return { className: this.className, config: this.getConfig() };
+  }
+
+  private disposeState(): void {
+    for (const s of this.state.values()) for (const t of Object.values(s.slots)) t.dispose();
+    this.state.clear();
+    for (const t of this.placeholders.values()) t.dispose();
+    this.placeholders.clear();
+  }
+
+  /** Frees the state tensors. */
+  dispose(): void {
+    this.disposeState();
+  }
+}
