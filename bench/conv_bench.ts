@@ -23,14 +23,21 @@ export interface ConvBenchResult {
   gflops?: number;
 }
 
-/** Times `step` (which queues work and returns a tensor to read back); the read makes every queued kernel count. */
-async function time(step: () => tn.Tensor, iters: number, warmup: number): Promise<{ ms: number; bestMs: number }> {
+/**
+ * Times `step`, which queues work and returns the last tensor it produced. Awaiting a one-element slice of that tensor
+ * (queued behind it on the same stream) makes every queued kernel count without timing a multi-MB copy to JS.
+ * Outputs marked `owned` are disposed after each iteration.
+ */
+async function time(step: () => { last: tn.Tensor; owned: boolean }, iters: number, warmup: number): Promise<{ ms: number; bestMs: number }> {
   const samples: number[] = [];
   for (let i = 0; i < warmup + iters; i++) {
     const t0 = process.hrtime.bigint();
-    const out = step();
-    await out.data();
+    const { last, owned } = step();
+    const probe = tn.slice(last, last.shape.map((d) => d - 1), last.shape.map(() => 1));
+    await probe.data();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    probe.dispose();
+    if (owned) last.dispose();
     if (i >= warmup) samples.push(ms);
   }
   samples.sort((a, b) => a - b);
@@ -65,7 +72,7 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
   const passFlops = 2 * N * H * W * O * k * k * C;
   const shape = `N=${N} ${H}x${W} ${C}->${O} ${k}x${k} same`;
 
-  const fwd = await time(() => tn.noGrad(() => tn.conv2d(x, w, { padding: 'same' })), iters, warmup);
+  const fwd = await time(() => ({ last: tn.noGrad(() => tn.conv2d(x, w, { padding: 'same' })), owned: true }), iters, warmup);
   report({ name: `conv2d forward (${shape})`, ...fwd, gflops: passFlops / fwd.ms / 1e6 });
 
   // Forward + backward through autograd: the conv kernel and both backward kernels, three passes in all.
@@ -80,7 +87,7 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
       const y = tn.conv2d(x, w, { padding: 'same' });
       y.backward(dy);
       y.dispose();
-      return gradOf(w); // dx was queued before dw on the same stream, so reading dw waits for both
+      return { last: gradOf(w), owned: false }; // dx was queued before dw on the same stream: waiting on dw covers both
     },
     iters,
     warmup,
@@ -94,7 +101,7 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
     ['maxPool2d', tn.maxPool2d],
     ['avgPool2d', tn.avgPool2d],
   ] as const) {
-    const f = await time(() => tn.noGrad(() => pool(dy, { kernelSize: 2 })), iters, warmup);
+    const f = await time(() => ({ last: tn.noGrad(() => pool(dy, { kernelSize: 2 })), owned: true }), iters, warmup);
     report({ name: `${name} 2x2 forward ([${dy.shape}])`, ...f });
     const src = dy.detach();
     src.requiresGrad = true;
@@ -107,7 +114,7 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
         y.backward(g);
         g.dispose();
         y.dispose();
-        return gradOf(src);
+        return { last: gradOf(src), owned: false };
       },
       iters,
       warmup,
