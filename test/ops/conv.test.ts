@@ -124,6 +124,30 @@ describe('conv2d gradients', () => {
   });
 });
 
+// Large enough that the CPU kernel splits rows into several L2-sized tasks per thread (task edges fall inside images).
+describe('conv2d on larger shapes', () => {
+  const cases: [string, number[], number[], tn.Conv2dOptions][] = [
+    ['batch 3, 64 channels, same', [3, 20, 30, 64], [8, 3, 3, 64], { padding: 'same' }],
+    ['batch 1, stride 2, dilation 2', [1, 25, 40, 48], [6, 3, 3, 48], { stride: 2, dilation: 2, padding: 'same' }],
+  ];
+  test.each(cases)('%s: forward matches the reference; backward is the adjoint of forward', async (_name, xs, ws, options) => {
+    const xd = randomArray(sizeOf(xs), 51);
+    const wd = randomArray(sizeOf(ws), 52);
+    const x = tn.tensor(xd, xs, { requiresGrad: true });
+    const w = tn.tensor(wd, ws, { requiresGrad: true });
+    const y = tn.conv2d(x, w, options);
+    const ref = refConv2d(xd, xs, wd, ws, options);
+    expectClose(await y.data(), ref.y, 1e-4, 1e-4);
+    // y is linear in x and in w, so <dy, y> = <x, dx> = <w, dw> for the gradients of sum(y * dy).
+    const dyd = randomArray(y.size, 53);
+    y.backward(tn.tensor(dyd, y.shape));
+    const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((acc, v, i) => acc + v * b[i], 0);
+    const expected = dot(ref.y, dyd);
+    expect(Math.abs(dot(xd, await x.grad!.data()) - expected)).toBeLessThan(1e-3 * Math.abs(expected) + 1e-2);
+    expect(Math.abs(dot(wd, await w.grad!.data()) - expected)).toBeLessThan(1e-3 * Math.abs(expected) + 1e-2);
+  });
+});
+
 const poolCases: [string, number[], tn.Pool2dOptions][] = [
   ['2x2 default stride', [2, 6, 6, 3], { kernelSize: 2 }],
   ['3x3 stride 2 same (odd input)', [1, 7, 9, 4], { kernelSize: 3, stride: 2, padding: 'same' }],
