@@ -1,18 +1,416 @@
-// Every cuDNN call of the addon (kept in this one file so a move to the cuDNN graph API stays local).
+// Every cuDNN call of the addon (kept in this one file so a move to the cuDNN graph API stays local): NHWC conv2d
+// forward/backward-data/backward-filter and 2-D pooling, with cached algorithm choices and bounded workspaces.
 #include <cudnn.h>
 
+#include <algorithm>
+#include <climits>
+#include <map>
+#include <mutex>
+#include <sstream>
+
 #include "cuda_backend.h"
+#include "layout.h"
+#include "pool.h"
 
 namespace tn {
 namespace cuda {
 
+namespace {
+
+constexpr int kMaxDevices = 64;
+// Algorithms that need more scratch than this are skipped: a bigger workspace rarely pays and risks OOM mid-training.
+constexpr size_t kWorkspaceLimit = 1ull << 30;
+
+Status cudnnError(cudnnStatus_t s, const char* op, const char* call) {
+  ErrorKind kind = s == CUDNN_STATUS_ALLOC_FAILED ? ErrorKind::OutOfMemory : ErrorKind::Backend;
+  return makeError(kind, op, ": ", call, " failed: ", cudnnGetErrorString(s), " (", static_cast<int>(s), ")");
+}
+
+#define TN_CUDNN_RETURN(expr, op)                                                  \
+  do {                                                                             \
+    cudnnStatus_t tn_cudnn_status_ = (expr);                                       \
+    if (tn_cudnn_status_ != CUDNN_STATUS_SUCCESS) return cudnnError(tn_cudnn_status_, (op), #expr); \
+  } while (0)
+
+// One handle per device, bound to the backend's stream; created on first use under the backend's launch lock.
+Status cudnnFor(const KernelContext& ctx, cudnnHandle_t& out) {
+  static auto* handles = new cudnnHandle_t[kMaxDevices]();  // never destroyed: used until process exit
+  CudaBackend* backend = backendOf(ctx);
+  TN_CHECK(backend->index() < kMaxDevices, Device, ctx.op, ": cuda:", backend->index(), " is beyond the supported ",
+           kMaxDevices, " devices");
+  cudnnHandle_t& h = handles[backend->index()];
+  if (!h) {
+    cudnnHandle_t created = nullptr;
+    TN_CUDNN_RETURN(cudnnCreate(&created), ctx.op.c_str());
+    TN_CUDNN_RETURN(cudnnSetStream(created, backend->stream()), ctx.op.c_str());
+    h = created;
+  }
+  out = h;
+  return Status::ok();
+}
+
+// RAII owners of cuDNN descriptors (destroyed on every return path).
+struct TensorDesc {
+  cudnnTensorDescriptor_t d = nullptr;
+  ~TensorDesc() { if (d) cudnnDestroyTensorDescriptor(d); }
+  // An NHWC float tensor of n images of h x w x c.
+  Status nhwc(const char* op, int64_t n, int64_t h, int64_t w, int64_t c) {
+    TN_CHECK(n <= INT_MAX && h <= INT_MAX && w <= INT_MAX && c <= INT_MAX, Shape, op, ": image dims exceed cuDNN's limits");
+    TN_CUDNN_RETURN(cudnnCreateTensorDescriptor(&d), op);
+    TN_CUDNN_RETURN(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NHWC, CUDNN_DATA_FLOAT, static_cast<int>(n),
+                                               static_cast<int>(c), static_cast<int>(h), static_cast<int>(w)), op);
+    return Status::ok();
+  }
+};
+struct FilterDesc {
+  cudnnFilterDescriptor_t d = nullptr;
+  ~FilterDesc() { if (d) cudnnDestroyFilterDescriptor(d); }
+  // [O, kh, kw, C]: cuDNN's NHWC filter layout (KRSC).
+  Status ohwi(const char* op, int64_t o, int64_t kh, int64_t kw, int64_t c) {
+    TN_CUDNN_RETURN(cudnnCreateFilterDescriptor(&d), op);
+    TN_CUDNN_RETURN(cudnnSetFilter4dDescriptor(d, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NHWC, static_cast<int>(o),
+                                               static_cast<int>(c), static_cast<int>(kh), static_cast<int>(kw)), op);
+    return Status::ok();
+  }
+};
+struct ConvDesc {
+  cudnnConvolutionDescriptor_t d = nullptr;
+  ~ConvDesc() { if (d) cudnnDestroyConvolutionDescriptor(d); }
+};
+struct PoolDesc {
+  cudnnPoolingDescriptor_t d = nullptr;
+  ~PoolDesc() { if (d) cudnnDestroyPoolingDescriptor(d); }
+};
+
+// ---- convolution ----
+
+enum class ConvKind { Forward, BackwardData, BackwardFilter };
+
+// The geometry of one call plus how it maps onto cuDNN: cuDNN pads symmetrically, so asymmetric pads (e.g. 'same'
+// with an even kernel) pad the input explicitly by the excess (extraTop/Bottom/Left/Right) into a temporary and
+// convolve that with the symmetric part (padH, padW).
+struct ConvPlan {
+  WindowGeometry g;
+  int64_t O = 0;
+  int64_t padH = 0, padW = 0;
+  int64_t extraTop = 0, extraBottom = 0, extraLeft = 0, extraRight = 0;
+  bool explicitPad() const { return extraTop || extraBottom || extraLeft || extraRight; }
+  int64_t Hp() const { return g.H + extraTop + extraBottom; }
+  int64_t Wp() const { return g.W + extraLeft + extraRight; }
+};
+
+// Reads the attrs and checks every shape; `image` is x (or dx) and `filter` is w (or dw), `out` is y (or dy).
+Status makeConvPlan(const KernelContext& ctx, const TensorArg& image, const TensorArg& filter, const TensorArg& out,
+                    ConvPlan& p) {
+  TN_RETURN_IF_ERROR(cpu::checkImage(ctx, image, "x"));
+  TN_RETURN_IF_ERROR(cpu::checkImage(ctx, out, "y"));
+  TN_RETURN_IF_ERROR(checkDType(ctx, filter, DType::Float32, "w"));
+  TN_CHECK(filter.rank() == 4, Shape, ctx.op, ": w must be [O, kh, kw, C], got ", shapeStr(filter.shape));
+  p.g.kh = filter.dim(1);
+  p.g.kw = filter.dim(2);
+  TN_RETURN_IF_ERROR(cpu::readWindowAttrs(ctx, true, p.g));
+  TN_RETURN_IF_ERROR(cpu::finishGeometry(ctx, image.shape, p.g));
+  p.O = filter.dim(0);
+  TN_CHECK(filter.dim(3) == p.g.C, Shape, ctx.op, ": w ", shapeStr(filter.shape), " has ", filter.dim(3),
+           " input channels, x ", shapeStr(image.shape), " has ", p.g.C);
+  TN_RETURN_IF_ERROR(cpu::checkShapeIs(ctx, out, Shape{p.g.N, p.g.OH, p.g.OW, p.O}, "y"));
+  p.padH = std::min(p.g.padTop, p.g.padBottom);
+  p.padW = std::min(p.g.padLeft, p.g.padRight);
+  p.extraTop = p.g.padTop - p.padH;
+  p.extraBottom = p.g.padBottom - p.padH;
+  p.extraLeft = p.g.padLeft - p.padW;
+  p.extraRight = p.g.padRight - p.padW;
+  TN_CHECK(p.padH <= INT_MAX && p.padW <= INT_MAX && p.g.sh <= INT_MAX && p.g.sw <= INT_MAX && p.g.dh <= INT_MAX &&
+               p.g.dw <= INT_MAX && p.O <= INT_MAX && p.g.kh <= INT_MAX && p.g.kw <= INT_MAX,
+           Shape, ctx.op, ": convolution parameters exceed cuDNN's limits");
+  return Status::ok();
+}
+
+// Descriptors for the (possibly explicitly padded) problem.
+struct ConvDescs {
+  TensorDesc x, y;
+  FilterDesc w;
+  ConvDesc conv;
+};
+
+Status makeConvDescs(const char* op, const ConvPlan& p, ConvDescs& d) {
+  TN_RETURN_IF_ERROR(d.x.nhwc(op, p.g.N, p.Hp(), p.Wp(), p.g.C));
+  TN_RETURN_IF_ERROR(d.y.nhwc(op, p.g.N, p.g.OH, p.g.OW, p.O));
+  TN_RETURN_IF_ERROR(d.w.ohwi(op, p.O, p.g.kh, p.g.kw, p.g.C));
+  TN_CUDNN_RETURN(cudnnCreateConvolutionDescriptor(&d.conv.d), op);
+  TN_CUDNN_RETURN(cudnnSetConvolution2dDescriptor(d.conv.d, static_cast<int>(p.padH), static_cast<int>(p.padW),
+                                                  static_cast<int>(p.g.sh), static_cast<int>(p.g.sw),
+                                                  static_cast<int>(p.g.dh), static_cast<int>(p.g.dw),
+                                                  CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT), op);
+  // TF32 off (default): FMA math only, full float32 like the CPU. On: cuDNN may use TF32 tensor cores.
+  TN_CUDNN_RETURN(cudnnSetConvolutionMathType(d.conv.d, tf32Enabled() ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH), op);
+  int n = 0, c = 0, h = 0, w = 0;
+  TN_CUDNN_RETURN(cudnnGetConvolution2dForwardOutputDim(d.conv.d, d.x.d, d.w.d, &n, &c, &h, &w), op);
+  TN_CHECK(n == p.g.N && c == p.O && h == p.g.OH && w == p.g.OW, Internal, op, ": cuDNN computes output [", n, ",", h,
+           ",", w, ",", c, "], expected [", p.g.N, ",", p.g.OH, ",", p.g.OW, ",", p.O, "]");
+  return Status::ok();
+}
+
+struct AlgoChoice {
+  int algo = 0;
+  size_t workspace = 0;
+  cudnnMathType_t math = CUDNN_DEFAULT_MATH;
+};
+
+std::string convKey(ConvKind kind, int device, const ConvPlan& p) {
+  std::ostringstream os;
+  os << static_cast<int>(kind) << '|' << device << '|' << p.g.N << ',' << p.Hp() << ',' << p.Wp() << ',' << p.g.C
+     << '|' << p.O << ',' << p.g.kh << ',' << p.g.kw << '|' << p.padH << ',' << p.padW << ',' << p.g.sh << ','
+     << p.g.sw << ',' << p.g.dh << ',' << p.g.dw << '|' << tf32Enabled() << cudnnBenchmarkEnabled();
+  return os.str();
+}
+
+// Picks the first candidate (cuDNN lists them best first) that succeeded, fits the workspace limit and respects the
+// TF32 switch. Works for the three perf-result types, which share these fields.
+template <typename Perf>
+bool pickAlgo(const Perf* perf, int count, AlgoChoice& out) {
+  for (int i = 0; i < count; ++i) {
+    if (perf[i].status != CUDNN_STATUS_SUCCESS || perf[i].memory > kWorkspaceLimit) continue;
+    // Never down-convert float32 to half; tensor-op (TF32) math only when the TF32 switch is on.
+    if (perf[i].mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) continue;
+    if (!tf32Enabled() && perf[i].mathType == CUDNN_TENSOR_OP_MATH) continue;
+    out.algo = static_cast<int>(perf[i].algo);
+    out.workspace = perf[i].memory;
+    out.math = perf[i].mathType;
+    return true;
+  }
+  return false;
+}
+
+// Chooses (once per shape key) the algorithm: heuristics by default, measured with cudnnFind* in benchmark mode.
+Status chooseAlgo(const KernelContext& ctx, cudnnHandle_t h, ConvKind kind, const ConvPlan& p, const ConvDescs& d,
+                  AlgoChoice& out) {
+  static auto* cache = new std::map<std::string, AlgoChoice>();  // never destroyed
+  static auto* cacheMutex = new std::mutex();
+  const std::string key = convKey(kind, backendOf(ctx)->index(), p);
+  {
+    std::lock_guard<std::mutex> lock(*cacheMutex);
+    auto it = cache->find(key);
+    if (it != cache->end()) {
+      out = it->second;
+      return Status::ok();
+    }
+  }
+  const char* op = ctx.op.c_str();
+  const bool bench = cudnnBenchmarkEnabled();
+  constexpr int kMaxCandidates = 16;
+  int returned = 0;
+  bool found = false;
+  if (kind == ConvKind::Forward) {
+    cudnnConvolutionFwdAlgoPerf_t perf[kMaxCandidates];
+    if (bench)
+      TN_CUDNN_RETURN(cudnnFindConvolutionForwardAlgorithm(h, d.x.d, d.w.d, d.conv.d, d.y.d, kMaxCandidates, &returned, perf), op);
+    else
+      TN_CUDNN_RETURN(cudnnGetConvolutionForwardAlgorithm_v7(h, d.x.d, d.w.d, d.conv.d, d.y.d, kMaxCandidates, &returned, perf), op);
+    found = pickAlgo(perf, returned, out);
+  } else if (kind == ConvKind::BackwardData) {
+    cudnnConvolutionBwdDataAlgoPerf_t perf[kMaxCandidates];
+    if (bench)
+      TN_CUDNN_RETURN(cudnnFindConvolutionBackwardDataAlgorithm(h, d.w.d, d.y.d, d.conv.d, d.x.d, kMaxCandidates, &returned, perf), op);
+    else
+      TN_CUDNN_RETURN(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w.d, d.y.d, d.conv.d, d.x.d, kMaxCandidates, &returned, perf), op);
+    found = pickAlgo(perf, returned, out);
+  } else {
+    cudnnConvolutionBwdFilterAlgoPerf_t perf[kMaxCandidates];
+    if (bench)
+      TN_CUDNN_RETURN(cudnnFindConvolutionBackwardFilterAlgorithm(h, d.x.d, d.y.d, d.conv.d, d.w.d, kMaxCandidates, &returned, perf), op);
+    else
+      TN_CUDNN_RETURN(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x.d, d.y.d, d.conv.d, d.w.d, kMaxCandidates, &returned, perf), op);
+    found = pickAlgo(perf, returned, out);
+  }
+  TN_CHECK(found, Backend, op, ": cuDNN offers no algorithm for this convolution within a ", kWorkspaceLimit >> 20,
+           " MiB workspace (", returned, " candidates)");
+  std::lock_guard<std::mutex> lock(*cacheMutex);
+  (*cache)[key] = out;
+  return Status::ok();
+}
+
+// Runs one convolution pass on prepared (possibly padded) buffers: x/dx, w/dw, y/dy as the kind needs.
+Status runConv(const KernelContext& ctx, ConvKind kind, const ConvPlan& p, void* x, void* w, void* y) {
+  const char* op = ctx.op.c_str();
+  cudnnHandle_t h = nullptr;
+  TN_RETURN_IF_ERROR(cudnnFor(ctx, h));
+  ConvDescs d;
+  TN_RETURN_IF_ERROR(makeConvDescs(op, p, d));
+  AlgoChoice choice;
+  TN_RETURN_IF_ERROR(chooseAlgo(ctx, h, kind, p, d, choice));
+  TN_CUDNN_RETURN(cudnnSetConvolutionMathType(d.conv.d, choice.math), op);
+  StoragePtr workspace;
+  if (choice.workspace) TN_RETURN_IF_ERROR(scratch(ctx, choice.workspace, workspace));
+  void* ws = workspace ? workspace->data() : nullptr;
+  const float alpha = 1.f, beta = 0.f;
+  if (kind == ConvKind::Forward) {
+    TN_CUDNN_RETURN(cudnnConvolutionForward(h, &alpha, d.x.d, x, d.w.d, w, d.conv.d,
+                                            static_cast<cudnnConvolutionFwdAlgo_t>(choice.algo), ws, choice.workspace,
+                                            &beta, d.y.d, y), op);
+  } else if (kind == ConvKind::BackwardData) {
+    TN_CUDNN_RETURN(cudnnConvolutionBackwardData(h, &alpha, d.w.d, w, d.y.d, y, d.conv.d,
+                                                 static_cast<cudnnConvolutionBwdDataAlgo_t>(choice.algo), ws,
+                                                 choice.workspace, &beta, d.x.d, x), op);
+  } else {
+    TN_CUDNN_RETURN(cudnnConvolutionBackwardFilter(h, &alpha, d.x.d, x, d.y.d, y, d.conv.d,
+                                                   static_cast<cudnnConvolutionBwdFilterAlgo_t>(choice.algo), ws,
+                                                   choice.workspace, &beta, d.w.d, w), op);
+  }
+  return Status::ok();
+}
+
+// x padded by the plan's excess (zeros) into a fresh stream-ordered buffer [N, Hp, Wp, C].
+Status padImage(const KernelContext& ctx, const ConvPlan& p, const TensorArg& x, StoragePtr& out) {
+  TN_RETURN_IF_ERROR(scratch(ctx, static_cast<size_t>(p.g.N * p.Hp() * p.Wp() * p.g.C) * sizeof(float), out));
+  return launchPad(ctx.op.c_str(), x.storage->data(), x.shape, out->data(), Shape{p.g.N, p.Hp(), p.Wp(), p.g.C},
+                   {0, p.extraTop, p.extraLeft, 0}, 0u, streamOf(ctx));
+}
+
+// conv2d: x [N,H,W,C], w [O,kh,kw,C] -> y [N,OH,OW,O].
+Status conv2dKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  const TensorArg &x = ctx.in(0), &w = ctx.in(1), &y = ctx.out(0);
+  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "y"));
+  ConvPlan p;
+  TN_RETURN_IF_ERROR(makeConvPlan(ctx, x, w, y, p));
+  if (y.size() == 0) return Status::ok();
+  if (x.size() == 0 || w.size() == 0) {  // empty channel sum
+    TN_CUDA_RETURN(cudaMemsetAsync(y.storage->data(), 0, y.size() * sizeof(float), streamOf(ctx)), "conv2d");
+    return Status::ok();
+  }
+  StoragePtr padded;
+  if (p.explicitPad()) TN_RETURN_IF_ERROR(padImage(ctx, p, x, padded));
+  return runConv(ctx, ConvKind::Forward, p, padded ? padded->data() : x.storage->data(), w.storage->data(),
+                 y.storage->data());
+}
+
+// conv2d_backward_input: dy, w -> dx [N,H,W,C]. With explicit padding: dx = the interior of d(padded x).
+Status conv2dBackwardInputKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  const TensorArg &dy = ctx.in(0), &w = ctx.in(1), &dx = ctx.out(0);
+  TN_RETURN_IF_ERROR(checkDType(ctx, dy, DType::Float32, "dy"));
+  ConvPlan p;
+  TN_RETURN_IF_ERROR(makeConvPlan(ctx, dx, w, dy, p));
+  if (dx.size() == 0) return Status::ok();
+  if (dy.size() == 0 || w.size() == 0) {
+    TN_CUDA_RETURN(cudaMemsetAsync(dx.storage->data(), 0, dx.size() * sizeof(float), streamOf(ctx)), "conv2d_backward_input");
+    return Status::ok();
+  }
+  if (!p.explicitPad())
+    return runConv(ctx, ConvKind::BackwardData, p, dx.storage->data(), w.storage->data(), dy.storage->data());
+  const Shape paddedShape{p.g.N, p.Hp(), p.Wp(), p.g.C};
+  StoragePtr dxp;
+  TN_RETURN_IF_ERROR(scratch(ctx, static_cast<size_t>(numel(paddedShape)) * sizeof(float), dxp));
+  TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::BackwardData, p, dxp->data(), w.storage->data(), dy.storage->data()));
+  return launchSlice(ctx.op.c_str(), dxp->data(), paddedShape, dx.storage->data(), dx.shape,
+                     {0, p.extraTop, p.extraLeft, 0}, streamOf(ctx));
+}
+
+// conv2d_backward_filter: x, dy -> dw [O,kh,kw,C]. With explicit padding the filter sees the padded x.
+Status conv2dBackwardFilterKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  const TensorArg &x = ctx.in(0), &dy = ctx.in(1), &dw = ctx.out(0);
+  TN_RETURN_IF_ERROR(checkDType(ctx, dy, DType::Float32, "dy"));
+  ConvPlan p;
+  TN_RETURN_IF_ERROR(makeConvPlan(ctx, x, dw, dy, p));
+  if (dw.size() == 0) return Status::ok();
+  if (x.size() == 0 || dy.size() == 0) {
+    TN_CUDA_RETURN(cudaMemsetAsync(dw.storage->data(), 0, dw.size() * sizeof(float), streamOf(ctx)), "conv2d_backward_filter");
+    return Status::ok();
+  }
+  StoragePtr padded;
+  if (p.explicitPad()) TN_RETURN_IF_ERROR(padImage(ctx, p, x, padded));
+  return runConv(ctx, ConvKind::BackwardFilter, p, padded ? padded->data() : x.storage->data(), dw.storage->data(),
+                 dy.storage->data());
+}
+
+// ---- pooling ----
+
+// cuDNN pools only with symmetric padding smaller than the window (then no window lies entirely in padding, and
+// padding never wins a max / is excluded from an average, as KERNELS.md requires). Other cases use our own kernels.
+bool cudnnCanPool(const WindowGeometry& g) {
+  return g.padTop == g.padBottom && g.padLeft == g.padRight && g.padTop < g.kh && g.padLeft < g.kw &&
+         g.N <= INT_MAX && g.H <= INT_MAX && g.W <= INT_MAX && g.C <= INT_MAX && g.kh <= INT_MAX && g.kw <= INT_MAX &&
+         g.sh <= INT_MAX && g.sw <= INT_MAX;
+}
+
+Status makePoolDescs(const char* op, const WindowGeometry& g, bool isMax, PoolDesc& pd, TensorDesc& xd, TensorDesc& yd) {
+  TN_CUDNN_RETURN(cudnnCreatePoolingDescriptor(&pd.d), op);
+  // Max propagates NaN like the CPU kernel ("NaN wins"); the average excludes padding from the count.
+  TN_CUDNN_RETURN(cudnnSetPooling2dDescriptor(pd.d, isMax ? CUDNN_POOLING_MAX : CUDNN_POOLING_AVERAGE_COUNT_EXCLUDE_PADDING,
+                                              CUDNN_PROPAGATE_NAN, static_cast<int>(g.kh), static_cast<int>(g.kw),
+                                              static_cast<int>(g.padTop), static_cast<int>(g.padLeft),
+                                              static_cast<int>(g.sh), static_cast<int>(g.sw)), op);
+  TN_RETURN_IF_ERROR(xd.nhwc(op, g.N, g.H, g.W, g.C));
+  TN_RETURN_IF_ERROR(yd.nhwc(op, g.N, g.OH, g.OW, g.C));
+  return Status::ok();
+}
+
+template <bool kMax>
+Status poolForwardKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
+  WindowGeometry g;
+  TN_RETURN_IF_ERROR(poolGeometry(ctx, x, "x", y, "y", g));
+  if (y.size() == 0) return Status::ok();
+  const char* op = ctx.op.c_str();
+  if (!cudnnCanPool(g)) return launchPoolForward(op, kMax, g, x.data<float>(), y.data<float>(), streamOf(ctx));
+  cudnnHandle_t h = nullptr;
+  TN_RETURN_IF_ERROR(cudnnFor(ctx, h));
+  PoolDesc pd;
+  TensorDesc xd, yd;
+  TN_RETURN_IF_ERROR(makePoolDescs(op, g, kMax, pd, xd, yd));
+  const float alpha = 1.f, beta = 0.f;
+  TN_CUDNN_RETURN(cudnnPoolingForward(h, pd.d, &alpha, xd.d, x.storage->data(), &beta, yd.d, y.storage->data()), op);
+  return Status::ok();
+}
+
+// avg_pool2d_backward: dy -> dx (x's shape).
+Status avgPoolBackwardKernel(KernelContext& ctx) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
+  WindowGeometry g;
+  TN_RETURN_IF_ERROR(poolGeometry(ctx, dx, "dx", dy, "dy", g));
+  if (dx.size() == 0) return Status::ok();
+  const char* op = ctx.op.c_str();
+  if (!cudnnCanPool(g) || dy.size() == 0) {
+    return launchAvgPoolBackward(op, g, dy.data<float>(), dx.data<float>(), streamOf(ctx));
+  }
+  cudnnHandle_t h = nullptr;
+  TN_RETURN_IF_ERROR(cudnnFor(ctx, h));
+  PoolDesc pd;
+  TensorDesc xd, yd;
+  TN_RETURN_IF_ERROR(makePoolDescs(op, g, false, pd, xd, yd));
+  const float alpha = 1.f, beta = 0.f;
+  // Averaging does not depend on x or y; cuDNN still takes them, so dy stands in for y and dx for x (same shapes).
+  TN_CUDNN_RETURN(cudnnPoolingBackward(h, pd.d, &alpha, yd.d, dy.storage->data(), yd.d, dy.storage->data(), xd.d,
+                                       dx.storage->data(), &beta, xd.d, dx.storage->data()), op);
+  return Status::ok();
+}
+
+}  // namespace
+
+TN_REGISTER_KERNEL(DeviceType::CUDA, "conv2d", conv2dKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "conv2d_backward_input", conv2dBackwardInputKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "conv2d_backward_filter", conv2dBackwardFilterKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "max_pool2d", poolForwardKernel<true>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "avg_pool2d", poolForwardKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "avg_pool2d_backward", avgPoolBackwardKernel);
+
 size_t cudnnRuntimeVersion() { return cudnnGetVersion(); }
 
 Status cudnnCheckRuntime() {
-  size_t version = cudnnGetVersion();
-  size_t major = version / 10000;
-  TN_CHECK(major == CUDNN_MAJOR, Device, "the loaded cuDNN is version ", version, " but tensornode was built against cuDNN ",
-           CUDNN_MAJOR, ".", CUDNN_MINOR, " (major versions must match)");
+  const size_t version = cudnnGetVersion();
+  TN_CHECK(version / 10000 == CUDNN_MAJOR, Device, "the loaded cuDNN is version ", version,
+           " but tensornode was built against cuDNN ", CUDNN_MAJOR, ".", CUDNN_MINOR, " (major versions must match)");
+  // A cuDNN built for another CUDA major (e.g. the cu12 wheel with a CUDA 13 runtime) fails in obscure ways later.
+  const size_t cudnnCudart = cudnnGetCudartVersion();
+  int runtime = 0;
+  cudaRuntimeGetVersion(&runtime);
+  TN_CHECK(runtime == 0 || cudnnCudart / 1000 == static_cast<size_t>(runtime) / 1000, Device, "the loaded cuDNN ",
+           version, " was built for CUDA ", cudnnCudart / 1000, ".x but the CUDA runtime is ", runtime / 1000, ".",
+           (runtime % 1000) / 10);
   return Status::ok();
 }
 
