@@ -8,6 +8,11 @@ import { native } from './native';
 
 export type NestedArray = number | NestedArray[];
 
+// Node 20 lacks Symbol.dispose; define it (as later Node versions do) so `using t = ...` works everywhere.
+if (!(Symbol as { dispose?: symbol }).dispose) {
+  Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('nodejs.dispose'), configurable: false, writable: false });
+}
+
 export class Tensor {
   readonly isTensor = true;
   readonly shape: readonly number[];
