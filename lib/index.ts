@@ -34,3 +34,5 @@ export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';
 export { optimizers, schedules } from './optim';
 export * as optim from './optim';
+export { sequential, Sequential, type ModelCompileArgs, type ModelFitArgs, type ModelEvaluateArgs } from './models';
+export { callbacks, Callback, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
