@@ -102,9 +102,20 @@ Status CudaBackend::enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) {
   return s;
 }
 
+Status CudaBackend::releaseCachedMemory(const char* op) {
+  TN_RETURN_IF_ERROR(activate(op));
+  TN_CUDA_RETURN(cudaStreamSynchronize(stream_), op);
+  TN_CUDA_RETURN(cudaMemPoolTrimTo(pool_, 0), op);
+  return Status::ok();
+}
+
 Status CudaBackend::takeReport() {
-  // 1 = complete report; -1 = a kernel queued later is still writing one (reported at the next sync).
-  if (!reportHost_ || __atomic_load_n(&reportHost_->set, __ATOMIC_ACQUIRE) != 1) return Status::ok();
+  // 1 = complete report; -1 = a kernel queued later is still writing one (reported at the next sync). Claiming it
+  // (1 -> 2) keeps the reader thread and a JS-thread sync from both taking the same report.
+  int expected = 1;
+  if (!reportHost_ || !__atomic_compare_exchange_n(&reportHost_->set, &expected, 2, false, __ATOMIC_ACQ_REL,
+                                                   __ATOMIC_ACQUIRE))
+    return Status::ok();
   DeviceReport r = *reportHost_;
   __atomic_store_n(&reportHost_->set, 0, __ATOMIC_RELEASE);
   if (r.code == kCheckOneHotIndex)

@@ -33,6 +33,9 @@ class CudaBackend final : public Backend {
   Status activate(const char* op);
   // Device pointer of the report block, for kernels that validate data.
   DeviceReport* deviceReport() const { return reportDevice_; }
+  // Waits for the stream and returns the pool's unused memory to the driver, for libraries that cudaMalloc
+  // themselves (cudnnFind* measures algorithms with its own allocations).
+  Status releaseCachedMemory(const char* op);
   // Takes (and clears) a report left by kernels that already ran; call only after the stream passed them.
   Status takeReport();
 

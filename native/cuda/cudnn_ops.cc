@@ -198,6 +198,8 @@ Status chooseAlgo(const KernelContext& ctx, cudnnHandle_t h, ConvKind kind, cons
   }
   const char* op = ctx.op.c_str();
   const bool bench = cudnnBenchmarkEnabled();
+  // cudnnFind* allocates its trial buffers with cudaMalloc: hand the pool's cached memory back first.
+  if (bench) TN_RETURN_IF_ERROR(backendOf(ctx)->releaseCachedMemory(op));
   constexpr int kMaxCandidates = 16;
   int returned = 0;
   bool found = false;
