@@ -1,6 +1,8 @@
 // CPU stream: JS enqueues kernels and returns at once; one worker thread runs them in order, kernels fan out via parallelFor.
 #include "cpu_backend.h"
 
+#include "thread_pool.h"
+
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -75,6 +77,7 @@ class CpuBackend final : public Backend {
   }
 
   void loop() {
+    lowerCurrentThreadPriority();
     for (;;) {
       std::function<void()> task;
       {

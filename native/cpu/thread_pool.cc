@@ -11,6 +11,12 @@
 
 #include "blas.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace tn {
 
 namespace {
@@ -24,7 +30,11 @@ class ThreadPool {
   void resize(int threads) {
     stopWorkers();
     stop_ = false;
-    for (int i = 0; i < threads - 1; ++i) workers_.emplace_back([this] { workerLoop(); });
+    for (int i = 0; i < threads - 1; ++i)
+      workers_.emplace_back([this] {
+        lowerCurrentThreadPriority();
+        workerLoop();
+      });
   }
 
   void run(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
@@ -134,6 +144,13 @@ void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int
 }
 
 int cpuThreadCount() { return pool().size(); }
+
+void lowerCurrentThreadPriority() {
+#ifdef __linux__
+  // Per-thread on Linux: setpriority with a thread id changes only that thread. Failure is harmless.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+#endif
+}
 
 void setCpuThreadCount(int n) {
   pool().resize(std::max(1, n));

@@ -11,6 +11,10 @@ void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int
 
 // Threads used by CPU kernels (and by BLAS): defaults to the machine's cores or TENSORNODE_NUM_THREADS.
 int cpuThreadCount();
+
+// Lowers the calling thread's scheduling priority a little (Linux nice +5) so that, when cores are scarce,
+// the JS thread wins over kernel threads and the event loop stays responsive. No-op elsewhere.
+void lowerCurrentThreadPriority();
 void setCpuThreadCount(int n);
 
 }  // namespace tn

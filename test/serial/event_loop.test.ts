@@ -1,4 +1,5 @@
 // Execution model: ops return at once and run on the device stream; the event loop keeps turning meanwhile.
+// Lives in test/serial: it measures timer lag, so it runs alone (npm test runs this folder with --runInBand after the rest).
 import * as tn from '../../lib';
 
 describe('asynchronous execution', () => {
