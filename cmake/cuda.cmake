@@ -124,7 +124,7 @@ target_link_libraries(${PROJECT_NAME} PRIVATE CUDA::cudart ${TN_CUBLAS_LIBRARY} 
 set_target_properties(${PROJECT_NAME} PROPERTIES
   CUDA_RUNTIME_LIBRARY Shared
   CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
-target_compile_options(${PROJECT_NAME} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -Xcompiler=-fPIC>)
+target_compile_options(${PROJECT_NAME} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr>)
 
 # Find exactly the libraries the addon was built against at load time (pip wheels are not on the loader path).
 get_filename_component(TN_CUDART_LIBDIR "${CUDA_cudart_LIBRARY}" DIRECTORY)
