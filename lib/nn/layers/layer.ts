@@ -90,7 +90,7 @@ export function uniqueLayerName(prefix: string): string {
 
 /** snake_case of a class name for default layer names: Conv2D -> conv2d, BatchNormalization -> batch_normalization. */
 function snake(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  return className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 export abstract class Layer {
