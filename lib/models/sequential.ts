@@ -92,7 +92,8 @@ export class Sequential {
   add(layer: Layer): void {
     if (!(layer instanceof Layer)) throw new ValueError(`${this.name}.add: expected a layer, got ${typeof layer}`);
     this.layers.push(layer);
-    if (this.layers.length === 1 && layer.batchInputShape) this.build();
+    // With a known input shape (Keras: the first layer's inputShape) weights exist from the start, as in tfjs.
+    if (this.layers[0].batchInputShape) this.build();
   }
 
   /** Builds every layer for inputs of `inputShape` (batch dim included, null allowed); default: the first layer's. */
