@@ -18,6 +18,8 @@ import { ProgressLogger } from '../callbacks/progress';
 import type { Logs } from '../callbacks/types';
 import { classWeightsToSample, gatherBatch, gatherWeights, range, toHost, type HostArray, type HostData } from './host_data';
 import { formatSummary } from './summary';
+// model_files imports this module too; the cycle is safe because each side uses the other only inside functions.
+import { saveModel, type SaveModelOptions } from '../io/model_files';
 
 export type LossFunction = (yTrue: Tensor, yPred: Tensor) => Tensor;
 export type LossIdentifier = LossName | string | LossFunction | { name: LossName; fromLogits?: boolean };
@@ -370,7 +372,7 @@ export class Sequential {
       } finally {
         dispose([xb, yb, wb]);
       }
-      pending.push({ batch: b, size, values: readStats(step.loss, step.stats) });
+      pending.push({ batch: b, size, values: quiet(readStats(step.loss, step.stats)) });
       while (pending.length >= depth) await settle();
     }
     while (pending.length > 0) await settle();
@@ -386,7 +388,7 @@ export class Sequential {
       const yb = gatherBatch(data.y, idx, this.deviceName);
       try {
         const r = noGrad(() => tidy(() => this.batchLossAndStats(xb, yb, null, false)));
-        pending.push({ size: idx.length, values: readStats(r.loss, r.stats) });
+        pending.push({ size: idx.length, values: quiet(readStats(r.loss, r.stats)) });
       } finally {
         dispose([xb, yb]);
       }
@@ -493,11 +495,28 @@ export class Sequential {
     return model;
   }
 
+  /**
+   * Saves the model into directory `dir`: model.json (architecture, training config), weights.safetensors and, unless
+   * {includeOptimizer: false}, optimizer.safetensors; atomically. Reload with loadModel(dir). See lib/io/model_files.ts.
+   */
+  save(dir: string, opts: SaveModelOptions = {}): Promise<void> {
+    return saveModel(this, dir, opts);
+  }
+
   /** Frees the weights and the optimizer state. */
   dispose(): void {
     for (const l of this.layers) l.dispose();
     this.optimizer?.dispose();
   }
+}
+
+/**
+ * Marks a pipelined batch's promise as handled: a device error (e.g. a label out of range) may reject it while
+ * fit() awaits an earlier batch; it is still rethrown when fit() awaits this promise, without an unhandled rejection.
+ */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 interface BatchValues {

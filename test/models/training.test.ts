@@ -257,3 +257,32 @@ test('errors: fit before compile, mismatched sample counts', async () => {
   await expect(m.fit(tn.zeros([2, 2]), tn.zeros([3, 1]), { verbose: 0 })).rejects.toThrow(/samples/);
   expect(() => m.compile({ optimizer: 'sgd', loss: 'hinge' })).toThrow(tn.ValueError);
 });
+
+test('on a TTY the progress display draws a live bar and ends each epoch with its logs', async () => {
+  const { x, y } = data(8);
+  const m = model();
+  const out = Object.assign(new PassThrough(), { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+  let text = '';
+  out.on('data', (d) => (text += d));
+  await m.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [new tn.ProgressLogger({ stream: out })] });
+  expect(text).toMatch(/Epoch 1\/1/);
+  expect(text).toMatch(/2\/2/);
+  expect(text).toMatch(/loss: \d\.\d{4} - acc: \d\.\d{4}/);
+});
+
+test('model.to(device) keeps training on that device', async () => {
+  const { x, y } = data(8);
+  const m = model().to('cpu');
+  expect(m.device).toBe('cpu');
+  expect(m.weights.every((w) => w.value.device === 'cpu')).toBe(true);
+  const h = await m.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+  expect(Number.isFinite(h.history.loss[0])).toBe(true);
+});
+
+test('a device error inside the batch pipeline rejects fit() (no crash, no unhandled rejection)', async () => {
+  const m = tn.sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [2] })] });
+  m.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+  const x = tn.tensor(randomArray(16, 3), [8, 2]);
+  const bad = tn.tensor([0, 1, 2, 7, 0, 1, 2, 0], [8], { dtype: 'int32' }); // 7 is not a class
+  await expect(m.fit(x, bad, { epochs: 1, batchSize: 2, verbose: 0 })).rejects.toThrow(tn.ValueError);
+});
