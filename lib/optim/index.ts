@@ -40,3 +40,16 @@ export function getOptimizer(id: string | Optimizer | { className: string; confi
   }
   throw new ValueError(`getOptimizer: unknown optimizer ${JSON.stringify(id)} (expected one of ${Object.keys(optimizers).join(', ')} or an Optimizer)`);
 }
+
+/**
+ * tfjs' positional factories (`tf.train.adam(0.001)`), so ported code keeps its optimizer lines. The update rules are
+ * still torch.optim's (see native/KERNELS.md), e.g. RMSprop's epsilon sits outside the square root.
+ */
+export const train = {
+  sgd: (learningRate: number): SGD => new SGD({ learningRate }),
+  momentum: (learningRate: number, momentum: number, useNesterov = false): SGD => new SGD({ learningRate, momentum, nesterov: useNesterov }),
+  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8): Adam => new Adam({ learningRate, beta1, beta2, epsilon }),
+  adagrad: (learningRate: number): Adagrad => new Adagrad({ learningRate }),
+  rmsprop: (learningRate: number, decay = 0.9, momentum = 0, epsilon = 1e-8, centered = false): RMSprop =>
+    new RMSprop({ learningRate, alpha: decay, momentum, epsilon, centered }),
+};

@@ -90,3 +90,11 @@ describe('state', () => {
     expect(() => optimizers.adam({ beta1: 1 })).toThrow(/beta1/);
   });
 });
+
+test("tfjs' positional train.* factories map onto the same optimizers", () => {
+  const a = tn.train.adam(0.01, 0.8, 0.99, 1e-6) as tn.optim.Adam;
+  expect([a.currentLearningRate, a.beta1, a.beta2, a.epsilon]).toEqual([0.01, 0.8, 0.99, 1e-6]);
+  const m = tn.train.momentum(0.1, 0.9, true) as tn.optim.SGD;
+  expect([m.momentum, m.nesterov]).toEqual([0.9, true]);
+  expect((tn.train.rmsprop(0.01, 0.8) as tn.optim.RMSprop).alpha).toBe(0.8);
+});
