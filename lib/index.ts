@@ -35,4 +35,8 @@ export { regularizers } from './nn/regularizers';
 export { optimizers, schedules, train } from './optim';
 export * as optim from './optim';
 export { sequential, Sequential, type ModelCompileArgs, type ModelFitArgs, type ModelEvaluateArgs } from './models';
+export { loadModel, saveModel, ModelFileError, type LoadModelOptions, type SaveModelOptions, type ModelJSON } from './io/model_files';
+export { exportWeights, importWeights, type WeightLayout, type WeightExchangeOptions } from './io/pytorch';
+export { saveTensors, loadTensors } from './io/tensors';
+export { SafetensorsError } from './io/safetensors';
 export { callbacks, Callback, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
