@@ -41,7 +41,7 @@ function packageRoot(): string {
 function findAddon(): string {
   const root = packageRoot();
   const candidates = [
-    process.env.TENSORNODE_ADDON,
+    process.env.TENSORNODE_ADDON && path.resolve(process.env.TENSORNODE_ADDON),
     path.join(root, 'build', 'Release', 'tensornode.node'),
     path.join(root, 'build', 'Debug', 'tensornode.node'),
   ].filter((p): p is string => !!p);
