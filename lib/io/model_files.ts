@@ -99,7 +99,13 @@ async function replaceKeepingPrevious(dir: string, file: string, bytes: Uint8Arr
     if (isErrno(e, 'ENOENT')) hadOld = false;
     else await fsp.copyFile(target, prev); // filesystems without hard links
   }
-  await writeFileAtomic(target, bytes, { write });
+  try {
+    await writeFileAtomic(target, bytes, { write });
+  } catch (e) {
+    // The target was not replaced: drop the link so the directory is as before.
+    await fsp.unlink(prev).catch(() => undefined);
+    throw e;
+  }
   return async () => {
     if (hadOld) await fsp.rename(prev, target);
     else await fsp.unlink(target).catch(() => undefined);
