@@ -339,3 +339,18 @@ test('save/load on a GPU when one is present (bit-identical), else skipped', asy
   model.dispose();
   gpu.dispose();
 });
+
+test('ModelCheckpoint with a filepath template writes loadable model directories through model.save', async () => {
+  const model = cnn(11);
+  model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  const x = randomTensor([4, 6, 6, 2]);
+  const y = tn.oneHot(tn.tensor(Int32Array.from([0, 1, 2, 3]), [4], { dtype: 'int32', device: 'cpu' }), 4);
+  const root = tmp();
+  const ckpt = new tn.ModelCheckpoint({ filepath: path.join(root, 'epoch-{epoch}') });
+  await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [ckpt] });
+  expect(fs.readdirSync(root).sort()).toEqual(['epoch-1', 'epoch-2']);
+  const last = await tn.loadModel(path.join(root, 'epoch-2'), { device: 'cpu' });
+  expect((await bytesOf(last.predict(x))).equals(await bytesOf(model.predict(x)))).toBe(true);
+  model.dispose();
+  last.dispose();
+});

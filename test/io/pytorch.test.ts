@@ -194,3 +194,24 @@ test('importWeights rejects missing, extra, misshapen and wrongly typed tensors 
   model.dispose();
   dense.dispose();
 });
+
+test("layout 'tensornode' exports copies by weight name and imports them back", async () => {
+  const a = twin();
+  a.to('cpu');
+  a.build();
+  const ex = await tn.exportWeights(a);
+  expect([...ex.keys()]).toEqual(a.weights.map((v) => v.name));
+  // Copies, not the live weights.
+  expect(ex.get(a.weights[0].name)).not.toBe(a.weights[0].value);
+  const b = twin();
+  b.to('cpu');
+  b.build();
+  // Layer names differ between the two models (conv2d vs conv2d_1): rename onto b's weights.
+  const renamed = new Map(a.weights.map((v, i) => [b.weights[i].name, ex.get(v.name)!]));
+  await tn.importWeights(b, renamed);
+  for (let i = 0; i < a.weights.length; i++) expect(Array.from(await b.weights[i].value.data())).toEqual(Array.from(await a.weights[i].value.data()));
+  await expect(tn.importWeights(b, ex)).rejects.toThrow(/missing '\S+' for layer/);
+  a.dispose();
+  b.dispose();
+  tn.dispose([...ex.values()]);
+});
