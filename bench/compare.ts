@@ -17,6 +17,31 @@ export interface PeerResult {
   [extra: string]: unknown;
 }
 
+export interface PeerSpec {
+  peer: Peer;
+  threads: number;
+  /** Column label: 'torch', or 'torch@1' when the thread count differs from ours. */
+  label: string;
+}
+
+/**
+ * Parses a --peers list such as 'torch,tf' or 'torch,torch@1': each entry is a peer, optionally with its own thread
+ * count (useful on a loaded machine, where OpenMP's spinning threads can collapse under oversubscription).
+ */
+export function parsePeers(list: string, defaultThreads: number): PeerSpec[] {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const [peer, t] = entry.split('@');
+      if (peer !== 'torch' && peer !== 'tf') throw new Error(`--peers: unknown peer '${peer}' (expected torch or tf, optionally @threads)`);
+      const threads = t === undefined ? defaultThreads : Number(t);
+      if (!Number.isInteger(threads) || threads < 1) throw new Error(`--peers: bad thread count in '${entry}'`);
+      return { peer, threads, label: t === undefined ? peer : entry };
+    });
+}
+
 /** The interpreter for a peer: TORCH_PYTHON / TF_PYTHON, else the conventional venv next to the repository. */
 export function peerPython(peer: Peer): string | null {
   const env = peer === 'torch' ? process.env.TORCH_PYTHON : process.env.TF_PYTHON;
@@ -45,7 +70,8 @@ export async function runPeer(peer: Peer, script: string, args: string[], timeou
   console.error(`[compare] ${python} ${path.relative(process.cwd(), file)} ${args.join(' ')}`);
   return new Promise((resolve) => {
     // Thread caps through the environment too, so the libraries' pools are sized before they start.
-    const threads = args[args.indexOf('--threads') + 1] ?? '2';
+    const at = args.indexOf('--threads');
+    const threads = at >= 0 && args[at + 1] ? args[at + 1] : '2';
     const env = { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads, TF_CPP_MIN_LOG_LEVEL: '2' };
     const child = spawn(python, [file, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';

@@ -3,7 +3,7 @@ import * as os from 'os';
 import { Command } from 'commander';
 import * as tn from '../lib';
 import { appendResultsMarkdown, type BenchRow, machineInfo, machineMarkdown, markdownTable, printTable, round, writeResultsJson } from './common';
-import { compareRows, comparisonMarkdown, type PeerResult, printComparison, runPeer, type Peer } from './compare';
+import { compareRows, comparisonMarkdown, parsePeers, type PeerResult, printComparison, runPeer } from './compare';
 import { runConvBench } from './conv_bench';
 import { runGemmBench } from './gemm_bench';
 import { runOverheadBench } from './overhead_bench';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     .option('--sizes <list>', 'square matmul sizes (default 256,512,1024,2048)')
     .option('--iters <n>', 'timed samples per case (median reported)')
     .option('--compare', 'also run bench/python/{torch,tf}_cpu_bench.py (TORCH_PYTHON / TF_PYTHON or ../venv, ../venv-tf) and print ratios')
-    .option('--peers <list>', 'peers for --compare', 'torch,tf')
+    .option('--peers <list>', 'peers for --compare; name@threads overrides their thread count (e.g. torch,tf,torch@1)', 'torch,tf')
     .option('--stat <which>', "figure compared: 'median' or 'best' sample", 'median')
     .option('--no-save', 'do not write bench/results/')
     .parse();
@@ -99,11 +99,11 @@ async function main(): Promise<void> {
 
   const peers: Record<string, PeerResult | null> = {};
   if (opts.compare) {
-    const args = ['--threads', String(threads), '--sizes', sizes.join(','), '--iters', String(iters), '--warmup', String(warmup), '--calls', String(calls), '--round-trips', String(roundTrips)];
+    const args = ['--sizes', sizes.join(','), '--iters', String(iters), '--warmup', String(warmup), '--calls', String(calls), '--round-trips', String(roundTrips)];
     if (opts.only) args.push('--only', [...groups].join(','));
-    for (const p of opts.peers.split(',').filter(Boolean) as Peer[]) {
-      if (p !== 'torch' && p !== 'tf') throw new Error(`--peers: unknown peer '${p}' (torch, tf)`);
-      peers[p] = await runPeer(p, p === 'torch' ? 'torch_cpu_bench.py' : 'tf_cpu_bench.py', args);
+    for (const spec of parsePeers(opts.peers, threads)) {
+      const script = spec.peer === 'torch' ? 'torch_cpu_bench.py' : 'tf_cpu_bench.py';
+      peers[spec.label] = await runPeer(spec.peer, script, ['--threads', String(spec.threads), ...args]);
     }
   }
   const statRows = opts.stat === 'best' ? useBest(rows) : rows;
