@@ -286,3 +286,17 @@ test('a device error inside the batch pipeline rejects fit() (no crash, no unhan
   const bad = tn.tensor([0, 1, 2, 7, 0, 1, 2, 0], [8], { dtype: 'int32' }); // 7 is not a class
   await expect(m.fit(x, bad, { epochs: 1, batchSize: 2, verbose: 0 })).rejects.toThrow(tn.ValueError);
 });
+
+test('a final softmax with categoricalCrossentropy is fused: saturated logits give a finite loss and gradient', async () => {
+  const m = tn.sequential({ layers: [layers.dense({ units: 3, activation: 'softmax', inputShape: [2], useBias: false })] });
+  m.compile({ optimizer: tn.optimizers.sgd({ learningRate: 1e-4 }), loss: 'categoricalCrossentropy' });
+  // Logits of +-1000: the probability of the true class underflows to 0 in float32, log(0) would be -Infinity.
+  m.setWeights([tn.tensor([[1000, -1000, 0], [0, 0, 0]])]);
+  const x = tn.tensor([[1, 0]]);
+  const y = tn.tensor([[0, 1, 0]]);
+  const [loss] = await m.evaluate(x, y);
+  expect(loss).toBeCloseTo(2000, 0);
+  await m.trainOnBatch(x, y);
+  const w = await m.getWeights()[0].data();
+  expect(Array.from(w).every(Number.isFinite)).toBe(true);
+});
