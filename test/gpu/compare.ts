@@ -49,8 +49,15 @@ export function expectNear(what: string, gpu: ArrayLike<number>, cpu: ArrayLike<
 /** Asserts bit-for-bit equality (integer outputs, masks, copies). */
 export function expectExact(what: string, gpu: ArrayLike<number>, cpu: ArrayLike<number>): void {
   if (gpu.length !== cpu.length) throw new Error(`${what}: GPU gave ${gpu.length} values, CPU ${cpu.length}`);
+  // Typed arrays of 4-byte elements compare as bits (NaN payloads and -0 included); plain arrays with Object.is.
+  const bits = (v: ArrayLike<number>): Uint32Array | null =>
+    ArrayBuffer.isView(v) && (v as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT === 4 ? new Uint32Array(v.buffer, v.byteOffset, v.length) : null;
+  const gb = bits(gpu);
+  const cb = bits(cpu);
+  if (gb && cb && Buffer.from(gb.buffer, gb.byteOffset, gb.byteLength).equals(Buffer.from(cb.buffer, cb.byteOffset, cb.byteLength))) return;
   for (let i = 0; i < cpu.length; i++) {
-    if (!Object.is(gpu[i], cpu[i])) throw new Error(`${what}: GPU ${gpu[i]} vs CPU ${cpu[i]} at element ${i} of ${cpu.length} (exact match expected)`);
+    const same = gb && cb ? gb[i] === cb[i] : Object.is(gpu[i], cpu[i]);
+    if (!same) throw new Error(`${what}: GPU ${gpu[i]} vs CPU ${cpu[i]} at element ${i} of ${cpu.length} (exact match expected)`);
   }
 }
 
