@@ -1,7 +1,7 @@
 // Runs the PyTorch / TensorFlow bench scripts as subprocesses (when their Python exists) and lines their rows up with ours.
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawn } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { type BenchRow, markdownTable, printColumns, repoRoot } from './common';
 
 export type Peer = 'torch' | 'tf';
@@ -45,10 +45,14 @@ export function parsePeers(list: string, defaultThreads: number): PeerSpec[] {
 /** The interpreter for a peer: TORCH_PYTHON / TF_PYTHON, else the conventional venv next to the repository. */
 export function peerPython(peer: Peer): string | null {
   const env = peer === 'torch' ? process.env.TORCH_PYTHON : process.env.TF_PYTHON;
-  if (env) return fs.existsSync(env) ? env : null;
+  if (env) return fs.existsSync(env) || !env.includes('/') ? env : null;
   const root = path.dirname(repoRoot());
   const candidates = peer === 'torch' ? [path.join(root, 'venv', 'bin', 'python')] : [path.join(root, 'venv-tf', 'bin', 'python')];
-  return candidates.find((p) => fs.existsSync(p)) ?? null;
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (found) return found;
+  // Last resort: the python3 on PATH, if it can import the framework (e.g. a GPU host with torch installed system-wide).
+  const probe = spawnSync('python3', ['-c', peer === 'torch' ? 'import torch' : 'import tensorflow'], { stdio: 'ignore', timeout: 120_000 });
+  return probe.status === 0 ? 'python3' : null;
 }
 
 export function pythonScript(name: string): string {

@@ -17,6 +17,9 @@ def parse_args(description, gpu=False):
     p.add_argument("--calls", type=int, default=10000, help="tiny ops per overhead sample")
     p.add_argument("--round-trips", type=int, default=2000, help="op + readback pairs per round-trip sample")
     p.add_argument("--quick", action="store_true")
+    if gpu:
+        p.add_argument("--device", default="cuda:0")
+        p.add_argument("--no-cudnn-benchmark", dest="cudnn_benchmark", action="store_false")
     a = p.parse_args()
     a.sizes = [int(s) for s in a.sizes.split(",") if s]
     a.only = set(g for g in a.only.split(",") if g)
