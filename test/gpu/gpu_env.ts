@@ -18,7 +18,10 @@ function probe(): { usable: boolean; reason: string } {
   } catch (e) {
     return { usable: false, reason: `backendInfo() threw: ${(e as Error).message}` };
   }
-  if (!info.usable) return { usable: false, reason: `CUDA ${info.compiled ? 'compiled but not usable' : 'not compiled'}: ${info.reason ?? 'no reason given'}` };
+  if (!info.usable) {
+    const why = (info.reason ?? 'no reason given').replace(/^not compiled:\s*/, '');
+    return { usable: false, reason: `CUDA ${info.compiled ? 'compiled but not usable' : 'not compiled'}: ${why}` };
+  }
   if (info.devices.length === 0) return { usable: false, reason: 'CUDA usable but backendInfo() lists no devices' };
   return { usable: true, reason: '' };
 }
