@@ -70,7 +70,11 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
   if (size !== flat.length) {
     throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
   }
-  const host = dtype === 'float32' ? Float32Array.from(flat) : Int32Array.from(flat);
+  // A typed array of the right kind is uploaded as it is (the addon copies it); anything else is converted once.
+  const host =
+    dtype === 'float32'
+      ? flat instanceof Float32Array ? flat : Float32Array.from(flat)
+      : flat instanceof Int32Array ? flat : Int32Array.from(flat);
   return finish(op, fromHostArray(host, finalShape, dtype, device), opts);
 }
 
