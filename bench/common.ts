@@ -141,8 +141,8 @@ export function appendResultsMarkdown(section: string): string {
   if (!fs.existsSync(file)) {
     fs.writeFileSync(
       file,
-      '# Benchmark results\n\nEach section is appended by a bench runner (`npm run bench`, `node dist/bench/mnist_epoch.js`, ' +
-        '`node dist/bench/gpu_bench.js`); the JSON file it names holds every number. Timings are medians of repeated runs.\n',
+      '# Benchmark results\n\nEach section is appended by a bench runner (see `bench/README.md`); the JSON file it names ' +
+        'holds every number. Timings are medians of repeated samples; each section records the load average around it.\n',
     );
   }
   fs.appendFileSync(file, '\n' + section.trim() + '\n');
