@@ -1,45 +1,12 @@
 // CUDA optimizer updates, one launch per parameter tensor, in place: SGD (momentum, Nesterov), Adam/AdamW, Adagrad, RMSprop.
 #include <cmath>
 
+#include "../core/params/optim.h"
 #include "cuda_launch.cuh"
 
 namespace tn {
 namespace cuda {
 namespace {
-
-// Same argument rules as the CPU kernels: grad and the first `nUsed` outputs are float32 of the parameter's size.
-Status checkUpdateArgs(const KernelContext& ctx, size_t nOut, size_t nUsed) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, nOut));
-  const int64_t n = ctx.out(0).size();
-  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Float32, "grad"));
-  TN_CHECK(ctx.in(0).size() == n, Shape, ctx.op, ": grad ", shapeStr(ctx.in(0).shape), " differs in size from param ",
-           shapeStr(ctx.out(0).shape));
-  for (size_t i = 0; i < nUsed; ++i) {
-    TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(i), DType::Float32, i == 0 ? "param" : "state"));
-    TN_CHECK(ctx.out(i).size() == n, Shape, ctx.op, ": state tensor ", i, " ", shapeStr(ctx.out(i).shape),
-             " differs in size from param ", shapeStr(ctx.out(0).shape));
-  }
-  return Status::ok();
-}
-
-Status attrF(const KernelContext& ctx, const char* name, float& out, double def) {
-  double v = def;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr(name, v));
-  out = static_cast<float>(v);
-  return Status::ok();
-}
-
-Status lrAttr(const KernelContext& ctx, double& lr) {
-  TN_CHECK(ctx.attrs.has("lr"), Value, ctx.op, ": missing attribute 'lr'");
-  return ctx.attrs.getNumber("lr", lr);
-}
-
-Status readStep(const KernelContext& ctx, int64_t& step) {
-  step = 1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("step", step));
-  TN_CHECK(step >= 1, Value, ctx.op, ": step must be >= 1 (1-based count after this update), got ", step);
-  return Status::ok();
-}
 
 // g += wd*p; with momentum: buf = first ? g : momentum*buf + (1-dampening)*g; g = nesterov ? g + momentum*buf : buf;
 // p -= lr*g. buf is null without momentum.
@@ -57,22 +24,14 @@ __global__ void sgdStep(float* __restrict__ p, float* __restrict__ buf, const fl
 }
 
 Status sgdKernel(KernelContext& ctx) {
-  double lr;
-  float momentum, dampening, wd, nesterov;
-  TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
-  TN_RETURN_IF_ERROR(attrF(ctx, "momentum", momentum, 0));
-  TN_RETURN_IF_ERROR(attrF(ctx, "dampening", dampening, 0));
-  TN_RETURN_IF_ERROR(attrF(ctx, "weightDecay", wd, 0));
-  TN_RETURN_IF_ERROR(attrF(ctx, "nesterov", nesterov, 0));
-  int64_t step;
-  TN_RETURN_IF_ERROR(readStep(ctx, step));
-  TN_RETURN_IF_ERROR(checkUpdateArgs(ctx, 2, momentum != 0.f ? 2 : 1));
+  SgdParams prm;
+  TN_RETURN_IF_ERROR(readSgdParams(ctx, prm));
   const int64_t n = ctx.out(0).size();
   if (n == 0) return Status::ok();
   sgdStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(),
-                                                    momentum != 0.f ? ctx.out(1).data<float>() : nullptr,
-                                                    ctx.in(0).data<float>(), n, static_cast<float>(lr), momentum,
-                                                    dampening, wd, nesterov != 0.f, step == 1);
+                                                    prm.useBuf() ? ctx.out(1).data<float>() : nullptr,
+                                                    ctx.in(0).data<float>(), n, prm.lr, prm.momentum, prm.dampening,
+                                                    prm.weightDecay, prm.nesterov, prm.first);
   return launchStatus(ctx.op.c_str());
 }
 
@@ -92,30 +51,13 @@ __global__ void adamStep(float* __restrict__ p, float* __restrict__ m, float* __
 }
 
 Status adamKernel(KernelContext& ctx) {
-  double lr, b1D = 0.9, b2D = 0.999;
-  float b1, b2, eps, wd, decoupled;
-  TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
-  TN_RETURN_IF_ERROR(attrF(ctx, "beta1", b1, 0.9));
-  TN_RETURN_IF_ERROR(attrF(ctx, "beta2", b2, 0.999));
-  TN_RETURN_IF_ERROR(attrF(ctx, "eps", eps, 1e-8));
-  TN_RETURN_IF_ERROR(attrF(ctx, "weightDecay", wd, 0));
-  TN_RETURN_IF_ERROR(attrF(ctx, "decoupled", decoupled, 0));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("beta1", b1D));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("beta2", b2D));
-  int64_t step;
-  TN_RETURN_IF_ERROR(readStep(ctx, step));
-  TN_RETURN_IF_ERROR(checkUpdateArgs(ctx, 3, 3));
-  // Bias corrections in double, as torch and the CPU kernel compute them.
-  const double bc1 = 1.0 - std::pow(b1D, static_cast<double>(step)), bc2 = 1.0 - std::pow(b2D, static_cast<double>(step));
-  TN_CHECK(bc1 > 0 && bc2 > 0, Value, ctx.op, ": beta1 and beta2 must be in [0, 1), got ", b1D, " and ", b2D);
-  const float stepSize = static_cast<float>(lr / bc1), bc2Sqrt = static_cast<float>(std::sqrt(bc2));
-  const float shrink = decoupled != 0.f ? static_cast<float>(1.0 - lr * wd) : 1.f;
-  const float l2 = decoupled != 0.f ? 0.f : wd;
+  AdamParams prm;  // bias corrections in double, as torch and the CPU kernel compute them
+  TN_RETURN_IF_ERROR(readAdamParams(ctx, prm));
   const int64_t n = ctx.out(0).size();
   if (n == 0) return Status::ok();
   adamStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(), ctx.out(1).data<float>(),
-                                                     ctx.out(2).data<float>(), ctx.in(0).data<float>(), n, b1, b2, eps,
-                                                     l2, shrink, stepSize, bc2Sqrt);
+                                                     ctx.out(2).data<float>(), ctx.in(0).data<float>(), n, prm.b1, prm.b2,
+                                                     prm.eps, prm.l2, prm.shrink, prm.stepSize, prm.bc2Sqrt);
   return launchStatus(ctx.op.c_str());
 }
 
@@ -131,20 +73,13 @@ __global__ void adagradStep(float* __restrict__ p, float* __restrict__ sum, cons
 }
 
 Status adagradKernel(KernelContext& ctx) {
-  double lr, lrDecay = 0;
-  float eps, wd;
-  TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
-  TN_RETURN_IF_ERROR(attrF(ctx, "eps", eps, 1e-10));
-  TN_RETURN_IF_ERROR(attrF(ctx, "weightDecay", wd, 0));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("lrDecay", lrDecay));
-  int64_t step;
-  TN_RETURN_IF_ERROR(readStep(ctx, step));
-  TN_RETURN_IF_ERROR(checkUpdateArgs(ctx, 2, 2));
-  const float clr = static_cast<float>(lr / (1.0 + static_cast<double>(step - 1) * lrDecay));
+  AdagradParams prm;
+  TN_RETURN_IF_ERROR(readAdagradParams(ctx, prm));
   const int64_t n = ctx.out(0).size();
   if (n == 0) return Status::ok();
   adagradStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(), ctx.out(1).data<float>(),
-                                                        ctx.in(0).data<float>(), n, clr, eps, wd);
+                                                        ctx.in(0).data<float>(), n, prm.clr, prm.eps,
+                                                        prm.weightDecay);
   return launchStatus(ctx.op.c_str());
 }
 
@@ -175,28 +110,14 @@ __global__ void rmspropStep(float* __restrict__ p, float* __restrict__ sq, float
 }
 
 Status rmspropKernel(KernelContext& ctx) {
-  double lr;
-  float alpha, eps, momentum, centered, wd;
-  TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
-  TN_RETURN_IF_ERROR(attrF(ctx, "alpha", alpha, 0.99));
-  TN_RETURN_IF_ERROR(attrF(ctx, "eps", eps, 1e-8));
-  TN_RETURN_IF_ERROR(attrF(ctx, "momentum", momentum, 0));
-  TN_RETURN_IF_ERROR(attrF(ctx, "centered", centered, 0));
-  TN_RETURN_IF_ERROR(attrF(ctx, "weightDecay", wd, 0));
-  TN_RETURN_IF_ERROR(checkUpdateArgs(ctx, 4, 2));
+  RmspropParams prm;
+  TN_RETURN_IF_ERROR(readRmspropParams(ctx, prm));
   const int64_t n = ctx.out(0).size();
-  for (int k : {2, 3}) {
-    if ((k == 2 && momentum > 0.f) || (k == 3 && centered != 0.f)) {
-      TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(k), DType::Float32, k == 2 ? "buf" : "gavg"));
-      TN_CHECK(ctx.out(k).size() == n, Shape, ctx.op, ": ", (k == 2 ? "buf " : "gavg "), shapeStr(ctx.out(k).shape),
-               " differs in size from param ", shapeStr(ctx.out(0).shape));
-    }
-  }
   if (n == 0) return Status::ok();
   rmspropStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(
-      ctx.out(0).data<float>(), ctx.out(1).data<float>(), momentum > 0.f ? ctx.out(2).data<float>() : nullptr,
-      centered != 0.f ? ctx.out(3).data<float>() : nullptr, ctx.in(0).data<float>(), n, static_cast<float>(lr), alpha,
-      eps, momentum, wd);
+      ctx.out(0).data<float>(), ctx.out(1).data<float>(), prm.useBuf() ? ctx.out(2).data<float>() : nullptr,
+      prm.centered ? ctx.out(3).data<float>() : nullptr, ctx.in(0).data<float>(), n, prm.lr, prm.alpha, prm.eps,
+      prm.momentum, prm.weightDecay);
   return launchStatus(ctx.op.c_str());
 }
 
