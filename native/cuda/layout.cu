@@ -1,6 +1,7 @@
 // CUDA layout kernels that move 32-bit words without arithmetic: transpose, concat, slice, pad (any dtype).
 #include <cstring>
 
+#include "../core/params/layout.h"
 #include "cuda_launch.cuh"
 #include "layout.h"
 
@@ -85,23 +86,10 @@ Status launchPad(const char* op, const void* x, const Shape& xs, void* y, const 
 namespace {
 
 Status transposeKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_CHECK(x.dtype == y.dtype, DType, "transpose: out dtype ", dtypeName(y.dtype), " differs from x ",
-           dtypeName(x.dtype));
   std::vector<int64_t> perm;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInts("perm", perm));
+  TN_RETURN_IF_ERROR(readTransposeParams(ctx, perm));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   const int r = x.rank();
-  TN_CHECK(static_cast<int>(perm.size()) == r && y.rank() == r, Shape, "transpose: perm has ", perm.size(),
-           " entries, x ", shapeStr(x.shape), " and out ", shapeStr(y.shape), " must have that rank");
-  std::vector<bool> seen(r, false);
-  for (int i = 0; i < r; ++i) {
-    TN_CHECK(perm[i] >= 0 && perm[i] < r && !seen[perm[i]], Value, "transpose: perm must be a permutation of 0..",
-             r - 1);
-    seen[perm[i]] = true;
-    TN_CHECK(y.shape[i] == x.shape[perm[i]], Shape, "transpose: out ", shapeStr(y.shape), " does not match x ",
-             shapeStr(x.shape), " permuted");
-  }
   Shape xStrides = contiguousStrides(x.shape), src(r);
   for (int i = 0; i < r; ++i) src[i] = xStrides[perm[i]];
   return launchGather("transpose", x.storage->data(), y.storage->data(), y.shape, 0, src, streamOf(ctx));
@@ -109,29 +97,9 @@ Status transposeKernel(KernelContext& ctx) {
 
 // Each input is a [outer, chunk] block of rows copied into its column range of the [outer, rowY] output.
 Status concatKernel(KernelContext& ctx) {
-  TN_CHECK(!ctx.inputs.empty() && ctx.outputs.size() == 1, Internal, "concat: expected >= 1 inputs and 1 output, got ",
-           ctx.inputs.size(), " and ", ctx.outputs.size());
+  int axis = 0;
+  TN_RETURN_IF_ERROR(readConcatParams(ctx, axis));
   const TensorArg& y = ctx.out(0);
-  TN_CHECK(y.rank() >= 1, Shape, "concat: out must have rank >= 1");
-  int64_t axisAttr = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInt("axis", axisAttr));
-  TN_CHECK(axisAttr >= -y.rank() && axisAttr < y.rank(), Value, "concat: axis ", axisAttr,
-           " is out of range for rank ", y.rank());
-  const int axis = static_cast<int>(axisAttr < 0 ? axisAttr + y.rank() : axisAttr);
-  int64_t total = 0;
-  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
-    const TensorArg& x = ctx.in(i);
-    TN_CHECK(x.dtype == y.dtype, DType, "concat: input ", i, " is ", dtypeName(x.dtype), ", out is ",
-             dtypeName(y.dtype));
-    TN_CHECK(x.rank() == y.rank(), Shape, "concat: input ", i, " ", shapeStr(x.shape), " has rank ", x.rank(),
-             ", out ", shapeStr(y.shape), " has ", y.rank());
-    for (int d = 0; d < y.rank(); ++d)
-      TN_CHECK(d == axis || x.shape[d] == y.shape[d], Shape, "concat: input ", i, " ", shapeStr(x.shape),
-               " differs from out ", shapeStr(y.shape), " in dim ", d);
-    total += x.shape[axis];
-  }
-  TN_CHECK(total == y.shape[axis], Shape, "concat: inputs sum to ", total, " along axis ", axis, ", out has ",
-           y.shape[axis]);
   if (y.size() == 0) return Status::ok();
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= y.shape[d];
@@ -150,42 +118,17 @@ Status concatKernel(KernelContext& ctx) {
 }
 
 Status sliceKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_CHECK(x.dtype == y.dtype, DType, "slice: out dtype ", dtypeName(y.dtype), " differs from x ", dtypeName(x.dtype));
   std::vector<int64_t> begin;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInts("begin", begin));
-  const int r = x.rank();
-  TN_CHECK(static_cast<int>(begin.size()) == r && y.rank() == r, Shape, "slice: begin has ", begin.size(),
-           " entries, x ", shapeStr(x.shape), " and out ", shapeStr(y.shape), " must have that rank");
-  for (int d = 0; d < r; ++d)
-    TN_CHECK(begin[d] >= 0 && begin[d] + y.shape[d] <= x.shape[d], Shape, "slice: begin ", begin[d], " + size ",
-             y.shape[d], " exceeds x ", shapeStr(x.shape), " in dim ", d);
+  TN_RETURN_IF_ERROR(readSliceParams(ctx, begin));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   return launchSlice("slice", x.storage->data(), x.shape, y.storage->data(), y.shape, begin, streamOf(ctx));
 }
 
 Status padKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_CHECK(x.dtype == y.dtype, DType, "pad: out dtype ", dtypeName(y.dtype), " differs from x ", dtypeName(x.dtype));
   std::vector<int64_t> before;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInts("before", before));
-  double value = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("value", value));
-  const int r = x.rank();
-  TN_CHECK(static_cast<int>(before.size()) == r && y.rank() == r, Shape, "pad: before has ", before.size(),
-           " entries, x ", shapeStr(x.shape), " and out ", shapeStr(y.shape), " must have that rank");
-  for (int d = 0; d < r; ++d)
-    TN_CHECK(before[d] >= 0 && before[d] + x.shape[d] <= y.shape[d], Shape, "pad: before ", before[d], " + x ",
-             shapeStr(x.shape), " exceeds out ", shapeStr(y.shape), " in dim ", d);
   uint32_t fill;
-  if (y.dtype == DType::Float32) {
-    float f = static_cast<float>(value);
-    std::memcpy(&fill, &f, sizeof f);
-  } else {
-    int32_t v = static_cast<int32_t>(value);
-    std::memcpy(&fill, &v, sizeof v);
-  }
+  TN_RETURN_IF_ERROR(readPadParams(ctx, before, fill));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   return launchPad("pad", x.storage->data(), x.shape, y.storage->data(), y.shape, before, fill, streamOf(ctx));
 }
 
