@@ -1,6 +1,7 @@
 // CUDA reductions over any sorted set of axes (sum, mean, max, min), reduce_select_backward and argmax.
 #include <cfloat>
 
+#include "../core/params/reduce.h"
 #include "cuda_launch.cuh"
 
 namespace tn {
@@ -16,26 +17,12 @@ struct ReduceGeom {
   bool innermostReduced = false;  // the last (contiguous) merged dim is reduced: reads along r are coalesced
 };
 
-Status readAxes(const KernelContext& ctx, int rank, std::vector<bool>& reduced) {
-  std::vector<int64_t> axes;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInts("axes", axes));
-  reduced.assign(rank, false);
-  for (size_t i = 0; i < axes.size(); ++i) {
-    TN_CHECK(axes[i] >= 0 && axes[i] < rank, Value, ctx.op, ": axis ", axes[i], " is out of range for rank ", rank);
-    TN_CHECK(i == 0 || axes[i] > axes[i - 1], Value, ctx.op, ": axes must be sorted and unique");
-    reduced[axes[i]] = true;
-  }
-  return Status::ok();
-}
-
 Status makeGeom(const KernelContext& ctx, const Shape& shape, const std::vector<bool>& reduced, ReduceGeom& g) {
-  std::vector<std::pair<int64_t, bool>> groups;
-  for (size_t d = 0; d < shape.size(); ++d) {
-    (reduced[d] ? g.redN : g.outN) *= shape[d];
-    if (shape[d] == 1) continue;
-    if (!groups.empty() && groups.back().second == reduced[d]) groups.back().first *= shape[d];
-    else groups.push_back({shape[d], reduced[d]});
-  }
+  // Runs of same-kind dims, outermost first (core/params/reduce.h).
+  ReduceGroups merged = mergeReduceGroups(shape, reduced);
+  const auto& groups = merged.groups;
+  g.outN = merged.outN;
+  g.redN = merged.redN;
   int nk = 0, nr = 0;
   for (auto& gr : groups) (gr.second ? nr : nk)++;
   TN_CHECK(nk <= kMaxDims && nr <= kMaxDims, Shape, ctx.op, ": reducing ", shapeStr(shape),
@@ -169,7 +156,7 @@ Status reduceKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
   TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
   std::vector<bool> reduced;
-  TN_RETURN_IF_ERROR(readAxes(ctx, x.rank(), reduced));
+  TN_RETURN_IF_ERROR(readReduceAxes(ctx, x.rank(), reduced));
   ReduceGeom g;
   TN_RETURN_IF_ERROR(makeGeom(ctx, x.shape, reduced, g));
   TN_CHECK(y.size() == g.outN, Shape, ctx.op, ": out ", shapeStr(y.shape), " has ", y.size(),
@@ -200,7 +187,7 @@ Status reduceSelectBackwardKernel(KernelContext& ctx) {
   const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   for (const TensorArg* t : {&x, &y, &dy, &dx}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "x/y/dy/dx"));
   std::vector<bool> reduced;
-  TN_RETURN_IF_ERROR(readAxes(ctx, x.rank(), reduced));
+  TN_RETURN_IF_ERROR(readReduceAxes(ctx, x.rank(), reduced));
   ReduceGeom g;
   TN_RETURN_IF_ERROR(makeGeom(ctx, x.shape, reduced, g));
   TN_CHECK(y.size() == g.outN && dy.size() == g.outN, Shape, ctx.op, ": y ", shapeStr(y.shape), " and dy ",
@@ -241,24 +228,11 @@ __global__ void argmaxAlong(const float* __restrict__ x, int32_t* __restrict__ y
 }
 
 Status argmaxKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  ArgmaxParams prm;
+  TN_RETURN_IF_ERROR(readArgmaxParams(ctx, prm));
+  if (prm.empty) return Status::ok();
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Int32, "out"));
-  int64_t axisAttr = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInt("axis", axisAttr));
-  TN_CHECK(x.rank() > 0, Shape, "argmax: x must have rank >= 1");
-  TN_CHECK(axisAttr >= -x.rank() && axisAttr < x.rank(), Value, "argmax: axis ", axisAttr, " is out of range for rank ",
-           x.rank());
-  const int axis = static_cast<int>(axisAttr < 0 ? axisAttr + x.rank() : axisAttr);
-  int64_t outer = 1, inner = 1, mid = x.shape[axis];
-  for (int d = 0; d < axis; ++d) outer *= x.shape[d];
-  for (int d = axis + 1; d < x.rank(); ++d) inner *= x.shape[d];
-  TN_CHECK(y.size() == outer * inner, Shape, "argmax: out ", shapeStr(y.shape), " must have ", outer * inner,
-           " elements");
-  if (y.size() == 0) return Status::ok();
-  TN_CHECK(mid > 0, Value, "argmax: axis ", axis, " of ", shapeStr(x.shape), " is empty");
-  TN_CHECK(mid <= INT32_MAX, Shape, "argmax: axis too long for int32 indices");
+  const int64_t outer = prm.outer, mid = prm.mid, inner = prm.inner;
   argmaxAlong<<<gridFor(outer * inner), kBlock, 0, streamOf(ctx)>>>(x.data<float>(), y.data<int32_t>(), outer, mid,
                                                                     inner);
   return launchStatus("argmax");

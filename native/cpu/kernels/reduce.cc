@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "../../core/params/reduce.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
@@ -20,30 +21,13 @@ struct ReducePlan {
   int64_t outer = 1, inner = 1;
 };
 
-// Reads and checks `axes` (sorted, unique, in range) into a per-dim flag.
-Status readAxes(const KernelContext& ctx, int rank, std::vector<bool>& reduced) {
-  std::vector<int64_t> axes;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInts("axes", axes));
-  reduced.assign(rank, false);
-  for (size_t i = 0; i < axes.size(); ++i) {
-    TN_CHECK(axes[i] >= 0 && axes[i] < rank, Value, ctx.op, ": axis ", axes[i], " is out of range for rank ", rank);
-    TN_CHECK(i == 0 || axes[i] > axes[i - 1], Value, ctx.op, ": axes must be sorted and unique");
-    reduced[axes[i]] = true;
-  }
-  return Status::ok();
-}
-
 ReducePlan makePlan(const Shape& shape, const std::vector<bool>& reduced) {
+  // Runs of same-kind dims, outermost first (core/params/reduce.h).
+  ReduceGroups merged = mergeReduceGroups(shape, reduced);
+  const auto& groups = merged.groups;
   ReducePlan p;
-  // Merge runs of same-kind dims (contiguous, so they fold into one dim); size-1 dims change nothing.
-  std::vector<std::pair<int64_t, bool>> groups;
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (reduced[d]) p.redN *= shape[d];
-    else p.outN *= shape[d];
-    if (shape[d] == 1) continue;
-    if (!groups.empty() && groups.back().second == reduced[d]) groups.back().first *= shape[d];
-    else groups.push_back({shape[d], reduced[d]});
-  }
+  p.outN = merged.outN;
+  p.redN = merged.redN;
   int64_t stride = 1;
   for (int g = static_cast<int>(groups.size()) - 1; g >= 0; --g) {
     auto& sizes = groups[g].second ? p.redSizes : p.keptSizes;
@@ -151,7 +135,7 @@ Status reduceKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
   TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
   std::vector<bool> reduced;
-  TN_RETURN_IF_ERROR(readAxes(ctx, x.rank(), reduced));
+  TN_RETURN_IF_ERROR(readReduceAxes(ctx, x.rank(), reduced));
   ReducePlan p = makePlan(x.shape, reduced);
   TN_CHECK(y.size() == p.outN, Shape, ctx.op, ": out ", shapeStr(y.shape), " has ", y.size(), " elements, the reduction of ",
            shapeStr(x.shape), " has ", p.outN);
@@ -172,7 +156,7 @@ Status reduceSelectBackwardKernel(KernelContext& ctx) {
   const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   for (const TensorArg* t : {&x, &y, &dy, &dx}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "x/y/dy/dx"));
   std::vector<bool> reduced;
-  TN_RETURN_IF_ERROR(readAxes(ctx, x.rank(), reduced));
+  TN_RETURN_IF_ERROR(readReduceAxes(ctx, x.rank(), reduced));
   ReducePlan p = makePlan(x.shape, reduced);
   TN_CHECK(y.size() == p.outN && dy.size() == p.outN, Shape, ctx.op, ": y ", shapeStr(y.shape), " and dy ",
            shapeStr(dy.shape), " must have the reduced size ", p.outN, " of x ", shapeStr(x.shape));
@@ -198,21 +182,11 @@ Status reduceSelectBackwardKernel(KernelContext& ctx) {
 
 // First index of the maximum along `axis` (NaN counts as the maximum, as in torch.argmax).
 Status argmaxKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  ArgmaxParams prm;
+  TN_RETURN_IF_ERROR(readArgmaxParams(ctx, prm));
+  if (prm.empty) return Status::ok();
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Int32, "out"));
-  int64_t axisAttr = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getInt("axis", axisAttr));
-  TN_CHECK(x.rank() > 0, Shape, "argmax: x must have rank >= 1");
-  int axis = 0;
-  TN_RETURN_IF_ERROR(normalizeAxis(ctx, axisAttr, x.rank(), axis));
-  int64_t outer, mid, inner;
-  splitAtAxis(x.shape, axis, outer, mid, inner);
-  TN_CHECK(y.size() == outer * inner, Shape, "argmax: out ", shapeStr(y.shape), " must have ", outer * inner, " elements");
-  if (y.size() == 0) return Status::ok();
-  TN_CHECK(mid > 0, Value, "argmax: axis ", axis, " of ", shapeStr(x.shape), " is empty");
-  TN_CHECK(mid <= std::numeric_limits<int32_t>::max(), Shape, "argmax: axis too long for int32 indices");
+  const int64_t outer = prm.outer, mid = prm.mid, inner = prm.inner;
   const float* px = x.data<float>();
   int32_t* py = y.data<int32_t>();
   parallelFor(outer * inner, std::max<int64_t>(1, kElementwiseGrain / mid), [&](int64_t s, int64_t e) {
