@@ -1,4 +1,5 @@
 // CUDA elementwise losses (JS applies the reduction): binary cross-entropy and squared error, forward and backward.
+#include "../core/params/losses.h"
 #include "../core/scalar_ops.h"
 #include "cuda_launch.cuh"
 
@@ -42,23 +43,6 @@ __global__ void squaredErrorForward(const float* __restrict__ a, const float* __
 __global__ void squaredErrorBackward(const float* __restrict__ a, const float* __restrict__ b,
                                      const float* __restrict__ dy, float* __restrict__ da, int64_t n) {
   TN_GRID_LOOP(i, n) da[i] = 2.f * (a[i] - b[i]) * dy[i];
-}
-
-// Every argument float32 with the size of input 0.
-Status checkSameSizeF32(const KernelContext& ctx, size_t nIn, size_t nOut) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, nIn, nOut));
-  const int64_t n = ctx.in(0).size();
-  for (size_t i = 0; i < ctx.inputs.size(); ++i) {
-    TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(i), DType::Float32, "input"));
-    TN_CHECK(ctx.in(i).size() == n, Shape, ctx.op, ": input ", i, " ", shapeStr(ctx.in(i).shape),
-             " differs in size from input 0 ", shapeStr(ctx.in(0).shape));
-  }
-  for (size_t i = 0; i < ctx.outputs.size(); ++i) {
-    TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(i), DType::Float32, "out"));
-    TN_CHECK(ctx.out(i).size() == n, Shape, ctx.op, ": out ", shapeStr(ctx.out(i).shape),
-             " differs in size from input 0 ", shapeStr(ctx.in(0).shape));
-  }
-  return Status::ok();
 }
 
 Status bceKernel(KernelContext& ctx) {

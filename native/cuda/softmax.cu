@@ -1,4 +1,5 @@
 // CUDA softmax / log-softmax along any axis and their backwards, plus softmax cross-entropy (forward and backward).
+#include "../core/params/losses.h"
 #include "cuda_launch.cuh"
 
 namespace tn {
@@ -216,35 +217,14 @@ __global__ void crossEntropyBackwardRows(const float* __restrict__ probs, const 
   }
 }
 
-// Checks logits [N,C] and labels (i32 [N] or f32 [N,C]). Index ranges are checked on the device (see above).
-Status checkLogitsLabels(const KernelContext& ctx, const TensorArg& logits, const TensorArg& labels, int64_t& N,
-                         int64_t& C, bool& sparse) {
-  TN_RETURN_IF_ERROR(checkDType(ctx, logits, DType::Float32, "logits"));
-  TN_CHECK(logits.rank() == 2, Shape, ctx.op, ": logits must be [N, C], got ", shapeStr(logits.shape));
-  N = logits.shape[0];
-  C = logits.shape[1];
-  sparse = labels.dtype == DType::Int32;
-  if (sparse)
-    TN_CHECK(labels.rank() == 1 && labels.shape[0] == N, Shape, ctx.op, ": int32 labels must be [", N, "], got ",
-             shapeStr(labels.shape));
-  else
-    TN_CHECK(labels.shape == logits.shape, Shape, ctx.op, ": float32 labels must be ", shapeStr(logits.shape),
-             ", got ", shapeStr(labels.shape));
-  return Status::ok();
-}
-
+// Index ranges are checked on the device (see above), so no host-side label check.
 Status softmaxCrossEntropyKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 2));
+  CrossEntropyShape shp;
+  TN_RETURN_IF_ERROR(readCrossEntropyArgs(ctx, nullptr, shp));
   const TensorArg &z = ctx.in(0), &t = ctx.in(1), &loss = ctx.out(0), &probs = ctx.out(1);
-  int64_t N, C;
-  bool sparse;
-  TN_RETURN_IF_ERROR(checkLogitsLabels(ctx, z, t, N, C, sparse));
-  TN_RETURN_IF_ERROR(checkDType(ctx, loss, DType::Float32, "loss"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, probs, DType::Float32, "probs"));
-  TN_CHECK(loss.size() == N && probs.size() == N * C, Shape, ctx.op, ": loss must have ", N, " and probs ", N * C,
-           " elements, got ", shapeStr(loss.shape), " and ", shapeStr(probs.shape));
+  const int64_t N = shp.N, C = shp.C;
+  const bool sparse = shp.sparse;
   if (N == 0) return Status::ok();
-  TN_CHECK(C > 0, Shape, ctx.op, ": logits have no classes");
   crossEntropyRows<<<gridFor(N, 1), kBlock, 0, streamOf(ctx)>>>(
       z.data<float>(), sparse ? t.data<int32_t>() : nullptr, sparse ? nullptr : t.data<float>(), loss.data<float>(),
       probs.data<float>(), N, C, deviceReportOf(ctx));
@@ -252,15 +232,11 @@ Status softmaxCrossEntropyKernel(KernelContext& ctx) {
 }
 
 Status softmaxCrossEntropyBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 3, 1));
+  CrossEntropyShape shp;
+  TN_RETURN_IF_ERROR(readCrossEntropyBackwardArgs(ctx, nullptr, shp));
   const TensorArg &probs = ctx.in(0), &t = ctx.in(1), &dl = ctx.in(2), &dz = ctx.out(0);
-  int64_t N, C;
-  bool sparse;
-  TN_RETURN_IF_ERROR(checkLogitsLabels(ctx, probs, t, N, C, sparse));
-  TN_RETURN_IF_ERROR(checkDType(ctx, dl, DType::Float32, "dloss"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, dz, DType::Float32, "dlogits"));
-  TN_CHECK(dl.size() == N && dz.size() == N * C, Shape, ctx.op, ": dloss must have ", N, " and dlogits ", N * C,
-           " elements, got ", shapeStr(dl.shape), " and ", shapeStr(dz.shape));
+  const int64_t N = shp.N, C = shp.C;
+  const bool sparse = shp.sparse;
   if (N == 0 || C == 0) return Status::ok();
   crossEntropyBackwardRows<<<gridFor(N, 1), kBlock, 0, streamOf(ctx)>>>(
       probs.data<float>(), sparse ? t.data<int32_t>() : nullptr, sparse ? nullptr : t.data<float>(),
