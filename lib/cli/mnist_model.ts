@@ -3,7 +3,7 @@
 import { layers, optim, Sequential } from '../index';
 
 export interface MnistCnnOptions {
-  learningRate?: number; // Adam step size, default 1e-3
+  learningRate?: number; // Adam step size, default 2e-3 (chosen on a validation split of the training digits)
   dropout?: number; // rate before the output layer, default 0.25
 }
 
@@ -22,6 +22,6 @@ export function mnistCnn(opts: MnistCnnOptions = {}): Sequential {
       layers.dense({ units: 10, activation: 'softmax' }),
     ],
   });
-  model.compile({ optimizer: new optim.Adam({ learningRate: opts.learningRate ?? 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({ optimizer: new optim.Adam({ learningRate: opts.learningRate ?? 2e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }

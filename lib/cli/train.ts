@@ -24,7 +24,7 @@ export interface TrainMnistOptions {
   dropout: number;
 }
 
-export const TRAIN_DEFAULTS = { epochs: 5, batchSize: 64, out: path.join('models', 'mnist-cnn'), seed: 0, learningRate: 1e-3, dropout: 0.25 };
+export const TRAIN_DEFAULTS = { epochs: 5, batchSize: 64, out: path.join('models', 'mnist-cnn'), seed: 0, learningRate: 2e-3, dropout: 0.25 };
 
 export interface TrainResult {
   testAccuracy: number;
