@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import { sliceRows, type ArrayND } from '../data/array';
 import { downloadMnist } from '../data/download';
+import { DownloadError } from '../data/errors';
 import { loadMnistDir } from '../data/idx';
 import { loadBundledDigits } from '../data/mnist_package';
 import { CliError } from './io';
@@ -35,7 +36,12 @@ export async function loadMnist(req: MnistRequest): Promise<MnistSplit> {
   let dir = req.data;
   if (dir === undefined && req.download) {
     req.log?.('downloading MNIST (4 files, ~11 MB) into the cache ...');
-    dir = await downloadMnist('mnist');
+    try {
+      dir = await downloadMnist('mnist');
+    } catch (e) {
+      if (e instanceof DownloadError) throw new CliError(`${e.message}; or drop --download to train on the bundled digits`);
+      throw e;
+    }
   }
   if (dir === undefined) {
     const spec: DataSpec = {

@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { Writable } from 'stream';
 import { backendInfo } from '../../lib';
 import { loadBundledDigits } from '../../lib/data/mnist_package';
@@ -120,6 +121,37 @@ describe('train mnist on a tiny split, then evaluate and predict the saved model
       p.probabilities.forEach((v: number, k: number) => expect(v).toBeCloseTo(bundled.probabilities[k], 4));
     }
   });
+});
+
+test('train and evaluate with --data DIR of IDX files (raw and .gz) use them, capped by the size flags', async () => {
+  const dir = path.join(tmp, 'mnist-idx');
+  fs.mkdirSync(dir);
+  const d = loadBundledDigits({ trainSize: 400, testSize: 120, seed: 4 });
+  const idx = (magic: number, dims: number[], values: ArrayLike<number>): Buffer => {
+    const head = Buffer.alloc(4 + 4 * dims.length);
+    head.writeUInt32BE(magic, 0);
+    dims.forEach((v, i) => head.writeUInt32BE(v, 4 + 4 * i));
+    return Buffer.concat([head, Buffer.from(Array.from(values, (v) => Math.round(v)))]);
+  };
+  const px = (a: Float32Array) => Array.from(a, (v) => v * 255);
+  fs.writeFileSync(path.join(dir, 'train-images-idx3-ubyte.gz'), zlib.gzipSync(idx(0x803, [400, 28, 28], px(d.trainImages.data))));
+  fs.writeFileSync(path.join(dir, 'train-labels-idx1-ubyte'), idx(0x801, [400], d.trainLabels.data));
+  fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), idx(0x803, [120, 28, 28], px(d.testImages.data)));
+  fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), zlib.gzipSync(idx(0x801, [120], d.testLabels.data)));
+
+  const out = path.join(tmp, 'idx-model');
+  const r = await cli('train', 'mnist', '--data', dir, '--train-size', '300', '--epochs', '1', '--out', out);
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.out).toContain(`data: MNIST IDX files in ${dir} (300 train / 120 test)`);
+  const acc = /^test accuracy: (\d\.\d{4})$/m.exec(r.out)![1];
+  const e = await cli('evaluate', out, '--data', dir);
+  expect(e.code).toBe(0);
+  expect(e.out).toMatch(/^samples: 120$/m);
+  expect(e.out).toContain(`test accuracy: ${acc}`);
+  const tooMany = await cli('train', 'mnist', '--data', dir, '--train-size', '500', '--out', out);
+  expect(tooMany.code).toBe(1);
+  expect(tooMany.err).toMatch(/--train-size 500: .* holds only 400 rows/);
 });
 
 describe('user errors: a one-line message, no stack trace, exit 2 for usage and 1 otherwise', () => {
