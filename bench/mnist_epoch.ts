@@ -109,6 +109,7 @@ async function main(): Promise<void> {
     .option('--no-save', 'do not write bench/results/')
     .parse()
     .opts<Options>();
+  parsePeers(opts.peers, 1); // validate before training
   const epochs = Number(opts.epochs);
   const batchSize = Number(opts.batchSize);
   if (opts.threads) tn.setNumThreads(Number(opts.threads));

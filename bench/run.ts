@@ -72,6 +72,9 @@ async function main(): Promise<void> {
   const opts = program.opts<Options>();
   if (opts.stat !== 'median' && opts.stat !== 'best') throw new Error(`--stat: expected median or best, got ${opts.stat}`);
   const groups = parseGroups(opts.only);
+  const machineThreads = tn.backendInfo().cpu.threads;
+  // Validate --peers before any timing (thread counts default to ours, known after --threads is applied below).
+  parsePeers(opts.peers, machineThreads);
   if (opts.threads) tn.setNumThreads(Number(opts.threads));
   tn.setDefaultDevice('cpu');
   const quick = !!opts.quick;
