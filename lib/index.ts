@@ -40,3 +40,4 @@ export { exportWeights, importWeights, type WeightLayout, type WeightExchangeOpt
 export { saveTensors, loadTensors } from './io/tensors';
 export { SafetensorsError } from './io/safetensors';
 export { callbacks, Callback, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
+export * as data from './data';
