@@ -8,7 +8,7 @@ import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { log, maximum, mul, neg, scale, sub } from './elementwise';
 import { mean, sum } from './reduce';
-import { checkDType, checkRank, checkSameDevice, checkSameShape, checkTensor } from './validate';
+import { checkDType, checkFloatPair, checkRank, checkSameDevice, checkSameShape, checkTensor } from './validate';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -23,6 +23,13 @@ function checkReduction(op: string, r: unknown): Reduction {
     throw new ValueError(`${op}: 'reduction' must be 'mean', 'sum' or 'none', got ${JSON.stringify(r)}`);
   }
   return r;
+}
+
+/** The checks of a loss over two float32 tensors of one shape (bce, mse); returns the reduction. */
+function checkElementwiseLoss(op: string, aName: string, a: Tensor, bName: string, b: Tensor, options: LossOptions): Reduction {
+  checkFloatPair(op, aName, a, bName, b);
+  checkSameShape(op, aName, a, bName, b);
+  return checkReduction(op, options.reduction);
 }
 
 function reduce(per: Tensor, reduction: Reduction): Tensor {
@@ -81,13 +88,7 @@ export interface BinaryCrossEntropyOptions extends LossOptions {
 /** Binary cross-entropy of x (probabilities, or logits with fromLogits) against targets in [0, 1] of the same shape. */
 export function binaryCrossEntropy(x: Tensor, target: Tensor, options: BinaryCrossEntropyOptions = {}): Tensor {
   const op = 'binaryCrossEntropy';
-  checkTensor(op, 'x', x);
-  checkTensor(op, 'target', target);
-  checkSameDevice(op, { x, target });
-  checkDType(op, 'x', x, 'float32');
-  checkDType(op, 'target', target, 'float32');
-  checkSameShape(op, 'x', x, 'target', target);
-  const reduction = checkReduction(op, options.reduction);
+  const reduction = checkElementwiseLoss(op, 'x', x, 'target', target, options);
   const fromLogits = options.fromLogits === true ? 1 : 0;
   const [per] = runKernel('binary_cross_entropy', [x, target], [{ shape: x.shape, dtype: 'float32' }], { fromLogits });
   const out = recordOp(op, [x, target], per, (dl) => [
@@ -112,13 +113,7 @@ function targetGrad(x: Tensor, dl: Tensor, fromLogits: boolean): Tensor {
 /** Mean squared error (a - b)^2, reduced as asked (default: mean over all elements). Shapes must match. */
 export function mse(prediction: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const op = 'mse';
-  checkTensor(op, 'prediction', prediction);
-  checkTensor(op, 'target', target);
-  checkSameDevice(op, { prediction, target });
-  checkDType(op, 'prediction', prediction, 'float32');
-  checkDType(op, 'target', target, 'float32');
-  checkSameShape(op, 'prediction', prediction, 'target', target);
-  const reduction = checkReduction(op, options.reduction);
+  const reduction = checkElementwiseLoss(op, 'prediction', prediction, 'target', target, options);
   const [per] = runKernel('squared_error', [prediction, target], [{ shape: prediction.shape, dtype: 'float32' }]);
   const out = recordOp(op, [prediction, target], per, (dl) => {
     // da = 2(a - b) dl, db = -da

@@ -4,7 +4,7 @@ import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { sumToShape } from './broadcast_grad';
-import { broadcastShapes, checkDType, checkSameDevice, checkTensor } from './validate';
+import { broadcastShapes, checkFloatPair } from './validate';
 
 export interface MatmulOptions {
   /** Use a's last two dims transposed ([..., K, M] is read as [..., M, K]). */
@@ -38,11 +38,7 @@ function rawMatmul(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shape: number
 /** op(a) @ op(b) over the last two dims; leading (batch) dims broadcast. float32. */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const op = 'matmul';
-  checkTensor(op, 'a', a);
-  checkTensor(op, 'b', b);
-  checkSameDevice(op, { a, b });
-  checkDType(op, 'a', a, 'float32');
-  checkDType(op, 'b', b, 'float32');
+  checkFloatPair(op, 'a', a, 'b', b);
   const ta = options.transposeA === true;
   const tb = options.transposeB === true;
   const y = rawMatmul(a, b, ta, tb, matmulShape(op, a, b, ta, tb));

@@ -28,6 +28,15 @@ export function checkSameDevice(op: string, args: Record<string, Tensor>): void 
   }
 }
 
+/** Two float32 tensors on one device (the operands of matmul and of the elementwise losses), checked in that order. */
+export function checkFloatPair(op: string, aName: string, a: unknown, bName: string, b: unknown): void {
+  const ta = checkTensor(op, aName, a);
+  const tb = checkTensor(op, bName, b);
+  checkSameDevice(op, { [aName]: ta, [bName]: tb });
+  checkDType(op, aName, ta, 'float32');
+  checkDType(op, bName, tb, 'float32');
+}
+
 export function checkRank(op: string, arg: string, x: Tensor, ...ranks: number[]): void {
   if (!ranks.includes(x.rank)) {
     throw new ShapeError(`${op}: argument '${arg}' must have rank ${ranks.join(' or ')}, got shape [${x.shape}] (rank ${x.rank})`);
