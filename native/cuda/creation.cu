@@ -1,4 +1,5 @@
 // CUDA creation and copy kernels: copy, fill, arange, cast, random_uniform, random_normal, one_hot, dropout.
+#include "../core/params/creation.h"
 #include "../core/rng.h"
 #include "cuda_launch.cuh"
 
@@ -23,9 +24,8 @@ __global__ void fillValue(T* y, int64_t n, T value) {
 }
 
 Status fillKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
-  double value = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("value", value));
+  double value;
+  TN_RETURN_IF_ERROR(readFillParams(ctx, value));
   const TensorArg& y = ctx.out(0);
   int64_t n = y.size();
   if (n == 0) return Status::ok();
@@ -43,10 +43,8 @@ __global__ void arangeValues(T* y, int64_t n, double start, double step) {
 }
 
 Status arangeKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
-  double start = 0, step = 1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("start", start));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("step", step));
+  double start, step;
+  TN_RETURN_IF_ERROR(readArangeParams(ctx, start, step));
   const TensorArg& y = ctx.out(0);
   int64_t n = y.size();
   if (n == 0) return Status::ok();
@@ -92,16 +90,11 @@ __global__ void randomValues(float* y, int64_t n, uint64_t seed, float a, float 
 
 template <bool kNormal>
 Status randomKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
-  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
-  double seed = 0, a = 0, b = 1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "mean" : "low", a));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "std" : "high", b));
+  RandomParams prm;
+  TN_RETURN_IF_ERROR(readRandomParams(ctx, kNormal, prm));
   int64_t n = ctx.out(0).size();
   if (n == 0) return Status::ok();
-  randomValues<kNormal><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(
-      ctx.out(0).data<float>(), n, static_cast<uint64_t>(seed), static_cast<float>(a), static_cast<float>(b));
+  randomValues<kNormal><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(), n, prm.seed, prm.a, prm.b);
   return launchStatus(ctx.op.c_str());
 }
 
@@ -141,22 +134,13 @@ __global__ void dropoutApply(const float* x, float* y, float* mask, int64_t n, u
 }
 
 Status dropoutKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 2));
+  DropoutParams prm;
+  TN_RETURN_IF_ERROR(readDropoutParams(ctx, prm));
   const TensorArg &x = ctx.in(0), &y = ctx.out(0), &mask = ctx.out(1);
-  for (const TensorArg* t : {&x, &y, &mask}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "x/y/mask"));
-  TN_CHECK(y.size() == x.size() && mask.size() == x.size(), Shape, "dropout: y ", shapeStr(y.shape), " and mask ",
-           shapeStr(mask.shape), " must have the size of x ", shapeStr(x.shape));
-  double rate = 0, seed = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("rate", rate));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
-  TN_CHECK(rate >= 0 && rate <= 1, Value, "dropout: rate must be in [0, 1], got ", rate);
-  TN_CHECK(seed >= 0, Value, "dropout: seed must be non-negative, got ", seed);
-  const float r = static_cast<float>(rate);
-  const float scale = r < 1.f ? 1.f / (1.f - r) : 0.f;  // rate 1 drops everything
   int64_t n = x.size();
   if (n == 0) return Status::ok();
   dropoutApply<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(x.data<float>(), y.data<float>(), mask.data<float>(), n,
-                                                         static_cast<uint64_t>(seed), r, scale);
+                                                         prm.seed, prm.rate, prm.scale);
   return launchStatus("dropout");
 }
 

@@ -1,6 +1,7 @@
 // CPU creation and copy kernels: copy, fill, arange, cast, random_uniform, random_normal, one_hot.
 #include <cstring>
 
+#include "../../core/params/creation.h"
 #include "../../core/rng.h"
 #include "cpu_kernel_util.h"
 
@@ -16,9 +17,8 @@ Status copyKernel(KernelContext& ctx) {
 }
 
 Status fillKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
-  double value = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("value", value));
+  double value;
+  TN_RETURN_IF_ERROR(readFillParams(ctx, value));
   const TensorArg& y = ctx.out(0);
   int64_t n = y.size();
   if (y.dtype == DType::Float32) {
@@ -32,10 +32,8 @@ Status fillKernel(KernelContext& ctx) {
 }
 
 Status arangeKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
-  double start = 0, step = 1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("start", start));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("step", step));
+  double start, step;
+  TN_RETURN_IF_ERROR(readArangeParams(ctx, start, step));
   const TensorArg& y = ctx.out(0);
   for (int64_t i = 0; i < y.size(); ++i) {
     double v = start + step * static_cast<double>(i);
@@ -66,15 +64,11 @@ Status castKernel(KernelContext& ctx) {
 
 template <bool kNormal>
 Status randomKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
-  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
-  double seed = 0, a = 0, b = 1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "mean" : "low", a));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(kNormal ? "std" : "high", b));
+  RandomParams prm;
+  TN_RETURN_IF_ERROR(readRandomParams(ctx, kNormal, prm));
   float* p = ctx.out(0).data<float>();
-  uint64_t s = static_cast<uint64_t>(seed);
-  float fa = static_cast<float>(a), fb = static_cast<float>(b);
+  const uint64_t s = prm.seed;
+  const float fa = prm.a, fb = prm.b;
   parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
       p[i] = kNormal ? fa + fb * normalAt(s, i) : fa + (fb - fa) * uniformAt(s, i);

@@ -1,0 +1,50 @@
+// Attr reading and argument checks of the creation kernels, shared by the CPU and CUDA backends.
+#include "creation.h"
+
+namespace tn {
+
+Status readFillParams(const KernelContext& ctx, double& value) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  value = 0;
+  return ctx.attrs.getNumber("value", value);
+}
+
+Status readArangeParams(const KernelContext& ctx, double& start, double& step) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  start = 0;
+  step = 1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("start", start));
+  return ctx.attrs.getNumber("step", step);
+}
+
+Status readRandomParams(const KernelContext& ctx, bool normal, RandomParams& p) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
+  double seed = 0, a = 0, b = 1;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(normal ? "mean" : "low", a));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber(normal ? "std" : "high", b));
+  p.seed = static_cast<uint64_t>(seed);
+  p.a = static_cast<float>(a);
+  p.b = static_cast<float>(b);
+  return Status::ok();
+}
+
+Status readDropoutParams(const KernelContext& ctx, DropoutParams& p) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 2));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0), &mask = ctx.out(1);
+  for (const TensorArg* t : {&x, &y, &mask}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "x/y/mask"));
+  TN_CHECK(y.size() == x.size() && mask.size() == x.size(), Shape, "dropout: y ", shapeStr(y.shape), " and mask ",
+           shapeStr(mask.shape), " must have the size of x ", shapeStr(x.shape));
+  double rate = 0, seed = 0;
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("rate", rate));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
+  TN_CHECK(rate >= 0 && rate <= 1, Value, "dropout: rate must be in [0, 1], got ", rate);
+  TN_CHECK(seed >= 0, Value, "dropout: seed must be non-negative, got ", seed);
+  p.rate = static_cast<float>(rate);
+  p.scale = p.rate < 1.f ? 1.f / (1.f - p.rate) : 0.f;  // rate 1 drops everything
+  p.seed = static_cast<uint64_t>(seed);
+  return Status::ok();
+}
+
+}  // namespace tn
