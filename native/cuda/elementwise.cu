@@ -1,4 +1,5 @@
 // CUDA elementwise kernels: broadcasting binaries and comparisons, maximum/minimum backward, unaries and their backwards.
+#include "../core/params/elementwise.h"
 #include "../core/scalar_ops.h"
 #include "cuda_launch.cuh"
 
@@ -53,12 +54,8 @@ Status launchBinary(const KernelContext& ctx, const TensorArg& a, const TensorAr
 
 template <typename Op, bool kCompare>
 Status binaryKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  TN_RETURN_IF_ERROR(checkBinaryArgs(ctx));
   const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
-  TN_CHECK(a.dtype == b.dtype, DType, ctx.op, ": inputs have different dtypes (", dtypeName(a.dtype), " vs ",
-           dtypeName(b.dtype), ")");
-  TN_CHECK(broadcastsTo(a.shape, y.shape) && broadcastsTo(b.shape, y.shape), Shape, ctx.op, ": shapes ",
-           shapeStr(a.shape), " and ", shapeStr(b.shape), " do not broadcast to ", shapeStr(y.shape));
   TN_RETURN_IF_ERROR(checkDType(ctx, y, kCompare ? DType::Float32 : a.dtype, "out"));
   if (a.dtype == DType::Float32) return launchBinary<Op, float, float>(ctx, a, b, y);
   if (kCompare) return launchBinary<Op, int32_t, float>(ctx, a, b, y);
@@ -126,10 +123,7 @@ Status extremumBackwardKernel(KernelContext& ctx) {
 TN_REGISTER_KERNEL(DeviceType::CUDA, "maximum_backward", extremumBackwardKernel<true>);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "minimum_backward", extremumBackwardKernel<false>);
 
-// ---- unary ops: y = f(x), attrs alpha/beta/min/max read once per call ----
-struct UnaryParams {
-  float alpha = 0, beta = 0, lo = 0, hi = 0;
-};
+// ---- unary ops: y = f(x), attrs alpha/beta/min/max read once per call (UnaryParams) ----
 
 struct Neg { __device__ static float f(float x, const UnaryParams&) { return -x; } };
 struct Exp { __device__ static float f(float x, const UnaryParams&) { return expf(x); } };
@@ -146,16 +140,6 @@ struct LeakyRelu { __device__ static float f(float x, const UnaryParams& p) { re
 // Same order as the CPU's std::min(std::max(x, lo), hi) (NaN in x passes through).
 struct Clip { __device__ static float f(float x, const UnaryParams& p) { float t = x < p.lo ? p.lo : x; return p.hi < t ? p.hi : t; } };
 struct Scale { __device__ static float f(float x, const UnaryParams& p) { return p.alpha * x + p.beta; } };
-
-Status readUnaryParams(const KernelContext& ctx, UnaryParams& p) {
-  double alpha = 0, beta = 0, lo = 0, hi = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("alpha", alpha));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("beta", beta));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("min", lo));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("max", hi));
-  p = UnaryParams{static_cast<float>(alpha), static_cast<float>(beta), static_cast<float>(lo), static_cast<float>(hi)};
-  return Status::ok();
-}
 
 template <typename Op>
 __global__ void unary(const float* __restrict__ x, float* __restrict__ y, int64_t n, UnaryParams p) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../../core/params/elementwise.h"
 #include "../../core/scalar_ops.h"
 #include "cpu_kernel_util.h"
 
@@ -45,11 +46,8 @@ void binaryLoop(const TensorArg& a, const TensorArg& b, const TensorArg& y) {
 
 template <typename Op, bool kCompare, bool kFloatOnly>
 Status binaryKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  TN_RETURN_IF_ERROR(checkBinaryArgs(ctx));
   const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
-  TN_CHECK(a.dtype == b.dtype, DType, ctx.op, ": inputs have different dtypes (", dtypeName(a.dtype), " vs ", dtypeName(b.dtype), ")");
-  TN_CHECK(broadcastsTo(a.shape, y.shape) && broadcastsTo(b.shape, y.shape), Shape, ctx.op, ": shapes ", shapeStr(a.shape),
-           " and ", shapeStr(b.shape), " do not broadcast to ", shapeStr(y.shape));
   if (kFloatOnly) TN_RETURN_IF_ERROR(checkDType(ctx, a, DType::Float32, "a"));
   TN_RETURN_IF_ERROR(checkDType(ctx, y, kCompare ? DType::Float32 : a.dtype, "out"));
   if (a.dtype == DType::Float32) binaryLoop<Op, float, std::conditional_t<kCompare, float, float>>(a, b, y);
@@ -96,10 +94,7 @@ Status extremumBackwardKernel(KernelContext& ctx) {
 TN_REGISTER_KERNEL(DeviceType::CPU, "maximum_backward", extremumBackwardKernel<true>);
 TN_REGISTER_KERNEL(DeviceType::CPU, "minimum_backward", extremumBackwardKernel<false>);
 
-// ---- unary ops: y = f(x), with optional attrs alpha/beta/min/max read once per call ----
-struct UnaryParams {
-  float alpha = 0, beta = 0, lo = 0, hi = 0;
-};
+// ---- unary ops: y = f(x), with optional attrs alpha/beta/min/max read once per call (UnaryParams) ----
 
 struct Neg { static float f(float x, const UnaryParams&) { return -x; } };
 struct Exp { static float f(float x, const UnaryParams&) { return std::exp(x); } };
@@ -115,16 +110,6 @@ struct Gelu { static float f(float x, const UnaryParams&) { return scalar::gelu(
 struct LeakyRelu { static float f(float x, const UnaryParams& p) { return x > 0 ? x : p.alpha * x; } };
 struct Clip { static float f(float x, const UnaryParams& p) { return std::min(std::max(x, p.lo), p.hi); } };
 struct Scale { static float f(float x, const UnaryParams& p) { return p.alpha * x + p.beta; } };
-
-Status readUnaryParams(const KernelContext& ctx, UnaryParams& p) {
-  double alpha = 0, beta = 0, lo = 0, hi = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("alpha", alpha));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("beta", beta));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("min", lo));
-  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("max", hi));
-  p = UnaryParams{static_cast<float>(alpha), static_cast<float>(beta), static_cast<float>(lo), static_cast<float>(hi)};
-  return Status::ok();
-}
 
 template <typename Op>
 Status unaryKernel(KernelContext& ctx) {
