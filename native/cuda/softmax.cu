@@ -1,5 +1,6 @@
 // CUDA softmax / log-softmax along any axis and their backwards, plus softmax cross-entropy (forward and backward).
 #include "../core/params/losses.h"
+#include "../core/params/softmax.h"
 #include "cuda_launch.cuh"
 
 namespace tn {
@@ -93,31 +94,12 @@ __global__ void softmaxBackwardRowsStrided(const float* __restrict__ y, const fl
   }
 }
 
-Status axisSplit(const KernelContext& ctx, const Shape& shape, int64_t& outer, int64_t& mid, int64_t& inner) {
-  int64_t axisAttr = -1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("axis", axisAttr));
-  const int rank = static_cast<int>(shape.size());
-  TN_CHECK(rank > 0, Shape, ctx.op, ": x must have rank >= 1");
-  TN_CHECK(axisAttr >= -rank && axisAttr < rank, Value, ctx.op, ": axis ", axisAttr, " is out of range for rank ", rank);
-  const int axis = static_cast<int>(axisAttr < 0 ? axisAttr + rank : axisAttr);
-  outer = 1;
-  inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= shape[d];
-  mid = shape[axis];
-  for (int d = axis + 1; d < rank; ++d) inner *= shape[d];
-  return Status::ok();
-}
-
 template <bool kLog>
 Status softmaxKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  SoftmaxRows r;
+  TN_RETURN_IF_ERROR(readSoftmaxArgs(ctx, r));
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
-  TN_CHECK(x.size() == y.size(), Shape, ctx.op, ": out ", shapeStr(y.shape), " differs in size from x ",
-           shapeStr(x.shape));
-  int64_t outer, mid, inner;
-  TN_RETURN_IF_ERROR(axisSplit(ctx, x.shape, outer, mid, inner));
+  const int64_t outer = r.outer, mid = r.mid, inner = r.inner;
   if (x.size() == 0) return Status::ok();
   const int64_t rows = outer * inner;
   cudaStream_t s = streamOf(ctx);
@@ -128,13 +110,10 @@ Status softmaxKernel(KernelContext& ctx) {
 
 template <bool kLog>
 Status softmaxBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  SoftmaxRows r;
+  TN_RETURN_IF_ERROR(readSoftmaxBackwardArgs(ctx, r));
   const TensorArg &y = ctx.in(0), &dy = ctx.in(1), &dx = ctx.out(0);
-  for (const TensorArg* t : {&y, &dy, &dx}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "y/dy/dx"));
-  TN_CHECK(y.size() == dy.size() && y.size() == dx.size(), Shape, ctx.op, ": y ", shapeStr(y.shape), ", dy ",
-           shapeStr(dy.shape), " and dx ", shapeStr(dx.shape), " must have the same size");
-  int64_t outer, mid, inner;
-  TN_RETURN_IF_ERROR(axisSplit(ctx, y.shape, outer, mid, inner));
+  const int64_t outer = r.outer, mid = r.mid, inner = r.inner;
   if (y.size() == 0) return Status::ok();
   const int64_t rows = outer * inner;
   cudaStream_t s = streamOf(ctx);

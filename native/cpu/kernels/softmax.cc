@@ -3,22 +3,12 @@
 #include <cmath>
 #include <vector>
 
+#include "../../core/params/softmax.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
 namespace cpu {
 namespace {
-
-// Reads the axis attr and splits `shape` into [outer, mid, inner] around it.
-Status axisSplit(const KernelContext& ctx, const Shape& shape, int64_t& outer, int64_t& mid, int64_t& inner) {
-  int64_t axisAttr = -1;
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("axis", axisAttr));
-  TN_CHECK(!shape.empty(), Shape, ctx.op, ": x must have rank >= 1");
-  int axis = 0;
-  TN_RETURN_IF_ERROR(normalizeAxis(ctx, axisAttr, static_cast<int>(shape.size()), axis));
-  splitAtAxis(shape, axis, outer, mid, inner);
-  return Status::ok();
-}
 
 // Calls fn(row, stride) for each softmax row: `row` is the first element offset, `stride` the step along the axis.
 template <typename Fn>
@@ -30,13 +20,10 @@ void forEachRow(int64_t outer, int64_t mid, int64_t inner, const Fn& fn) {
 
 template <bool kLog>
 Status softmaxKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  SoftmaxRows r;
+  TN_RETURN_IF_ERROR(readSoftmaxArgs(ctx, r));
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, x, DType::Float32, "x"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
-  TN_CHECK(x.size() == y.size(), Shape, ctx.op, ": out ", shapeStr(y.shape), " differs in size from x ", shapeStr(x.shape));
-  int64_t outer, mid, inner;
-  TN_RETURN_IF_ERROR(axisSplit(ctx, x.shape, outer, mid, inner));
+  const int64_t outer = r.outer, mid = r.mid, inner = r.inner;
   if (x.size() == 0) return Status::ok();
   const float* px = x.data<float>();
   float* py = y.data<float>();
@@ -64,13 +51,10 @@ Status softmaxKernel(KernelContext& ctx) {
 // softmax: dx = y*(dy - sum(dy*y)); log_softmax: dx = dy - exp(y)*sum(dy).
 template <bool kLog>
 Status softmaxBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  SoftmaxRows r;
+  TN_RETURN_IF_ERROR(readSoftmaxBackwardArgs(ctx, r));
   const TensorArg &y = ctx.in(0), &dy = ctx.in(1), &dx = ctx.out(0);
-  for (const TensorArg* t : {&y, &dy, &dx}) TN_RETURN_IF_ERROR(checkDType(ctx, *t, DType::Float32, "y/dy/dx"));
-  TN_CHECK(y.size() == dy.size() && y.size() == dx.size(), Shape, ctx.op, ": y ", shapeStr(y.shape), ", dy ",
-           shapeStr(dy.shape), " and dx ", shapeStr(dx.shape), " must have the same size");
-  int64_t outer, mid, inner;
-  TN_RETURN_IF_ERROR(axisSplit(ctx, y.shape, outer, mid, inner));
+  const int64_t outer = r.outer, mid = r.mid, inner = r.inner;
   if (y.size() == 0) return Status::ok();
   const float *py = y.data<float>(), *pg = dy.data<float>();
   float* pdx = dx.data<float>();
