@@ -3,6 +3,7 @@
 
 #include <climits>
 
+#include "../core/params/matmul.h"
 #include "cuda_backend.h"
 
 namespace tn {
@@ -85,15 +86,9 @@ Status gemmBatched(cublasHandle_t h, const char* op, bool tA, bool tB, int64_t M
 }
 
 Status matmulKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  bool tA = false, tB = false;
+  TN_RETURN_IF_ERROR(readMatmulAttrs(ctx, tA, tB));
   const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, a, DType::Float32, "a"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, b, DType::Float32, "b"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
-  int64_t transposeA = 0, transposeB = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("transposeA", transposeA));
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("transposeB", transposeB));
-  const bool tA = transposeA != 0, tB = transposeB != 0;
   TN_CHECK(a.rank() >= 2 && b.rank() >= 2 && y.rank() >= 2, Shape, "matmul: a ", shapeStr(a.shape), ", b ",
            shapeStr(b.shape), " and out ", shapeStr(y.shape), " must have rank >= 2");
   const int64_t M = tA ? a.dim(-1) : a.dim(-2), K = tA ? a.dim(-2) : a.dim(-1);

@@ -3,6 +3,7 @@
 #include <climits>
 #include <cstring>
 
+#include "../../core/params/matmul.h"
 #include "../blas.h"
 #include "cpu_kernel_util.h"
 
@@ -32,14 +33,9 @@ void smallGemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, const float* A
 }
 
 Status matmulKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  bool ta = false, tb = false;
+  TN_RETURN_IF_ERROR(readMatmulAttrs(ctx, ta, tb));
   const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, a, DType::Float32, "a"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, b, DType::Float32, "b"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "out"));
-  int64_t ta = 0, tb = 0;
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("transposeA", ta));
-  TN_RETURN_IF_ERROR(ctx.attrs.getIntOr("transposeB", tb));
   TN_CHECK(a.rank() >= 2 && b.rank() >= 2 && y.rank() >= 2, Shape, "matmul: a, b and out need rank >= 2, got ",
            shapeStr(a.shape), ", ", shapeStr(b.shape), ", ", shapeStr(y.shape));
   int64_t M = ta ? a.dim(-1) : a.dim(-2), Ka = ta ? a.dim(-2) : a.dim(-1);
