@@ -1,12 +1,9 @@
 // Convolution and pooling layers on NHWC images: conv2d, maxPooling2d, averagePooling2d, globalAveragePooling2d.
 import { ValueError } from '../../errors';
-import { add, avgPool2d, conv2d as conv2dOp, maxPool2d, mean } from '../../ops';
+import { avgPool2d, conv2d as conv2dOp, maxPool2d, mean } from '../../ops';
 import type { Tensor } from '../../tensor';
-import { getActivation, type ActivationIdentifier } from '../activations';
-import { getInitializer, type Initializer } from '../initializers';
-import { getRegularizer, type Regularizer } from '../regularizers';
-import { applyActivation, type InitializerArg, type RegularizerArg } from './core';
-import { checkPositiveInt, Layer, pairOf, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from './layer';
+import { KernelBiasLayer, KernelBiasOptions, type KernelBiasArgs } from './kernel_layer';
+import { checkPositiveInt, Layer, pairOf, type CallArgs, type LayerArgs, type Shape } from './layer';
 
 /** 'valid' | 'same' as Keras; conv2d also takes explicit zero padding: a number, or [ph, pw] (top/bottom, left/right). */
 export type PaddingMode = 'valid' | 'same';
@@ -46,38 +43,24 @@ function checkImageInput(layer: string, x: Tensor | Shape): void {
   if (shape.length !== 4) throw new ValueError(`${layer}: expected NHWC images of rank 4, got shape [${shape}]`);
 }
 
-export interface Conv2DLayerArgs extends LayerArgs {
+export interface Conv2DLayerArgs extends LayerArgs, KernelBiasArgs {
   filters: number;
   kernelSize: number | [number, number];
   strides?: number | [number, number];
   padding?: ConvPadding;
   dilationRate?: number | [number, number];
   dataFormat?: 'channelsLast';
-  activation?: ActivationIdentifier;
-  useBias?: boolean;
-  kernelInitializer?: InitializerArg;
-  biasInitializer?: InitializerArg;
-  kernelRegularizer?: RegularizerArg;
-  biasRegularizer?: RegularizerArg;
 }
 
 /** 2-D convolution; kernel [filters, kh, kw, inChannels] (the conv2d op's layout; Keras' is [kh, kw, in, filters]). */
-export class Conv2D extends Layer {
+export class Conv2D extends KernelBiasLayer {
   readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: ConvPadding;
   readonly dilationRate: [number, number];
-  readonly activation: ActivationIdentifier;
-  readonly useBias: boolean;
-  private readonly act: (x: Tensor) => Tensor;
-  private readonly kernelInit: Initializer;
-  private readonly biasInit: Initializer;
-  private readonly kernelReg: Regularizer | null;
-  private readonly biasReg: Regularizer | null;
-  kernel: LayerVariable | null = null;
-  bias: LayerVariable | null = null;
+  protected readonly kb: KernelBiasOptions;
 
   constructor(args: Conv2DLayerArgs) {
     super(args, 'Conv2D');
@@ -87,13 +70,7 @@ export class Conv2D extends Layer {
     this.dilationRate = pairOf('conv2d', 'dilationRate', args.dilationRate ?? 1);
     this.padding = checkConvPadding('conv2d', args.padding ?? 'valid');
     checkDataFormat('conv2d', args.dataFormat);
-    this.activation = args.activation ?? 'linear';
-    this.act = getActivation(this.activation, 'conv2d');
-    this.useBias = args.useBias ?? true;
-    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', 'conv2d: kernelInitializer');
-    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', 'conv2d: biasInitializer');
-    this.kernelReg = getRegularizer(args.kernelRegularizer, 'conv2d: kernelRegularizer');
-    this.biasReg = getRegularizer(args.biasRegularizer, 'conv2d: biasRegularizer');
+    this.kb = new KernelBiasOptions('conv2d', args);
   }
 
   override build(inputShape: Shape): void {
@@ -101,17 +78,13 @@ export class Conv2D extends Layer {
     const inC = inputShape[3];
     if (typeof inC !== 'number') throw new ValueError(`conv2d '${this.name}': the channel dimension must be known, got [${inputShape}]`);
     const [kh, kw] = this.kernelSize;
-    const fans = { fanIn: kh * kw * inC, fanOut: kh * kw * this.filters };
-    this.kernel = this.addWeight('kernel', [this.filters, kh, kw, inC], this.kernelInit, fans, { regularizer: this.kernelReg });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit, fans, { regularizer: this.biasReg });
+    this.addKernelAndBias([this.filters, kh, kw, inC], this.filters, { fanIn: kh * kw * inC, fanOut: kh * kw * this.filters });
     super.build(inputShape);
   }
 
   protected call(x: Tensor, args: CallArgs): Tensor {
     checkImageInput(`conv2d '${this.name}'`, x);
-    let y = conv2dOp(x, this.kernel!.value, { stride: this.strides, padding: this.padding, dilation: this.dilationRate });
-    if (this.bias) y = add(y, this.bias.value);
-    return applyActivation(this.activation, this.act, y, args);
+    return this.biasAndActivation(conv2dOp(x, this.kernel!.value, { stride: this.strides, padding: this.padding, dilation: this.dilationRate }), args);
   }
 
   computeOutputShape(s: Shape): Shape {
@@ -125,10 +98,6 @@ export class Conv2D extends Layer {
     ];
   }
 
-  override get activationName(): string {
-    return this.activation;
-  }
-
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
@@ -138,12 +107,7 @@ export class Conv2D extends Layer {
       padding: Array.isArray(this.padding) ? [...this.padding] : this.padding,
       dilationRate: [...this.dilationRate],
       dataFormat: 'channelsLast',
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInit.toJSON(),
-      biasInitializer: this.biasInit.toJSON(),
-      kernelRegularizer: this.kernelReg?.toJSON() ?? null,
-      biasRegularizer: this.biasReg?.toJSON() ?? null,
+      ...this.kb.toConfig(),
     };
   }
 }

@@ -1,58 +1,28 @@
 // Core layers: dense, flatten, reshape, activation, dropout (tfjs names and options).
 import { ValueError } from '../../errors';
-import { add, dropout as dropoutOp, matmul, reshape as reshapeOp } from '../../ops';
+import { dropout as dropoutOp, matmul, reshape as reshapeOp } from '../../ops';
 import { nextSeed } from '../../random';
 import type { Tensor } from '../../tensor';
 import { getActivation, type ActivationIdentifier } from '../activations';
-import { getInitializer, type Initializer, type InitializerConfig, type InitializerIdentifier } from '../initializers';
-import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerIdentifier } from '../regularizers';
-import { checkPositiveInt, Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from './layer';
+import { applyActivation, KernelBiasLayer, KernelBiasOptions, type KernelBiasArgs } from './kernel_layer';
+import { checkPositiveInt, Layer, type CallArgs, type LayerArgs, type Shape } from './layer';
 
-export type InitializerArg = InitializerIdentifier | Initializer | InitializerConfig;
-export type RegularizerArg = RegularizerIdentifier | Regularizer | RegularizerConfig | null;
-
-/** Applies an activation unless the caller asked for logits and it is the final softmax. */
-export function applyActivation(name: ActivationIdentifier, fn: (x: Tensor) => Tensor, x: Tensor, args: CallArgs): Tensor {
-  if (name === 'linear' || (args.logits && name === 'softmax')) return x;
-  return fn(x);
-}
-
-export interface DenseLayerArgs extends LayerArgs {
+export interface DenseLayerArgs extends LayerArgs, KernelBiasArgs {
   units: number;
-  activation?: ActivationIdentifier;
-  useBias?: boolean;
-  kernelInitializer?: InitializerArg;
-  biasInitializer?: InitializerArg;
-  kernelRegularizer?: RegularizerArg;
-  biasRegularizer?: RegularizerArg;
   /** Input dimension, an alternative to inputShape: [inputDim] (tfjs). */
   inputDim?: number;
 }
 
 /** y = activation(x @ kernel + bias); kernel [inputDim, units] (Keras layout), applied to the last axis. */
-export class Dense extends Layer {
+export class Dense extends KernelBiasLayer {
   readonly className = 'Dense';
   readonly units: number;
-  readonly activation: ActivationIdentifier;
-  readonly useBias: boolean;
-  private readonly act: (x: Tensor) => Tensor;
-  private readonly kernelInit: Initializer;
-  private readonly biasInit: Initializer;
-  private readonly kernelReg: Regularizer | null;
-  private readonly biasReg: Regularizer | null;
-  kernel: LayerVariable | null = null;
-  bias: LayerVariable | null = null;
+  protected readonly kb: KernelBiasOptions;
 
   constructor(args: DenseLayerArgs) {
     super(args.inputDim !== undefined && !args.inputShape && !args.batchInputShape ? { ...args, inputShape: [args.inputDim] } : args, 'Dense');
     this.units = checkPositiveInt('dense', 'units', args.units);
-    this.activation = args.activation ?? 'linear';
-    this.act = getActivation(this.activation, 'dense');
-    this.useBias = args.useBias ?? true;
-    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', 'dense: kernelInitializer');
-    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', 'dense: biasInitializer');
-    this.kernelReg = getRegularizer(args.kernelRegularizer, 'dense: kernelRegularizer');
-    this.biasReg = getRegularizer(args.biasRegularizer, 'dense: biasRegularizer');
+    this.kb = new KernelBiasOptions('dense', args);
   }
 
   override build(inputShape: Shape): void {
@@ -60,8 +30,7 @@ export class Dense extends Layer {
     if (typeof inDim !== 'number' || inputShape.length < 2) {
       throw new ValueError(`dense '${this.name}': needs inputs [batch, ..., features] with known features, got [${inputShape}]`);
     }
-    this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInit, { fanIn: inDim, fanOut: this.units }, { regularizer: this.kernelReg });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit, { fanIn: inDim, fanOut: this.units }, { regularizer: this.biasReg });
+    this.addKernelAndBias([inDim, this.units], this.units, { fanIn: inDim, fanOut: this.units });
     super.build(inputShape);
   }
 
@@ -71,30 +40,15 @@ export class Dense extends Layer {
       throw new ValueError(`dense '${this.name}': expected inputs with ${inDim} features in the last axis, got shape [${x.shape}]`);
     }
     // matmul needs rank >= 2 on both sides; a rank-2 kernel broadcasts over any leading batch dims of x.
-    let y = matmul(x, this.kernel!.value);
-    if (this.bias) y = add(y, this.bias.value);
-    return applyActivation(this.activation, this.act, y, args);
+    return this.biasAndActivation(matmul(x, this.kernel!.value), args);
   }
 
   computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape.slice(0, -1), this.units];
   }
 
-  override get activationName(): string {
-    return this.activation;
-  }
-
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: this.kernelInit.toJSON(),
-      biasInitializer: this.biasInit.toJSON(),
-      kernelRegularizer: this.kernelReg?.toJSON() ?? null,
-      biasRegularizer: this.biasReg?.toJSON() ?? null,
-    };
+    return { ...super.getConfig(), units: this.units, ...this.kb.toConfig() };
   }
 }
 

@@ -5,7 +5,7 @@ import { add, div, mean, mul, scale, sqrt, square, sub } from '../../ops';
 import type { Tensor } from '../../tensor';
 import { getInitializer, type Initializer } from '../initializers';
 import { getRegularizer, type Regularizer } from '../regularizers';
-import type { InitializerArg, RegularizerArg } from './core';
+import type { InitializerArg, RegularizerArg } from './kernel_layer';
 import { Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from './layer';
 
 export interface BatchNormalizationLayerArgs extends LayerArgs {

@@ -1,0 +1,91 @@
+// The part Dense and Conv2D share: activation, bias switch, kernel/bias initializers and regularizers, their weights and config.
+import type { Tensor } from '../../tensor';
+import { add } from '../../ops';
+import { getActivation, type ActivationIdentifier } from '../activations';
+import { getInitializer, type Fans, type Initializer, type InitializerConfig, type InitializerIdentifier } from '../initializers';
+import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerIdentifier } from '../regularizers';
+import { Layer, type CallArgs, type LayerVariable } from './layer';
+
+export type InitializerArg = InitializerIdentifier | Initializer | InitializerConfig;
+export type RegularizerArg = RegularizerIdentifier | Regularizer | RegularizerConfig | null;
+
+/** Applies an activation unless the caller asked for logits and it is the final softmax. */
+export function applyActivation(name: ActivationIdentifier, fn: (x: Tensor) => Tensor, x: Tensor, args: CallArgs): Tensor {
+  if (name === 'linear' || (args.logits && name === 'softmax')) return x;
+  return fn(x);
+}
+
+/** The options of a layer with a kernel and an optional bias (tfjs names). */
+export interface KernelBiasArgs {
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerArg;
+  biasInitializer?: InitializerArg;
+  kernelRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+}
+
+/** Those options resolved; `what` ('dense', 'conv2d') prefixes the error messages. */
+export class KernelBiasOptions {
+  readonly activation: ActivationIdentifier;
+  readonly act: (x: Tensor) => Tensor;
+  readonly useBias: boolean;
+  readonly kernelInit: Initializer;
+  readonly biasInit: Initializer;
+  readonly kernelReg: Regularizer | null;
+  readonly biasReg: Regularizer | null;
+
+  constructor(what: string, args: KernelBiasArgs) {
+    this.activation = args.activation ?? 'linear';
+    this.act = getActivation(this.activation, what);
+    this.useBias = args.useBias ?? true;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform', `${what}: kernelInitializer`);
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', `${what}: biasInitializer`);
+    this.kernelReg = getRegularizer(args.kernelRegularizer, `${what}: kernelRegularizer`);
+    this.biasReg = getRegularizer(args.biasRegularizer, `${what}: biasRegularizer`);
+  }
+
+  /** The config entries, in the order Dense and Conv2D have always written them (last in their configs). */
+  toConfig(): Record<string, unknown> {
+    return {
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: this.kernelInit.toJSON(),
+      biasInitializer: this.biasInit.toJSON(),
+      kernelRegularizer: this.kernelReg?.toJSON() ?? null,
+      biasRegularizer: this.biasReg?.toJSON() ?? null,
+    };
+  }
+}
+
+/**
+ * A layer computing activation(f(x, kernel) + bias). The subclass resolves `kb` in its constructor after its own
+ * checks (so a bad argument is reported in the same order as before this base existed).
+ */
+export abstract class KernelBiasLayer extends Layer {
+  protected abstract readonly kb: KernelBiasOptions;
+  kernel: LayerVariable | null = null;
+  bias: LayerVariable | null = null;
+
+  get activation(): ActivationIdentifier {
+    return this.kb.activation;
+  }
+  get useBias(): boolean {
+    return this.kb.useBias;
+  }
+  override get activationName(): string {
+    return this.kb.activation;
+  }
+
+  /** Creates the kernel and (with useBias) a bias of `[biasSize]`; both see the same fans. */
+  protected addKernelAndBias(kernelShape: number[], biasSize: number, fans: Fans): void {
+    this.kernel = this.addWeight('kernel', kernelShape, this.kb.kernelInit, fans, { regularizer: this.kb.kernelReg });
+    if (this.kb.useBias) this.bias = this.addWeight('bias', [biasSize], this.kb.biasInit, fans, { regularizer: this.kb.biasReg });
+  }
+
+  /** Adds the bias (if any) to `y` and applies the activation. */
+  protected biasAndActivation(y: Tensor, args: CallArgs): Tensor {
+    const z = this.bias ? add(y, this.bias.value) : y;
+    return applyActivation(this.kb.activation, this.kb.act, z, args);
+  }
+}
