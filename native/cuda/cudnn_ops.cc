@@ -102,18 +102,18 @@ struct ConvPlan {
 // Reads the attrs and checks every shape; `image` is x (or dx) and `filter` is w (or dw), `out` is y (or dy).
 Status makeConvPlan(const KernelContext& ctx, const TensorArg& image, const TensorArg& filter, const TensorArg& out,
                     ConvPlan& p) {
-  TN_RETURN_IF_ERROR(cpu::checkImage(ctx, image, "x"));
-  TN_RETURN_IF_ERROR(cpu::checkImage(ctx, out, "y"));
+  TN_RETURN_IF_ERROR(checkImage(ctx, image, "x"));
+  TN_RETURN_IF_ERROR(checkImage(ctx, out, "y"));
   TN_RETURN_IF_ERROR(checkDType(ctx, filter, DType::Float32, "w"));
   TN_CHECK(filter.rank() == 4, Shape, ctx.op, ": w must be [O, kh, kw, C], got ", shapeStr(filter.shape));
   p.g.kh = filter.dim(1);
   p.g.kw = filter.dim(2);
-  TN_RETURN_IF_ERROR(cpu::readWindowAttrs(ctx, true, p.g));
-  TN_RETURN_IF_ERROR(cpu::finishGeometry(ctx, image.shape, p.g));
+  TN_RETURN_IF_ERROR(readWindowAttrs(ctx, true, p.g));
+  TN_RETURN_IF_ERROR(finishGeometry(ctx, image.shape, p.g));
   p.O = filter.dim(0);
   TN_CHECK(filter.dim(3) == p.g.C, Shape, ctx.op, ": w ", shapeStr(filter.shape), " has ", filter.dim(3),
            " input channels, x ", shapeStr(image.shape), " has ", p.g.C);
-  TN_RETURN_IF_ERROR(cpu::checkShapeIs(ctx, out, Shape{p.g.N, p.g.OH, p.g.OW, p.O}, "y"));
+  TN_RETURN_IF_ERROR(checkShapeIs(ctx, out, Shape{p.g.N, p.g.OH, p.g.OW, p.O}, "y"));
   p.padH = std::min(p.g.padTop, p.g.padBottom);
   p.padW = std::min(p.g.padLeft, p.g.padRight);
   p.extraTop = p.g.padTop - p.padH;
@@ -354,7 +354,7 @@ Status poolForwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(poolGeometry(ctx, x, "x", y, "y", g));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
   if (y.size() == 0) return Status::ok();
   const char* op = ctx.op.c_str();
   if (!cudnnCanPool(g)) return launchPoolForward(op, kMax, g, x.data<float>(), y.data<float>(), streamOf(ctx));
@@ -373,7 +373,7 @@ Status avgPoolBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
   const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(poolGeometry(ctx, dx, "dx", dy, "dy", g));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, dx, "dx", dy, "dy", g));
   if (dx.size() == 0) return Status::ok();
   const char* op = ctx.op.c_str();
   if (!cudnnCanPool(g) || dy.size() == 0) {

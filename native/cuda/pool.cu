@@ -87,19 +87,6 @@ __global__ void maxPoolBackward(const float* __restrict__ x, const float* __rest
 
 }  // namespace
 
-Status poolGeometry(const KernelContext& ctx, const TensorArg& x, const char* xName, const TensorArg& y,
-                    const char* yName, WindowGeometry& g) {
-  TN_RETURN_IF_ERROR(cpu::checkImage(ctx, x, xName));
-  TN_RETURN_IF_ERROR(cpu::checkImage(ctx, y, yName));
-  std::vector<int64_t> kernel;
-  TN_RETURN_IF_ERROR(cpu::readIntList(ctx, "kernel", 2, 1, kernel));
-  g.kh = kernel[0];
-  g.kw = kernel[1];
-  TN_RETURN_IF_ERROR(cpu::readWindowAttrs(ctx, false, g));
-  TN_RETURN_IF_ERROR(cpu::finishGeometry(ctx, x.shape, g));
-  return cpu::checkShapeIs(ctx, y, Shape{g.N, g.OH, g.OW, g.C}, yName);
-}
-
 Status launchPoolForward(const char* op, bool isMax, const WindowGeometry& g, const float* x, float* y,
                          cudaStream_t stream) {
   const int64_t n = g.N * g.OH * g.OW * g.C;
@@ -123,11 +110,11 @@ Status maxPoolBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 3, 1));
   const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(poolGeometry(ctx, x, "x", y, "y", g));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
   TN_RETURN_IF_ERROR(checkDType(ctx, dy, DType::Float32, "dy"));
   TN_RETURN_IF_ERROR(checkDType(ctx, dx, DType::Float32, "dx"));
-  TN_RETURN_IF_ERROR(cpu::checkShapeIs(ctx, dy, y.shape, "dy"));
-  TN_RETURN_IF_ERROR(cpu::checkShapeIs(ctx, dx, x.shape, "dx"));
+  TN_RETURN_IF_ERROR(checkShapeIs(ctx, dy, y.shape, "dy"));
+  TN_RETURN_IF_ERROR(checkShapeIs(ctx, dx, x.shape, "dx"));
   if (dx.size() == 0) return Status::ok();
   cudaStream_t s = streamOf(ctx);
   TN_CUDA_RETURN(cudaMemsetAsync(dx.storage->data(), 0, dx.size() * sizeof(float), s), "max_pool2d_backward");

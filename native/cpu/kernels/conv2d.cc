@@ -16,7 +16,7 @@
 #include <cstring>
 
 #include "../blas.h"
-#include "conv_geometry.h"
+#include "../../core/params/conv.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {

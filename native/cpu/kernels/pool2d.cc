@@ -3,26 +3,12 @@
 #include <cstring>
 #include <vector>
 
-#include "conv_geometry.h"
+#include "../../core/params/conv.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
 namespace cpu {
 namespace {
-
-// Reads kernel/strides/pads and checks x (image) and y (pooled) shapes: y = [N, OH, OW, C].
-Status poolShapes(const KernelContext& ctx, const TensorArg& x, const char* xName, const TensorArg& y,
-                  const char* yName, WindowGeometry& g) {
-  TN_RETURN_IF_ERROR(checkImage(ctx, x, xName));
-  TN_RETURN_IF_ERROR(checkImage(ctx, y, yName));
-  std::vector<int64_t> kernel;
-  TN_RETURN_IF_ERROR(readIntList(ctx, "kernel", 2, 1, kernel));
-  g.kh = kernel[0];
-  g.kw = kernel[1];
-  TN_RETURN_IF_ERROR(readWindowAttrs(ctx, false, g));
-  TN_RETURN_IF_ERROR(finishGeometry(ctx, x.shape, g));
-  return checkShapeIs(ctx, y, Shape{g.N, g.OH, g.OW, g.C}, yName);
-}
 
 // The in-bounds part [begin, end) of the window starting at `start` (start may be negative: padding).
 inline void clampWindow(int64_t start, int64_t k, int64_t size, int64_t& begin, int64_t& end) {
@@ -38,7 +24,7 @@ Status poolForwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(poolShapes(ctx, x, "x", y, "y", g));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
   const float* px = x.data<float>();
   float* py = y.data<float>();
   const int64_t C = g.C;
@@ -81,7 +67,7 @@ Status maxPoolBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 3, 1));
   const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(poolShapes(ctx, x, "x", y, "y", g));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
   TN_RETURN_IF_ERROR(checkDType(ctx, dy, DType::Float32, "dy"));
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dy, y.shape, "dy"));
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dx, x.shape, "dx"));
@@ -136,7 +122,7 @@ Status avgPoolBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
   const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(poolShapes(ctx, dx, "dx", dy, "dy", g));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, dx, "dx", dy, "dy", g));
   const float* pdy = dy.data<float>();
   float* pdx = dx.data<float>();
   const int64_t C = g.C;

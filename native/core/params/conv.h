@@ -1,12 +1,12 @@
-// Window geometry shared by the CPU conv2d and pool2d kernels: reads strides/pads/dilations and re-checks NHWC shapes.
+// Window geometry of the conv2d and pool2d kernels, shared by CPU and CUDA: reads strides/pads/dilations and re-checks
+// NHWC shapes.
 #pragma once
 #include <cstdint>
 #include <vector>
 
-#include "../../core/kernel.h"
+#include "../kernel.h"
 
 namespace tn {
-namespace cpu {
 
 // One 2-D sliding window over an NHWC image batch: N images of H x W x C, producing OH x OW positions.
 struct WindowGeometry {
@@ -83,5 +83,18 @@ inline Status checkShapeIs(const KernelContext& ctx, const TensorArg& t, const S
   return Status::ok();
 }
 
-}  // namespace cpu
+// Pooling: reads kernel/strides/pads and checks x (image) and y (pooled) shapes: y = [N, OH, OW, C].
+inline Status readPoolGeometry(const KernelContext& ctx, const TensorArg& x, const char* xName, const TensorArg& y,
+                               const char* yName, WindowGeometry& g) {
+  TN_RETURN_IF_ERROR(checkImage(ctx, x, xName));
+  TN_RETURN_IF_ERROR(checkImage(ctx, y, yName));
+  std::vector<int64_t> kernel;
+  TN_RETURN_IF_ERROR(readIntList(ctx, "kernel", 2, 1, kernel));
+  g.kh = kernel[0];
+  g.kw = kernel[1];
+  TN_RETURN_IF_ERROR(readWindowAttrs(ctx, false, g));
+  TN_RETURN_IF_ERROR(finishGeometry(ctx, x.shape, g));
+  return checkShapeIs(ctx, y, Shape{g.N, g.OH, g.OW, g.C}, yName);
+}
+
 }  // namespace tn
