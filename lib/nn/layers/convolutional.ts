@@ -121,11 +121,14 @@ export interface Pooling2DLayerArgs extends LayerArgs {
   dataFormat?: 'channelsLast';
 }
 
+type PoolOp = typeof maxPool2d | typeof avgPool2d;
+
 abstract class Pooling2D extends Layer {
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: PaddingMode;
-  constructor(args: Pooling2DLayerArgs, className: string, what: string) {
+  /** `what` names the layer in errors; `pool` is its op (max or average). */
+  constructor(args: Pooling2DLayerArgs, className: string, private readonly what: string, private readonly pool: PoolOp) {
     super(args, className);
     this.poolSize = pairOf(what, 'poolSize', args.poolSize ?? 2);
     this.strides = args.strides === undefined ? this.poolSize : pairOf(what, 'strides', args.strides);
@@ -135,8 +138,9 @@ abstract class Pooling2D extends Layer {
   computeOutputShape(s: Shape): Shape {
     return [s[0], convLength(s[1], this.poolSize[0], this.strides[0], 1, this.padding), convLength(s[2], this.poolSize[1], this.strides[1], 1, this.padding), s[3]];
   }
-  protected options() {
-    return { kernelSize: this.poolSize, stride: this.strides, padding: this.padding };
+  protected call(x: Tensor): Tensor {
+    checkImageInput(`${this.what} '${this.name}'`, x);
+    return this.pool(x, { kernelSize: this.poolSize, stride: this.strides, padding: this.padding });
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), poolSize: [...this.poolSize], strides: [...this.strides], padding: this.padding, dataFormat: 'channelsLast' };
@@ -146,22 +150,14 @@ abstract class Pooling2D extends Layer {
 export class MaxPooling2D extends Pooling2D {
   readonly className = 'MaxPooling2D';
   constructor(args: Pooling2DLayerArgs = {}) {
-    super(args, 'MaxPooling2D', 'maxPooling2d');
-  }
-  protected call(x: Tensor): Tensor {
-    checkImageInput(`maxPooling2d '${this.name}'`, x);
-    return maxPool2d(x, this.options());
+    super(args, 'MaxPooling2D', 'maxPooling2d', maxPool2d);
   }
 }
 
 export class AveragePooling2D extends Pooling2D {
   readonly className = 'AveragePooling2D';
   constructor(args: Pooling2DLayerArgs = {}) {
-    super(args, 'AveragePooling2D', 'averagePooling2d');
-  }
-  protected call(x: Tensor): Tensor {
-    checkImageInput(`averagePooling2d '${this.name}'`, x);
-    return avgPool2d(x, this.options());
+    super(args, 'AveragePooling2D', 'averagePooling2d', avgPool2d);
   }
 }
 
