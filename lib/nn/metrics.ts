@@ -123,23 +123,20 @@ export const f1Spec: MetricSpec = {
   result: ([tp, pp, ap]) => (pp + ap > 0 ? (2 * tp) / (pp + ap) : 0),
 };
 
-export const mseSpec: MetricSpec = {
-  name: 'mse',
-  stats(yTrue, yPred) {
-    checkSame('meanSquaredError', yTrue, yPred);
-    return [sum(square(sub(yPred, asFloat(yTrue)))), yPred.size];
-  },
-  result: ratio,
-};
+/** The mean over all elements of f(yPred - yTrue): mse with square, mae with abs; `metric` names it in errors. */
+function meanErrorSpec(name: string, metric: string, f: (d: Tensor) => Tensor): MetricSpec {
+  return {
+    name,
+    stats(yTrue, yPred) {
+      checkSame(metric, yTrue, yPred);
+      return [sum(f(sub(yPred, asFloat(yTrue)))), yPred.size];
+    },
+    result: ratio,
+  };
+}
 
-export const maeSpec: MetricSpec = {
-  name: 'mae',
-  stats(yTrue, yPred) {
-    checkSame('meanAbsoluteError', yTrue, yPred);
-    return [sum(abs(sub(yPred, asFloat(yTrue)))), yPred.size];
-  },
-  result: ratio,
-};
+export const mseSpec: MetricSpec = meanErrorSpec('mse', 'meanSquaredError', square);
+export const maeSpec: MetricSpec = meanErrorSpec('mae', 'meanAbsoluteError', abs);
 
 /** A user metric function (yTrue, yPred) -> scalar tensor, averaged over batches weighted by batch size. */
 export function metricFromFunction(name: string, fn: (yTrue: Tensor, yPred: Tensor) => Tensor): MetricSpec {
