@@ -351,10 +351,9 @@ Status makePoolDescs(const char* op, const WindowGeometry& g, bool isMax, PoolDe
 
 template <bool kMax>
 Status poolForwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
+  TN_RETURN_IF_ERROR(readPoolForwardArgs(ctx, g));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   if (y.size() == 0) return Status::ok();
   const char* op = ctx.op.c_str();
   if (!cudnnCanPool(g)) return launchPoolForward(op, kMax, g, x.data<float>(), y.data<float>(), streamOf(ctx));
@@ -370,10 +369,9 @@ Status poolForwardKernel(KernelContext& ctx) {
 
 // avg_pool2d_backward: dy -> dx (x's shape).
 Status avgPoolBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, dx, "dx", dy, "dy", g));
+  TN_RETURN_IF_ERROR(readAvgPoolBackwardArgs(ctx, g));
+  const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   if (dx.size() == 0) return Status::ok();
   const char* op = ctx.op.c_str();
   if (!cudnnCanPool(g) || dy.size() == 0) {

@@ -107,11 +107,9 @@ namespace {
 
 // max_pool2d_backward: inputs x, y, dy -> dx (x's shape).
 Status maxPoolBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 3, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
-  TN_RETURN_IF_ERROR(checkDType(ctx, dy, DType::Float32, "dy"));
+  TN_RETURN_IF_ERROR(readMaxPoolBackwardArgs(ctx, g));
+  const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   TN_RETURN_IF_ERROR(checkDType(ctx, dx, DType::Float32, "dx"));
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dy, y.shape, "dy"));
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dx, x.shape, "dx"));

@@ -97,4 +97,23 @@ inline Status readPoolGeometry(const KernelContext& ctx, const TensorArg& x, con
   return checkShapeIs(ctx, y, Shape{g.N, g.OH, g.OW, g.C}, yName);
 }
 
+// max_pool2d / avg_pool2d: x -> y.
+inline Status readPoolForwardArgs(const KernelContext& ctx, WindowGeometry& g) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  return readPoolGeometry(ctx, ctx.in(0), "x", ctx.out(0), "y", g);
+}
+
+// avg_pool2d_backward: dy -> dx (x's shape).
+inline Status readAvgPoolBackwardArgs(const KernelContext& ctx, WindowGeometry& g) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  return readPoolGeometry(ctx, ctx.out(0), "dx", ctx.in(0), "dy", g);
+}
+
+// max_pool2d_backward: (x, y, dy) -> dx; checks x, y and dy's dtype (the shapes of dy and dx are the caller's).
+inline Status readMaxPoolBackwardArgs(const KernelContext& ctx, WindowGeometry& g) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 3, 1));
+  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, ctx.in(0), "x", ctx.in(1), "y", g));
+  return checkDType(ctx, ctx.in(2), DType::Float32, "dy");
+}
+
 }  // namespace tn

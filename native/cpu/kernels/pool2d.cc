@@ -21,10 +21,9 @@ inline int64_t floorDiv(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + 
 // Parallel over output rows (n, oh); each output pixel reduces its in-bounds window channel-wise (contiguous in NHWC).
 template <bool kMax>
 Status poolForwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
+  TN_RETURN_IF_ERROR(readPoolForwardArgs(ctx, g));
+  const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   const float* px = x.data<float>();
   float* py = y.data<float>();
   const int64_t C = g.C;
@@ -64,11 +63,9 @@ Status poolForwardKernel(KernelContext& ctx) {
 // max backward: inputs x, y, dy; dx gets each window's dy at the first (row-major) element equal to the window max.
 // Windows overlap, so work is split by image and channel block: no two threads touch the same dx element.
 Status maxPoolBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 3, 1));
-  const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, x, "x", y, "y", g));
-  TN_RETURN_IF_ERROR(checkDType(ctx, dy, DType::Float32, "dy"));
+  TN_RETURN_IF_ERROR(readMaxPoolBackwardArgs(ctx, g));
+  const TensorArg &x = ctx.in(0), &y = ctx.in(1), &dy = ctx.in(2), &dx = ctx.out(0);
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dy, y.shape, "dy"));
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dx, x.shape, "dx"));
   const float *px = x.data<float>(), *py = y.data<float>(), *pdy = dy.data<float>();
@@ -119,10 +116,9 @@ Status maxPoolBackwardKernel(KernelContext& ctx) {
 // avg backward: input dy; dx[h, w] = sum over the windows holding (h, w) of dy / (that window's in-bounds count).
 // Gathered per input row (n, h), so rows are independent.
 Status avgPoolBackwardKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   WindowGeometry g;
-  TN_RETURN_IF_ERROR(readPoolGeometry(ctx, dx, "dx", dy, "dy", g));
+  TN_RETURN_IF_ERROR(readAvgPoolBackwardArgs(ctx, g));
+  const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   const float* pdy = dy.data<float>();
   float* pdx = dx.data<float>();
   const int64_t C = g.C;
