@@ -51,6 +51,38 @@ export async function waitOn(t: tn.Tensor): Promise<void> {
   probe.dispose();
 }
 
+/** The gradient backward() just left on a leaf; `bench` names the caller in the error. */
+export function gradOf(bench: string, t: tn.Tensor): tn.Tensor {
+  if (!t.grad) throw new Error(`${bench}: backward() left no gradient`);
+  return t.grad;
+}
+
+/** Drops the gradients a previous backward() left, so the next one writes fresh ones rather than accumulating. */
+function clearGrads(...ts: tn.Tensor[]): void {
+  for (const t of ts) {
+    t.grad?.dispose();
+    t.grad = null;
+  }
+}
+
+/** One conv2d 'same' forward + backward with upstream gradient `dy` (x and w must require grads). */
+export function convForwardBackward(x: tn.Tensor, w: tn.Tensor, dy: tn.Tensor): void {
+  clearGrads(x, w);
+  const y = tn.conv2d(x, w, { padding: 'same' });
+  y.backward(dy);
+  y.dispose();
+}
+
+/** One 2x2 pool forward + backward with a ones upstream gradient (src must require grad). */
+export function poolForwardBackward(pool: typeof tn.maxPool2d, src: tn.Tensor): void {
+  clearGrads(src);
+  const y = pool(src, { kernelSize: 2 });
+  const g = tn.onesLike(y);
+  y.backward(g);
+  g.dispose();
+  y.dispose();
+}
+
 export interface MachineInfo {
   date: string;
   host: string;

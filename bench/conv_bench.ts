@@ -1,5 +1,6 @@
 // Convolution and pooling benchmark: conv2d forward+backward GFLOP/s on an MNIST-sized layer, plus pool timings.
 import * as tn from '../lib';
+import { convForwardBackward, gradOf, poolForwardBackward } from './common';
 
 export interface ConvBenchOptions {
   device?: tn.Device;
@@ -44,12 +45,6 @@ async function time(step: () => { last: tn.Tensor; owned: boolean }, iters: numb
   return { ms: samples[Math.floor(samples.length / 2)], bestMs: samples[0] };
 }
 
-/** The gradient backward() just left on a leaf. */
-function gradOf(t: tn.Tensor): tn.Tensor {
-  if (!t.grad) throw new Error('conv_bench: backward() left no gradient');
-  return t.grad;
-}
-
 export async function runConvBench(options: ConvBenchOptions = {}): Promise<ConvBenchResult[]> {
   const device = options.device ?? tn.getDefaultDevice();
   const N = options.batch ?? 64;
@@ -80,14 +75,8 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
   w.requiresGrad = true;
   const both = await time(
     () => {
-      for (const t of [x, w]) {
-        t.grad?.dispose();
-        t.grad = null;
-      }
-      const y = tn.conv2d(x, w, { padding: 'same' });
-      y.backward(dy);
-      y.dispose();
-      return { last: gradOf(w), owned: false }; // dx was queued before dw on the same stream: waiting on dw covers both
+      convForwardBackward(x, w, dy);
+      return { last: gradOf('conv_bench', w), owned: false }; // dx was queued before dw on the same stream: waiting on dw covers both
     },
     iters,
     warmup,
@@ -107,14 +96,8 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
     src.requiresGrad = true;
     const fb = await time(
       () => {
-        src.grad?.dispose();
-        src.grad = null;
-        const y = pool(src, { kernelSize: 2 });
-        const g = tn.onesLike(y);
-        y.backward(g);
-        g.dispose();
-        y.dispose();
-        return { last: gradOf(src), owned: false };
+        poolForwardBackward(pool, src);
+        return { last: gradOf('conv_bench', src), owned: false };
       },
       iters,
       warmup,

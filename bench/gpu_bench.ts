@@ -2,7 +2,7 @@
 import * as os from 'os';
 import { Command } from 'commander';
 import * as tn from '../lib';
-import { appendResultsMarkdown, type BenchRow, machineInfo, machineMarkdown, markdownTable, printTable, round, timeSamples, waitOn, writeResultsJson } from './common';
+import { appendResultsMarkdown, type BenchRow, convForwardBackward, gradOf, machineInfo, machineMarkdown, markdownTable, poolForwardBackward, printTable, round, timeSamples, waitOn, writeResultsJson } from './common';
 import { compareRows, comparisonMarkdown, printComparison, runPeer, type PeerResult } from './compare';
 import { runConvBench } from './conv_bench';
 import { runGemmBench } from './gemm_bench';
@@ -16,11 +16,6 @@ interface Options {
   compare: boolean;
   cudnnBenchmark: boolean;
   save: boolean;
-}
-
-function gradOf(t: tn.Tensor): tn.Tensor {
-  if (!t.grad) throw new Error('gpu_bench: backward() left no gradient');
-  return t.grad;
 }
 
 /** conv2d N x H x W x C -> O, k x k 'same': forward and forward+backward (dx and dw), several steps per sample. */
@@ -47,15 +42,9 @@ async function convCase(device: tn.Device, dims: { N: number; H: number; W: numb
   const both = await timeSamples(
     async () => {
       for (let r = 0; r < reps; r++) {
-        for (const t of [x, w]) {
-          t.grad?.dispose();
-          t.grad = null;
-        }
-        const y = tn.conv2d(x, w, { padding: 'same' });
-        y.backward(dy);
-        y.dispose();
+        convForwardBackward(x, w, dy);
       }
-      await waitOn(gradOf(w));
+      await waitOn(gradOf('gpu_bench', w));
     },
     iters,
     warmup,
@@ -93,15 +82,9 @@ async function poolCases(device: tn.Device, iters: number, warmup: number): Prom
     const fb = await timeSamples(
       async () => {
         for (let r = 0; r < reps; r++) {
-          src.grad?.dispose();
-          src.grad = null;
-          const y = pool(src, { kernelSize: 2 });
-          const g = tn.onesLike(y);
-          y.backward(g);
-          g.dispose();
-          y.dispose();
+          poolForwardBackward(pool, src);
         }
-        await waitOn(gradOf(src));
+        await waitOn(gradOf('gpu_bench', src));
       },
       iters,
       warmup,
