@@ -24,6 +24,15 @@ struct GreaterEqual { template <typename T> static float f(T a, T b) { return a 
 struct Less { template <typename T> static float f(T a, T b) { return a < b ? 1.f : 0.f; } };
 struct LessEqual { template <typename T> static float f(T a, T b) { return a <= b ? 1.f : 0.f; } };
 
+// True when `in` (leading 1s aside) equals the trailing dims of `out`, so it repeats as one contiguous block.
+bool isTrailingBlock(const Shape& in, const Shape& out) {
+  size_t lead = 0;
+  while (lead < in.size() && in[lead] == 1) ++lead;
+  size_t rest = in.size() - lead;
+  if (rest == 0 || rest > out.size()) return false;
+  return std::equal(in.begin() + lead, in.end(), out.end() - rest);
+}
+
 template <typename Op, typename T, typename R>
 void binaryLoop(const TensorArg& a, const TensorArg& b, const TensorArg& y) {
   const T* pa = a.data<T>();
@@ -35,6 +44,17 @@ void binaryLoop(const TensorArg& a, const TensorArg& b, const TensorArg& y) {
   } else if (a.shape == y.shape && b.size() == 1) {
     T vb = pb[0];
     parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) py[i] = Op::f(pa[i], vb); });
+  } else if (a.shape == y.shape && isTrailingBlock(b.shape, y.shape)) {
+    // b repeats along the leading dims (a bias add over channels, say): index it modulo its size.
+    const int64_t m = b.size();
+    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
+      for (int64_t i = s, j = s % m; i < e; ++i, j = j + 1 == m ? 0 : j + 1) py[i] = Op::f(pa[i], pb[j]);
+    });
+  } else if (b.shape == y.shape && isTrailingBlock(a.shape, y.shape)) {
+    const int64_t m = a.size();
+    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
+      for (int64_t i = s, j = s % m; i < e; ++i, j = j + 1 == m ? 0 : j + 1) py[i] = Op::f(pa[j], pb[i]);
+    });
   } else {
     Shape shapes[2] = {a.shape, b.shape};
     parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
