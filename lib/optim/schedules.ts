@@ -16,6 +16,14 @@ function positive(where: string, name: string, v: unknown): number {
   return v;
 }
 
+/** The built-in schedules: they keep their args and check, in the order listed, the ones that must be finite and > 0. */
+abstract class BuiltinSchedule<A extends object> extends LearningRateSchedule {
+  constructor(readonly args: A, where: string, positives: (keyof A & string)[]) {
+    super();
+    for (const name of positives) positive(where, name, args[name]);
+  }
+}
+
 export interface StepDecayArgs {
   initialLearningRate: number;
   /** Updates between decays. */
@@ -25,12 +33,10 @@ export interface StepDecayArgs {
 }
 
 /** lr0 * gamma^floor(step / stepSize) (PyTorch's StepLR, counted in updates). */
-export class StepDecay extends LearningRateSchedule {
+export class StepDecay extends BuiltinSchedule<StepDecayArgs> {
   readonly className = 'StepDecay';
-  constructor(readonly args: StepDecayArgs) {
-    super();
-    positive('stepDecay', 'initialLearningRate', args.initialLearningRate);
-    positive('stepDecay', 'stepSize', args.stepSize);
+  constructor(args: StepDecayArgs) {
+    super(args, 'stepDecay', ['initialLearningRate', 'stepSize']);
   }
   at(step: number): number {
     return this.args.initialLearningRate * (this.args.gamma ?? 0.1) ** Math.floor(step / this.args.stepSize);
@@ -49,13 +55,10 @@ export interface ExponentialDecayArgs {
 }
 
 /** lr0 * decayRate^(step / decaySteps) (Keras ExponentialDecay). */
-export class ExponentialDecay extends LearningRateSchedule {
+export class ExponentialDecay extends BuiltinSchedule<ExponentialDecayArgs> {
   readonly className = 'ExponentialDecay';
-  constructor(readonly args: ExponentialDecayArgs) {
-    super();
-    positive('exponentialDecay', 'initialLearningRate', args.initialLearningRate);
-    positive('exponentialDecay', 'decaySteps', args.decaySteps);
-    positive('exponentialDecay', 'decayRate', args.decayRate);
+  constructor(args: ExponentialDecayArgs) {
+    super(args, 'exponentialDecay', ['initialLearningRate', 'decaySteps', 'decayRate']);
   }
   at(step: number): number {
     const p = step / this.args.decaySteps;
@@ -74,12 +77,10 @@ export interface CosineDecayArgs {
 }
 
 /** lr0 * ((1 - alpha) * (1 + cos(pi * min(step, decaySteps) / decaySteps)) / 2 + alpha) (Keras CosineDecay). */
-export class CosineDecay extends LearningRateSchedule {
+export class CosineDecay extends BuiltinSchedule<CosineDecayArgs> {
   readonly className = 'CosineDecay';
-  constructor(readonly args: CosineDecayArgs) {
-    super();
-    positive('cosineDecay', 'initialLearningRate', args.initialLearningRate);
-    positive('cosineDecay', 'decaySteps', args.decaySteps);
+  constructor(args: CosineDecayArgs) {
+    super(args, 'cosineDecay', ['initialLearningRate', 'decaySteps']);
   }
   at(step: number): number {
     const alpha = this.args.alpha ?? 0;
