@@ -81,27 +81,21 @@ function decodePayload(payload: Uint8Array, type: IdxType, n: number, view: Data
       return payload;
     case 'int8':
       return new Int8Array(payload.buffer, payload.byteOffset, n).slice();
-    case 'int16': {
-      const out = new Int16Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt16(off + 2 * i, false);
-      return out;
-    }
-    case 'int32': {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getInt32(off + 4 * i, false);
-      return out;
-    }
-    case 'float32': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(off + 4 * i, false);
-      return out;
-    }
-    case 'float64': {
-      const out = new Float64Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(off + 8 * i, false);
-      return out;
-    }
+    case 'int16':
+      return fill(new Int16Array(n), (i) => view.getInt16(off + 2 * i, false));
+    case 'int32':
+      return fill(new Int32Array(n), (i) => view.getInt32(off + 4 * i, false));
+    case 'float32':
+      return fill(new Float32Array(n), (i) => view.getFloat32(off + 4 * i, false));
+    case 'float64':
+      return fill(new Float64Array(n), (i) => view.getFloat64(off + 8 * i, false));
   }
+}
+
+/** out[i] = at(i) for every element; `at` reads element i big-endian (IDX's byte order, not the host's). */
+function fill<T extends Int16Array | Int32Array | Float32Array | Float64Array>(out: T, at: (i: number) => number): T {
+  for (let i = 0; i < out.length; i++) out[i] = at(i);
+  return out;
 }
 
 function hex2(b: number): string {
