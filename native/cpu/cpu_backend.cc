@@ -1,6 +1,7 @@
 // CPU stream: JS enqueues kernels and returns at once; one worker thread runs them in order, kernels fan out via parallelFor.
 #include "cpu_backend.h"
 
+#include "host_block_cache.h"
 #include "thread_pool.h"
 
 #include <condition_variable>
@@ -24,9 +25,9 @@ class CpuBackend final : public Backend {
   Status allocate(size_t nbytes, StoragePtr& out) override {
     // 64-byte alignment for vector loads; at least one byte so empty tensors still own a valid pointer.
     size_t rounded = ((nbytes == 0 ? 1 : nbytes) + 63) / 64 * 64;
-    void* p = std::aligned_alloc(64, rounded);
+    void* p = acquireHostBlock(rounded);
     TN_CHECK(p, OutOfMemory, "cpu: out of memory allocating ", nbytes, " bytes");
-    out = std::make_shared<Storage>(device(), p, nbytes, [](void* q) { std::free(q); });
+    out = std::make_shared<Storage>(device(), p, nbytes, [rounded](void* q) { releaseHostBlock(q, rounded); });
     return Status::ok();
   }
 
