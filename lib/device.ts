@@ -12,7 +12,8 @@ export interface CudaDeviceInfo {
 }
 
 export interface BackendInfo {
-  cpu: { compiled: true; usable: true; blas: string; threads: number };
+  /** cachedBytes: freed host blocks kept for reuse (bounded by TENSORNODE_CPU_CACHE_MB). */
+  cpu: { compiled: true; usable: true; blas: string; threads: number; cachedBytes: number };
   cuda: {
     compiled: boolean;
     usable: boolean;

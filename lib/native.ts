@@ -23,7 +23,7 @@ interface NativeAddon {
   readSync(storage: NativeStorage, offset: number, nbytes: number): ArrayBuffer;
   sync(device: string): void;
   copyTo(storage: NativeStorage, nbytes: number, device: string): NativeStorage;
-  backendInfo(): { cpu: { compiled: boolean; usable: boolean; blas: string; threads: number }; cudaJson: string | null };
+  backendInfo(): { cpu: { compiled: boolean; usable: boolean; blas: string; threads: number; cachedBytes: number }; cudaJson: string | null };
   setNumThreads(n: number): void;
   setTF32(enabled: boolean): void;
   setCudnnBenchmark(enabled: boolean): void;

@@ -3,6 +3,7 @@
 
 #include "../core/backend.h"
 #include "../cpu/blas.h"
+#include "../cpu/host_block_cache.h"
 #include "../cpu/thread_pool.h"
 #include "addon_data.h"
 #include "entry_points.h"
@@ -20,6 +21,7 @@ Napi::Value backendInfo(const Napi::CallbackInfo& info) {
   cpu.Set("usable", true);
   cpu.Set("blas", blasName());
   cpu.Set("threads", cpuThreadCount());
+  cpu.Set("cachedBytes", static_cast<double>(cachedHostBytes()));
   out.Set("cpu", cpu);
   const CudaHooks* hooks = cudaHooks();
   out.Set("cudaJson", hooks && hooks->infoJson ? Napi::Value(Napi::String::New(env, hooks->infoJson())) : env.Null());
