@@ -44,7 +44,7 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
 export function sub(a: TensorLike, b: TensorLike): Tensor {
   const [x, y, out] = binary('sub', 'sub', a, b, false);
   // d/da = dy, d/db = -dy
-  return recordOp('sub', [x, y], out, (dy) => [sumToShape(dy, x.shape), y.requiresGrad ? negSum(dy, y.shape) : null]);
+  return recordOp('sub', [x, y], out, (dy) => [sumToShape(dy, x.shape), y.requiresGrad ? sumInto(neg(dy), y.shape) : null]);
 }
 
 /** a * b */
@@ -116,10 +116,6 @@ function sumInto(g: Tensor, shape: readonly number[]): Tensor {
   const r = sumToShape(g, shape);
   if (r !== g) g.dispose();
   return r;
-}
-
-function negSum(dy: Tensor, shape: readonly number[]): Tensor {
-  return neg(sumToShape(dy, shape));
 }
 
 // ---- unaries ----
