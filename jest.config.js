@@ -4,5 +4,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
-  testTimeout: 60000,
+  // Generous: several suites train small models, and a loaded machine can be many times slower than an idle one.
+  testTimeout: 240000,
 };

@@ -107,6 +107,9 @@ function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
 /**
  * Runs fn and disposes every tensor it created, except those it returns (a tensor, or tensors inside
  * arrays / plain objects), which move to the enclosing scope. fn must be synchronous.
+ *
+ * A tensor that a live autograd graph still needs (an intermediate of a returned loss, say) is not disposed
+ * here: it passes to that graph, which disposes it after backward() or when the graph's output is disposed.
  */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
@@ -116,7 +119,7 @@ export function tidy<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     scopes.pop();
-    for (const t of scope) if (!t.isDisposed) t.dispose();
+    endScope(scope, new Set());
     throw e;
   }
   scopes.pop();
@@ -125,14 +128,23 @@ export function tidy<T>(fn: () => T): T {
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
+  endScope(scope, survivors);
+  return result;
+}
+
+/** Moves the survivors to the enclosing scope and disposes the rest, handing what a graph still reads to it. */
+function endScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
+  const doomed: Tensor[] = [];
   for (const t of scope) {
     if (survivors.has(t)) {
       if (scopes.length > 0) scopes[scopes.length - 1].add(t);
     } else if (!t.isDisposed) {
-      t.dispose();
+      t.graphOwned = true;
+      doomed.push(t);
     }
   }
-  return result;
+  // Disposing a tensor releases the node that made it, which may free graph-owned inputs in turn.
+  for (const t of doomed) if (!t.isDisposed && t.graphRefs === 0) t.dispose();
 }
 
 /** Disposes a tensor, or every tensor in an array / plain object. */

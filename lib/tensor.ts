@@ -1,6 +1,6 @@
 // Tensor: shape, dtype and device over a reference-counted native storage, with autograd fields.
-import { backward as runBackward, type GradNode } from './autograd/tape';
-import { DTypeError, DisposedError, ShapeError } from './errors';
+import { backward as runBackward, releaseNode, type GradNode } from './autograd/tape';
+import { DTypeError, DisposedError, ShapeError, ValueError } from './errors';
 import { bytesPerElement, type DataArray, type DType, typedArrayFromBuffer } from './dtype';
 import { normalizeDevice, type Device } from './device';
 import { StorageRef, trackTensor, untrackTensor } from './memory';
@@ -21,9 +21,12 @@ export class Tensor {
   readonly size: number;
   /** Set by autograd on outputs of recorded ops; null on leaves. */
   gradFn: GradNode | null = null;
-  /** Accumulated gradient of a leaf that requires grad (cleared with `t.grad = null` or zeroGrad()). */
-  grad: Tensor | null = null;
+  /** @internal How many live grad nodes read this tensor (see recordOp). */
+  graphRefs = 0;
+  /** @internal Set when a tidy scope (or the op that made it) handed this tensor to the graphs that read it. */
+  graphOwned = false;
   private ref: StorageRef | null;
+  private ownGrad: Tensor | null = null;
   private readonly live = { value: true };
   private wantsGrad = false;
 
@@ -43,6 +46,22 @@ export class Tensor {
   get isDisposed(): boolean {
     return this.ref === null;
   }
+  /**
+   * Accumulated gradient of a leaf that requires grad. The tensor owns it: replacing it or setting it to null
+   * (or zeroGrad()) disposes the previous gradient.
+   */
+  get grad(): Tensor | null {
+    return this.ownGrad;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null && (value as { isTensor?: unknown })?.isTensor !== true) {
+      throw new ValueError(`grad: expected a Tensor or null, got ${typeof value}`);
+    }
+    const previous = this.ownGrad;
+    this.ownGrad = value;
+    if (previous && previous !== value && !previous.isDisposed) previous.dispose();
+  }
+
   /** True for leaves the user marked and for results of recorded ops on them. */
   get requiresGrad(): boolean {
     return this.wantsGrad;
@@ -93,8 +112,10 @@ export class Tensor {
     if (!this.ref) return;
     const ref = this.ref;
     this.ref = null;
-    this.gradFn = null;
     untrackTensor(this, ref, this.live);
+    // The graph that made this tensor can no longer be reached through it.
+    if (this.gradFn) releaseNode(this.gradFn);
+    this.gradFn = null;
   }
 
   [Symbol.dispose](): void {

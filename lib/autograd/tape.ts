@@ -1,5 +1,5 @@
 // Reverse-mode autograd: ops record a node (inputs + backward rule) on their output; backward() walks them in reverse.
-import { InternalError, ShapeError, ValueError } from '../errors';
+import { DisposedError, InternalError, ShapeError, ValueError } from '../errors';
 import { keep } from '../memory';
 import type { Tensor } from '../tensor';
 
@@ -9,7 +9,10 @@ export type BackwardFn = (dy: Tensor) => (Tensor | null)[];
 export interface GradNode {
   op: string;
   inputs: Tensor[];
+  /** Null once the node was released (after backward without retainGraph, or when its output was disposed). */
   backward: BackwardFn | null;
+  /** Tensors the rule reads besides its inputs and output (softmax probabilities, dropout masks): the node owns them. */
+  owned: Tensor[];
 }
 
 let gradEnabled = true;
@@ -29,13 +32,41 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Attaches a backward rule to `output` when recording and any input requires grad; returns `output`. */
-export function recordOp(op: string, inputs: Tensor[], output: Tensor, backward: BackwardFn): Tensor {
+/**
+ * Attaches a backward rule to `output` when recording and any input requires grad; returns `output`.
+ * `owned` are tensors the rule reads besides inputs and output: the node disposes them when it is released
+ * (and at once when nothing is recorded).
+ *
+ * A node holds a graph reference on every input and owned tensor. tidy() does not dispose a tensor that a live
+ * node still references: it hands it to the graph, which disposes it when the last node using it is released.
+ * That is what lets `loss = tidy(() => ...)` be followed by `loss.backward()`.
+ */
+export function recordOp(op: string, inputs: Tensor[], output: Tensor, backward: BackwardFn, owned: Tensor[] = []): Tensor {
   if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
     output.requiresGrad = true;
-    output.gradFn = { op, inputs, backward };
+    output.gradFn = { op, inputs, backward, owned };
+    for (const t of inputs) t.graphRefs++;
+    for (const t of owned) {
+      t.graphRefs++;
+      t.graphOwned = true;
+    }
+  } else {
+    for (const t of owned) t.dispose();
   }
   return output;
+}
+
+/** Frees a node's rule and drops its graph references; graph-owned tensors nobody else needs are disposed. */
+export function releaseNode(node: GradNode): void {
+  if (!node.backward) return;
+  node.backward = null;
+  const held = [...node.inputs, ...node.owned];
+  node.inputs = [];
+  node.owned = [];
+  for (const t of held) {
+    t.graphRefs--;
+    if (t.graphRefs === 0 && t.graphOwned && !t.isDisposed) t.dispose();
+  }
 }
 
 // Lazily bound: the ops autograd uses to seed and accumulate gradients.
@@ -56,9 +87,18 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
     const top = stack[stack.length - 1];
     const [t, i] = top;
     const inputs = t.gradFn?.inputs ?? [];
+    if (i === 0 && t.gradFn && !t.gradFn.backward) {
+      throw new ValueError(`backward: the graph through '${t.gradFn.op}' was already freed; pass {retainGraph: true} to the first backward()`);
+    }
     if (i < inputs.length) {
       top[1]++;
       const next = inputs[i];
+      if (next.requiresGrad && next.isDisposed) {
+        throw new DisposedError(
+          `backward: input ${i} of '${t.gradFn!.op}' (shape [${next.shape}]) was disposed before backward(); ` +
+            'keep what the graph needs alive until backward() has run (tidy does this for the tensors it returns)',
+        );
+      }
       if (next.requiresGrad && !visited.has(next)) {
         visited.add(next);
         stack.push([next, 0]);
@@ -72,6 +112,7 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
 }
 
 export function backward(root: Tensor, gradient: Tensor | undefined, options: { retainGraph?: boolean }): void {
+  if (root.isDisposed) throw new DisposedError(`backward: the tensor of shape [${root.shape}] was disposed`);
   if (!root.requiresGrad) {
     throw new ValueError('backward: the tensor does not require grad (no input of its graph has requiresGrad: true)');
   }
@@ -82,22 +123,24 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: { 
     throw new ShapeError(`backward: gradient shape [${gradient.shape}] does not match the tensor's shape [${root.shape}]`);
   }
   const order = reverseTopologicalOrder(root);
+  // Nodes are read up front and released only at the end: releasing one may dispose graph-owned tensors.
+  const nodes = order.map((t) => t.gradFn);
   const grads = new Map<Tensor, Tensor>();
   const previous = isGradEnabled();
   gradEnabled = false;
   try {
     grads.set(root, gradient ?? onesLikeFn(root));
-    for (const t of order) {
+    for (let k = 0; k < order.length; k++) {
+      const t = order[k];
       const g = grads.get(t);
       if (!g) continue;
-      const node = t.gradFn;
+      const node = nodes[k];
       if (!node) {
         // A leaf: accumulate into .grad, which outlives any tidy scope.
         // The user's gradient is theirs to dispose: a leaf gets a view of it instead.
         const total = t.grad ? addFn(t.grad, g) : g === gradient ? g.view(g.shape) : g;
         if (total !== g && g !== gradient) g.dispose();
-        if (t.grad && total !== t.grad) t.grad.dispose();
-        t.grad = keep(total);
+        t.grad = keep(total); // the setter disposes the gradient it replaces
         grads.delete(t);
         continue;
       }
@@ -130,8 +173,8 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: { 
       });
       if (g !== gradient) g.dispose();
       grads.delete(t);
-      if (!options.retainGraph) node.backward = null;
     }
+    if (!options.retainGraph) for (const node of nodes) if (node) releaseNode(node);
   } finally {
     gradEnabled = previous;
   }

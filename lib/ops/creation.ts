@@ -13,6 +13,19 @@ export interface CreateOptions {
   requiresGrad?: boolean;
 }
 
+/** tfjs passes the dtype positionally (`zeros([2], 'int32')`): a string there is the dtype, an object the options. */
+export type CreateArg = CreateOptions | DType;
+
+function asOptions(op: string, arg: CreateArg | undefined): CreateOptions {
+  if (arg === undefined || arg === null) return {};
+  if (typeof arg === 'string') {
+    if (!isDType(arg)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(arg)} (expected 'float32' or 'int32')`);
+    return { dtype: arg };
+  }
+  if (typeof arg !== 'object') throw new ValueError(`${op}: expected a dtype string or an options object, got ${typeof arg}`);
+  return arg;
+}
+
 function resolve(op: string, opts: CreateOptions = {}, fallback: DType = 'float32'): { dtype: DType; device: Device } {
   const dtype = opts.dtype ?? fallback;
   if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
@@ -51,8 +64,9 @@ function flatten(op: string, values: NestedArray, shape: number[], out: number[]
 }
 
 /** A tensor from a number, nested arrays or a typed array (flat values need `shape`). */
-export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Array | number[], shape?: readonly number[], opts: CreateOptions = {}): Tensor {
+export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Array | number[], shape?: readonly number[] | null, arg?: CreateArg): Tensor {
   const op = 'tensor';
+  const opts = asOptions(op, arg);
   const { dtype, device } = resolve(op, opts, values instanceof Int32Array ? 'int32' : 'float32');
   let flat: ArrayLike<number>;
   let inferred: number[];
@@ -65,7 +79,7 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
     flatten(op, values as NestedArray, inferred, out);
     flat = out;
   }
-  const finalShape = shape === undefined ? inferred : checkShape(op, 'shape', shape);
+  const finalShape = shape === undefined || shape === null ? inferred : checkShape(op, 'shape', shape);
   const size = finalShape.reduce((a, b) => a * b, 1);
   if (size !== flat.length) {
     throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
@@ -79,7 +93,8 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
 }
 
 /** A tensor filled with `value`. */
-export function full(shape: readonly number[], value: number, opts: CreateOptions = {}): Tensor {
+export function full(shape: readonly number[], value: number, arg?: CreateArg): Tensor {
+  const opts = asOptions('full', arg);
   const s = checkShape('full', 'shape', shape);
   checkNumber('full', 'value', value);
   const { dtype, device } = resolve('full', opts);
@@ -87,12 +102,12 @@ export function full(shape: readonly number[], value: number, opts: CreateOption
   return finish('full', t, opts);
 }
 
-export function zeros(shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  return full(shape, 0, opts);
+export function zeros(shape: readonly number[], arg?: CreateArg): Tensor {
+  return full(shape, 0, asOptions('zeros', arg));
 }
 
-export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor {
-  return full(shape, 1, opts);
+export function ones(shape: readonly number[], arg?: CreateArg): Tensor {
+  return full(shape, 1, asOptions('ones', arg));
 }
 
 export function zerosLike(t: Tensor): Tensor {
@@ -104,7 +119,8 @@ export function onesLike(t: Tensor): Tensor {
 }
 
 /** Values start, start+step, ... below stop (arange(n) counts 0..n-1). */
-export function arange(start: number, stop?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(start: number, stop?: number, step = 1, arg?: CreateArg): Tensor {
+  const opts = asOptions('arange', arg);
   if (stop === undefined) [start, stop] = [0, start];
   checkNumber('arange', 'start', start);
   checkNumber('arange', 'stop', stop);

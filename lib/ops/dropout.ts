@@ -1,6 +1,6 @@
 // Dropout: zeroes elements with probability `rate` and scales the rest by 1/(1-rate); the mask is the gradient.
 import { ValueError } from '../errors';
-import { isGradEnabled, recordOp } from '../autograd/tape';
+import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import { nextSeed } from '../random';
 import type { Tensor } from '../tensor';
@@ -27,11 +27,6 @@ export function dropout(x: Tensor, rate: number, options: DropoutOptions = {}): 
   }
   const seed = options.seed ?? nextSeed();
   const [y, mask] = runKernel(op, [x], [{ shape: x.shape, dtype: 'float32' }, { shape: x.shape, dtype: 'float32' }], { rate, seed });
-  const recording = isGradEnabled() && x.requiresGrad;
-  if (!recording) {
-    mask.dispose();
-    return y;
-  }
-  // dx = dy * mask (the mask already holds the 1/(1-rate) scale)
-  return recordOp(op, [x], y, (dy) => runKernel('mul', [dy, mask], [{ shape: x.shape, dtype: 'float32' }]));
+  // dx = dy * mask (the mask already holds the 1/(1-rate) scale); the node owns the mask
+  return recordOp(op, [x], y, (dy) => runKernel('mul', [dy, mask], [{ shape: x.shape, dtype: 'float32' }]), [mask]);
 }

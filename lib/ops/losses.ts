@@ -75,8 +75,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, options: Los
       ? consume(runKernel('log_softmax', [logits], [{ shape: [N, C], dtype: 'float32' }], { axis: 1 })[0], (ls) =>
           consume(dl.view([N, 1]), (dl2) => consume(mul(ls, dl2), (g) => neg(g))))
       : null,
-  ]);
-  if (out.gradFn === null) probs.dispose(); // not recorded: nothing will read the probabilities
+  ], [probs]);
   return reduce(out, reduction);
 }
 
