@@ -61,7 +61,7 @@ export async function runConvBench(options: ConvBenchOptions = {}): Promise<Conv
   };
 
   const x = tn.randn([N, H, W, C], { device, seed: 1 });
-  const w = tn.randn([O, k, k, C], { device, seed: 2, std: 0.1 });
+  const w = tn.randn([k, k, C, O], { device, seed: 2, std: 0.1 });
   const dy = tn.randn([N, H, W, O], { device, seed: 3 });
   // One pass = 2*N*OH*OW*O*kh*kw*C flops ('same', stride 1: OH = H, OW = W); backward is two more passes.
   const passFlops = 2 * N * H * W * O * k * k * C;

@@ -22,7 +22,7 @@ interface Options {
 async function convCase(device: tn.Device, dims: { N: number; H: number; W: number; C: number; O: number; k: number }, tag: string, iters: number, warmup: number): Promise<BenchRow[]> {
   const { N, H, W, C, O, k } = dims;
   const x = tn.randn([N, H, W, C], { device, seed: 11 });
-  const w = tn.randn([O, k, k, C], { device, seed: 12, std: 0.05 });
+  const w = tn.randn([k, k, C, O], { device, seed: 12, std: 0.05 });
   const dy = tn.randn([N, H, W, O], { device, seed: 13 });
   const pass = 2 * N * H * W * O * k * k * C;
   const reps = 5; // several steps per sample so the readback that ends a sample is a small share

@@ -15,6 +15,7 @@ import type { OptimizerState } from '../optim/optimizer';
 import { writeFileAtomic, type WriteFn } from './atomic';
 import { parseSafetensors, serializeSafetensors, type SafetensorsContents, type TensorInput, type TensorView } from './safetensors';
 import { viewToHost } from './tensors';
+import { MODEL_FORMAT_VERSION, READABLE_FORMAT_VERSIONS, upgradeStoredTensors } from './model_upgrade';
 
 /** A model directory is missing a file, malformed, or does not match its own architecture. */
 export class ModelFileError extends TensornodeError {}
@@ -23,7 +24,7 @@ export const MODEL_JSON = 'model.json';
 export const WEIGHTS_FILE = 'weights.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const MODEL_FORMAT = 'tensornode-model';
-export const MODEL_FORMAT_VERSION = 1;
+export { MODEL_FORMAT_VERSION } from './model_upgrade';
 /** A model.json larger than this is rejected before it is parsed (architectures are a few KB). */
 export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -211,8 +212,8 @@ async function readModelJson(file: string): Promise<ModelJSON> {
   const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
   if (!isObject(json)) throw bad('not a JSON object');
   if (json.format !== MODEL_FORMAT) throw bad(`'format' is ${JSON.stringify(json.format)}, expected '${MODEL_FORMAT}'`);
-  if (json.version !== MODEL_FORMAT_VERSION) {
-    throw bad(`format version ${JSON.stringify(json.version)} is not supported (this tensornode reads version ${MODEL_FORMAT_VERSION})`);
+  if (!READABLE_FORMAT_VERSIONS.includes(json.version as number)) {
+    throw bad(`format version ${JSON.stringify(json.version)} is not supported (this tensornode reads versions ${READABLE_FORMAT_VERSIONS.join(', ')})`);
   }
   if (json.className !== 'Sequential') throw bad(`unknown model class ${JSON.stringify(json.className)} (supported: Sequential)`);
   const config = json.config;
@@ -390,6 +391,8 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
   const weights = await readMatchingSafetensors(dir, WEIGHTS_FILE, json.weightsSha256);
   const wantOptimizer = json.optimizerSha256 !== null && (opts.loadOptimizer ?? true);
   const optimizer = wantOptimizer ? await readMatchingSafetensors(dir, OPTIMIZER_FILE, json.optimizerSha256!) : null;
+  // Older versions stored some weights in another layout: convert them before they are checked and assigned.
+  upgradeStoredTensors(json.version, json.config.layers, json.weightsManifest, [weights, optimizer]);
 
   const model = buildModel(jsonFile, json, device ?? getDefaultDevice());
   try {

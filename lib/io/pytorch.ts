@@ -1,4 +1,4 @@
-// Weight exchange with PyTorch: state_dict names and layouts (Linear [out, in], Conv2d OIHW, NCHW flatten order) to and from this library's.
+// Weight exchange with PyTorch: state_dict names and layouts (Linear [out, in], Conv2d OIHW, NCHW flatten order) to and from this library's (tfjs's HWIO).
 
 import { ShapeError, ValueError, DTypeError } from '../errors';
 import { normalizeDevice, type Device } from '../device';
@@ -133,10 +133,10 @@ function torchParams(layers: Layer[], i: number, permuteFlatten: boolean): Torch
       add('bias', 'bias', (s) => s, { toTorch: identity, fromTorch: identity });
       break;
     case 'Conv2D':
-      // Ours [out, kh, kw, in] (OHWI); PyTorch's OIHW.
-      add('weight', 'kernel', ([o, kh, kw, ci]) => [o, ci, kh, kw], {
-        toTorch: (h) => permuteHost(h.data, h.shape, [0, 3, 1, 2]),
-        fromTorch: (h) => permuteHost(h.data, h.shape, [0, 2, 3, 1]),
+      // Ours [kh, kw, in, out] (HWIO, as tfjs/Keras); PyTorch's OIHW.
+      add('weight', 'kernel', ([kh, kw, ci, o]) => [o, ci, kh, kw], {
+        toTorch: (h) => permuteHost(h.data, h.shape, [3, 2, 0, 1]),
+        fromTorch: (h) => permuteHost(h.data, h.shape, [2, 3, 1, 0]),
       });
       add('bias', 'bias', (s) => s, { toTorch: identity, fromTorch: identity });
       break;
@@ -181,7 +181,7 @@ function checkPrefixes(prefixes: string[] | undefined, n: number, what: string):
  * Copies of the model's weights by name. Layout 'tensornode': `<layer>/<weight>` in this library's layouts. Layout
  * 'pytorch': the keys and layouts PyTorch's `load_state_dict` expects for the equivalent `nn.Sequential`:
  * Dense kernel [in, out] -> Linear `weight` [out, in] (rows reordered to C, H, W flatten order when the dense layer
- * follows a Flatten of images); Conv2D kernel [out, kh, kw, in] -> Conv2d `weight` [out, in, kh, kw]; BatchNormalization
+ * follows a Flatten of images); Conv2D kernel [kh, kw, in, out] -> Conv2d `weight` [out, in, kh, kw]; BatchNormalization
  * gamma/beta/moving_mean/moving_variance -> weight/bias/running_mean/running_var (+ num_batches_tracked = 0, int32).
  * The caller owns (and disposes) the returned tensors; save them with saveTensors() for `safetensors.torch.load_file`.
  */

@@ -1,9 +1,10 @@
-// 2-D convolution and max/average pooling over NHWC images (filters [outC, kh, kw, inC]), with their backward rules.
+// 2-D convolution and max/average pooling over NHWC images (filters [kh, kw, inC, outC], as tfjs), with their backward rules.
 import { ShapeError, ValueError } from '../errors';
 import type { Attrs } from '../native';
 import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
+import { transpose } from './layout';
 import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate';
 
 /**
@@ -79,27 +80,40 @@ function checkImage(op: string, arg: string, x: unknown): Tensor {
 }
 
 /**
- * 2-D convolution (cross-correlation, as in every DL framework). x: [N, H, W, C] images, w: [O, kh, kw, C] filters;
- * returns [N, OH, OW, O]. Gradients flow to x and w.
+ * 2-D convolution (cross-correlation, as in every DL framework). x: [N, H, W, C] images, filter: [kh, kw, C, O]
+ * (tfjs/Keras layout); returns [N, OH, OW, O]. Gradients flow to x and filter.
  */
-export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
   checkImage(op, 'x', x);
-  checkImage(op, 'w', w);
-  checkSameDevice(op, { x, w });
-  if (w.shape[3] !== x.shape[3]) {
-    throw new ShapeError(`${op}: 'w' [${w.shape}] expects ${w.shape[3]} input channels (last dim), but 'x' [${x.shape}] has ${x.shape[3]}`);
+  checkImage(op, 'filter', filter);
+  checkSameDevice(op, { x, filter });
+  const [kh, kw, inC] = filter.shape;
+  if (inC !== x.shape[3]) {
+    throw new ShapeError(`${op}: 'filter' [${filter.shape}] expects ${inC} input channels (dim 2), but 'x' [${x.shape}] has ${x.shape[3]}`);
   }
-  if (w.shape[1] < 1 || w.shape[2] < 1) throw new ShapeError(`${op}: 'w' must have a kernel of at least 1x1, got shape [${w.shape}]`);
+  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: 'filter' must have a kernel of at least 1x1, got shape [${filter.shape}]`);
   const stride = pair(op, 'stride', options.stride ?? 1, 1);
   const dilation = pair(op, 'dilation', options.dilation ?? 1, 1);
-  const span: [number, number] = [(w.shape[1] - 1) * dilation[0] + 1, (w.shape[2] - 1) * dilation[1] + 1];
+  const span: [number, number] = [(kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1];
   const pads = resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, span);
-  const [oh, ow] = outputSize(op, x, pads, stride, span, `${w.shape[1]}x${w.shape[2]} kernel`);
+  const [oh, ow] = outputSize(op, x, pads, stride, span, `${kh}x${kw} kernel`);
   const attrs: Attrs = { strides: stride, pads, dilations: dilation };
-  const y = runKernel('conv2d', [x, w], [{ shape: [x.shape[0], oh, ow, w.shape[0]], dtype: 'float32' }], attrs)[0];
+  // The native kernels take [O, kh, kw, C] filters (native/KERNELS.md): reorder here; the filter's gradient flows
+  // back through the transpose. Without a graph the reordered copy is released as soon as the kernel is queued.
+  const w = transpose(filter, [3, 0, 1, 2]);
+  try {
+    return conv2dNative(x, w, [x.shape[0], oh, ow, w.shape[0]], attrs);
+  } finally {
+    if (!w.requiresGrad) w.dispose();
+  }
+}
+
+/** The native conv2d on an [O, kh, kw, C] filter, with its backward rules. */
+function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs): Tensor {
+  const y = runKernel('conv2d', [x, w], [{ shape, dtype: 'float32' }], attrs)[0];
   // dx = col2im(dy W) (conv2d_backward_input); dW = sum over positions of dy^T im2col(x) (conv2d_backward_filter)
-  return recordOp(op, [x, w], y, (dy) => [
+  return recordOp('conv2d', [x, w], y, (dy) => [
     x.requiresGrad ? runKernel('conv2d_backward_input', [dy, w], [{ shape: x.shape, dtype: 'float32' }], attrs)[0] : null,
     w.requiresGrad ? runKernel('conv2d_backward_filter', [x, dy], [{ shape: w.shape, dtype: 'float32' }], attrs)[0] : null,
   ]);

@@ -220,20 +220,20 @@ describeGpu('matmul (fp32)', () => {
 
 type ConvCase = [string, number[], number[], tn.Conv2dOptions];
 const convCases: ConvCase[] = [
-  ['3x3 valid', [2, 9, 9, 3], [4, 3, 3, 3], {}],
-  ["3x3 'same'", [2, 9, 9, 3], [4, 3, 3, 3], { padding: 'same' }],
-  ["4x4 'same' (asymmetric pads)", [2, 9, 9, 3], [4, 4, 4, 3], { padding: 'same' }],
-  ["3x3 stride 2 'same' on an even size (asymmetric)", [2, 8, 8, 3], [5, 3, 3, 3], { stride: 2, padding: 'same' }],
-  ['explicit padding [1, 2]', [2, 7, 8, 3], [4, 3, 3, 3], { padding: [1, 2] }],
-  ["dilation 2 'same'", [2, 11, 11, 2], [3, 3, 3, 2], { dilation: 2, padding: 'same' }],
-  ['dilation [2, 1] stride [1, 2]', [2, 10, 11, 3], [4, 3, 3, 3], { dilation: [2, 1], stride: [1, 2] }],
-  ['non-square image and kernel, stride [2, 1]', [2, 10, 7, 3], [5, 3, 2, 3], { stride: [2, 1] }],
-  ['1x1', [3, 6, 6, 8], [5, 1, 1, 8], {}],
-  ["wider: 32 -> 64 channels 'same'", [4, 16, 16, 32], [64, 3, 3, 32], { padding: 'same' }],
+  ['3x3 valid', [2, 9, 9, 3], [3, 3, 3, 4], {}],
+  ["3x3 'same'", [2, 9, 9, 3], [3, 3, 3, 4], { padding: 'same' }],
+  ["4x4 'same' (asymmetric pads)", [2, 9, 9, 3], [4, 4, 3, 4], { padding: 'same' }],
+  ["3x3 stride 2 'same' on an even size (asymmetric)", [2, 8, 8, 3], [3, 3, 3, 5], { stride: 2, padding: 'same' }],
+  ['explicit padding [1, 2]', [2, 7, 8, 3], [3, 3, 3, 4], { padding: [1, 2] }],
+  ["dilation 2 'same'", [2, 11, 11, 2], [3, 3, 2, 3], { dilation: 2, padding: 'same' }],
+  ['dilation [2, 1] stride [1, 2]', [2, 10, 11, 3], [3, 3, 3, 4], { dilation: [2, 1], stride: [1, 2] }],
+  ['non-square image and kernel, stride [2, 1]', [2, 10, 7, 3], [3, 2, 3, 5], { stride: [2, 1] }],
+  ['1x1', [3, 6, 6, 8], [1, 1, 8, 5], {}],
+  ["wider: 32 -> 64 channels 'same'", [4, 16, 16, 32], [3, 3, 32, 64], { padding: 'same' }],
 ];
 /** The longest sum in conv forward/backward: kh*kw*C forward, N*OH*OW for the filter gradient, O*kh*kw for dx. */
 function convK([, x, w]: ConvCase): number {
-  return Math.max(w[1] * w[2] * w[3], x[0] * x[1] * x[2], w[0] * w[1] * w[2]);
+  return Math.max(w[0] * w[1] * w[2], x[0] * x[1] * x[2], w[3] * w[0] * w[1]); // w is [kh, kw, C, O]
 }
 
 describeGpu('conv2d (fp32)', () => {

@@ -93,7 +93,7 @@ describeGpu('memory', () => {
   test('returns to baseline after tidy, forward + backward included, and stays flat over 30 steps', async () => {
     const base = gpuStats();
     const x = tn.rand([16, 12, 12, 4], { device: GPU, seed: 3 });
-    const w = tn.rand([8, 3, 3, 4], { device: GPU, seed: 4, low: -0.3, high: 0.3 });
+    const w = tn.rand([3, 3, 4, 8], { device: GPU, seed: 4, low: -0.3, high: 0.3 });
     w.requiresGrad = true;
     const afterLeaves = gpuStats();
     let afterFirst = afterLeaves;
@@ -236,7 +236,7 @@ describeRealGpu('errors', () => {
     const c = tn.ones([2, 2], { device: CPU });
     const g = tn.ones([2, 2], { device: GPU });
     const img = tn.ones([1, 4, 4, 2], { device: CPU });
-    const filt = tn.ones([3, 2, 2, 2], { device: GPU });
+    const filt = tn.ones([2, 2, 2, 3], { device: GPU });
     for (const f of [() => tn.add(c, g), () => tn.matmul(g, c), () => tn.conv2d(img, filt), () => tn.mse(g, c), () => tn.concat([c, g])]) {
       let err: unknown = null;
       try {

@@ -120,7 +120,7 @@ describeGpu('a small CNN trains the same on cuda:0 as on the CPU', () => {
 
   test('a hand-written loop (ops + optimizer, no Sequential): losses and final parameters agree', async () => {
     const init = [
-      [[6, 3, 3, 2], 11, 0.3],
+      [[3, 3, 2, 6], 11, 0.3],
       [[6], 12, 0.1],
       [[4 * 4 * 6, 4], 13, 0.2],
       [[4], 14, 0.1],

@@ -1,4 +1,4 @@
-// PyTorch weight exchange: a committed PyTorch CNN's state_dict imported (OIHW conv, [out, in] linear, NCHW flatten order), its logits reproduced, and exported back byte for byte.
+// PyTorch weight exchange: a committed PyTorch CNN's state_dict imported (OIHW conv <-> HWIO, [out, in] linear, NCHW flatten order), its logits reproduced, and exported back byte for byte.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -45,11 +45,11 @@ test('a PyTorch CNN state_dict imports with layout pytorch and reproduces its lo
   model.build();
   await tn.importWeights(model, tensors, { layout: 'pytorch' });
 
-  // Conv kernel: ours [out, kh, kw, in], PyTorch's [out, in, kh, kw].
+  // Conv kernel: ours [kh, kw, in, out] (tfjs), PyTorch's [out, in, kh, kw] (in = 1 here).
   const torchConv = await tensors.get('0.weight')!.data();
   const ourConv = await model.layers[0].weights[0].value.data();
-  expect(model.layers[0].weights[0].shape).toEqual([4, 3, 3, 1]);
-  for (let o = 0; o < 4; o++) for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) expect(ourConv[o * 9 + y * 3 + x]).toBe(torchConv[o * 9 + y * 3 + x]);
+  expect(model.layers[0].weights[0].shape).toEqual([3, 3, 1, 4]);
+  for (let o = 0; o < 4; o++) for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) expect(ourConv[(y * 3 + x) * 4 + o]).toBe(torchConv[o * 9 + y * 3 + x]);
 
   const [n, c, h, w] = fixture.inputShape;
   const nchw = tn.tensor(Float32Array.from(fixture.input), [n, c, h, w], { device: 'cpu' });
@@ -131,11 +131,11 @@ test('batch normalization maps to weight/bias/running_mean/running_var and conv 
     '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '3.weight', '3.bias',
   ]);
   expect(ex.get('0.weight')!.shape).toEqual([3, 2, 2, 3]);
-  const ours = await model.layers[0].weights[0].value.data(); // [3, 2, 3, 2] = [o, kh, kw, i]
+  const ours = await model.layers[0].weights[0].value.data(); // [2, 3, 2, 3] = [kh, kw, i, o]
   const theirs = await ex.get('0.weight')!.data(); // [o, i, kh, kw]
   for (let o = 0; o < 3; o++)
     for (let i = 0; i < 2; i++)
-      for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) expect(theirs[((o * 2 + i) * 2 + y) * 3 + x]).toBe(ours[((o * 2 + y) * 3 + x) * 2 + i]);
+      for (let y = 0; y < 2; y++) for (let x = 0; x < 3; x++) expect(theirs[((o * 2 + i) * 2 + y) * 3 + x]).toBe(ours[((y * 3 + x) * 2 + i) * 3 + o]);
   expect(Array.from(await ex.get('1.running_var')!.data())).toEqual(Array.from(await model.layers[1].weights[3].value.data()));
   expect(ex.get('1.num_batches_tracked')!.dtype).toBe('int32');
 

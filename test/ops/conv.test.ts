@@ -1,4 +1,4 @@
-// conv2d, maxPool2d, avgPool2d: forward against naive NHWC references, gradients by finite differences, argument errors.
+// conv2d (filters [kh, kw, inC, outC]), maxPool2d, avgPool2d: forward against naive NHWC references, gradients by finite differences, argument errors.
 import * as tn from '../../lib';
 import { checkGradients, expectClose, randomArray, sizeOf } from '../helpers/gradcheck';
 
@@ -24,7 +24,7 @@ const asPair = (v: number | [number, number] | undefined, d: number): [number, n
 /** Direct 7-loop convolution in float64. */
 function refConv2d(x: Float32Array, xs: number[], w: Float32Array, ws: number[], o: tn.Conv2dOptions) {
   const [N, H, W, C] = xs;
-  const [O, kh, kw] = ws;
+  const [kh, kw, , O] = ws;
   const [sh, sw] = asPair(o.stride, 1);
   const [dh, dw] = asPair(o.dilation, 1);
   const [pt, pb, pl, pr] = refPads(o.padding, H, W, [sh, sw], [(kh - 1) * dh + 1, (kw - 1) * dw + 1]);
@@ -41,7 +41,7 @@ function refConv2d(x: Float32Array, xs: number[], w: Float32Array, ws: number[],
               const ih = oh * sh - pt + i * dh;
               const iw = ow * sw - pl + j * dw;
               if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-              for (let c = 0; c < C; c++) acc += x[((n * H + ih) * W + iw) * C + c] * w[((f * kh + i) * kw + j) * C + c];
+              for (let c = 0; c < C; c++) acc += x[((n * H + ih) * W + iw) * C + c] * w[((i * kw + j) * C + c) * O + f];
             }
           y[((n * OH + oh) * OW + ow) * O + f] = acc;
         }
@@ -80,18 +80,18 @@ function refPool(x: Float32Array, xs: number[], o: tn.Pool2dOptions, isMax: bool
 }
 
 const convCases: [string, number[], number[], tn.Conv2dOptions][] = [
-  ['3x3 same', [2, 7, 6, 3], [4, 3, 3, 3], { padding: 'same' }],
-  ['3x3 valid', [2, 7, 6, 3], [5, 3, 3, 3], {}],
-  ['stride 2 same (asymmetric pads)', [2, 8, 9, 2], [3, 3, 3, 2], { stride: 2, padding: 'same' }],
+  ['3x3 same', [2, 7, 6, 3], [3, 3, 3, 4], { padding: 'same' }],
+  ['3x3 valid', [2, 7, 6, 3], [3, 3, 3, 5], {}],
+  ['stride 2 same (asymmetric pads)', [2, 8, 9, 2], [3, 3, 2, 3], { stride: 2, padding: 'same' }],
   ['even kernel same (pad at the end)', [1, 6, 6, 2], [2, 2, 2, 2], { padding: 'same' }],
-  ['dilation 2, padding [2, 1]', [2, 9, 8, 3], [4, 3, 3, 3], { dilation: 2, padding: [2, 1] }],
-  ['dilation [2, 1] same, stride [1, 2]', [1, 9, 10, 2], [3, 3, 2, 2], { dilation: [2, 1], stride: [1, 2], padding: 'same' }],
-  ['non-square kernel 2x5, stride [3, 1]', [1, 7, 9, 1], [2, 2, 5, 1], { stride: [3, 1], padding: 1 }],
-  ['1x1 pointwise', [3, 5, 4, 6], [7, 1, 1, 6], {}],
-  ['1x1 stride 2', [2, 5, 5, 3], [2, 1, 1, 3], { stride: 2 }],
-  ['stride larger than kernel', [2, 7, 7, 2], [3, 2, 2, 2], { stride: 3 }],
-  ['kernel as large as input', [2, 4, 5, 3], [2, 4, 5, 3], {}],
-  ['batch of 5, odd sizes', [5, 5, 3, 4], [3, 3, 3, 4], { padding: 'same', stride: 2 }],
+  ['dilation 2, padding [2, 1]', [2, 9, 8, 3], [3, 3, 3, 4], { dilation: 2, padding: [2, 1] }],
+  ['dilation [2, 1] same, stride [1, 2]', [1, 9, 10, 2], [3, 2, 2, 3], { dilation: [2, 1], stride: [1, 2], padding: 'same' }],
+  ['non-square kernel 2x5, stride [3, 1]', [1, 7, 9, 1], [2, 5, 1, 2], { stride: [3, 1], padding: 1 }],
+  ['1x1 pointwise', [3, 5, 4, 6], [1, 1, 6, 7], {}],
+  ['1x1 stride 2', [2, 5, 5, 3], [1, 1, 3, 2], { stride: 2 }],
+  ['stride larger than kernel', [2, 7, 7, 2], [2, 2, 2, 3], { stride: 3 }],
+  ['kernel as large as input', [2, 4, 5, 3], [4, 5, 3, 2], {}],
+  ['batch of 5, odd sizes', [5, 5, 3, 4], [3, 3, 4, 3], { padding: 'same', stride: 2 }],
 ];
 
 describe('conv2d forward', () => {
@@ -105,7 +105,7 @@ describe('conv2d forward', () => {
   });
 
   test("'same' keeps ceil(size / stride)", () => {
-    const y = tn.conv2d(tn.zeros([1, 11, 8, 2]), tn.zeros([3, 4, 3, 2]), { padding: 'same', stride: [2, 3] });
+    const y = tn.conv2d(tn.zeros([1, 11, 8, 2]), tn.zeros([4, 3, 2, 3]), { padding: 'same', stride: [2, 3] });
     expect(y.shape).toEqual([1, 6, 3, 3]);
   });
 });
@@ -117,18 +117,18 @@ describe('conv2d gradients', () => {
 
   test('only the inputs that require grad get one', () => {
     const x = tn.tensor(randomArray(2 * 5 * 5 * 2, 3), [2, 5, 5, 2]);
-    const w = tn.tensor(randomArray(3 * 3 * 3 * 2, 4), [3, 3, 3, 2], { requiresGrad: true });
-    tn.conv2d(x, w, { padding: 'same' }).backward(tn.ones([2, 5, 5, 3]));
+    const w = tn.tensor(randomArray(3 * 3 * 2 * 4, 4), [3, 3, 2, 4], { requiresGrad: true });
+    tn.conv2d(x, w, { padding: 'same' }).backward(tn.ones([2, 5, 5, 4]));
     expect(x.grad).toBeFalsy();
-    expect(w.grad?.shape).toEqual([3, 3, 3, 2]);
+    expect(w.grad?.shape).toEqual([3, 3, 2, 4]);
   });
 });
 
 // Large enough that the CPU kernel splits rows into several L2-sized tasks per thread (task edges fall inside images).
 describe('conv2d on larger shapes', () => {
   const cases: [string, number[], number[], tn.Conv2dOptions][] = [
-    ['batch 3, 64 channels, same', [3, 20, 30, 64], [8, 3, 3, 64], { padding: 'same' }],
-    ['batch 1, stride 2, dilation 2', [1, 25, 40, 48], [6, 3, 3, 48], { stride: 2, dilation: 2, padding: 'same' }],
+    ['batch 3, 64 channels, same', [3, 20, 30, 64], [3, 3, 64, 8], { padding: 'same' }],
+    ['batch 1, stride 2, dilation 2', [1, 25, 40, 48], [3, 3, 48, 6], { stride: 2, dilation: 2, padding: 'same' }],
   ];
   test.each(cases)('%s: forward matches the reference; backward is the adjoint of forward', async (_name, xs, ws, options) => {
     const xd = randomArray(sizeOf(xs), 51);
@@ -199,17 +199,17 @@ describe('pool semantics', () => {
 
 describe('argument errors (thrown synchronously)', () => {
   const x = tn.tensor(randomArray(2 * 5 * 5 * 3, 41), [2, 5, 5, 3]);
-  const w = tn.tensor(randomArray(4 * 3 * 3 * 3, 42), [4, 3, 3, 3]);
+  const w = tn.tensor(randomArray(3 * 3 * 3 * 4, 42), [3, 3, 3, 4]);
 
   test('conv2d: wrong rank', () => {
     expect(() => tn.conv2d(tn.zeros([5, 5, 3]), w)).toThrow(tn.ShapeError);
     expect(() => tn.conv2d(tn.zeros([5, 5, 3]), w)).toThrow(/conv2d: argument 'x' must have rank 4, got shape \[5,5,3\]/);
-    expect(() => tn.conv2d(x, tn.zeros([4, 3, 3]))).toThrow(/argument 'w' must have rank 4/);
+    expect(() => tn.conv2d(x, tn.zeros([4, 3, 3]))).toThrow(/argument 'filter' must have rank 4/);
   });
 
   test('conv2d: channel mismatch names both shapes', () => {
-    expect(() => tn.conv2d(x, tn.zeros([4, 3, 3, 2]))).toThrow(tn.ShapeError);
-    expect(() => tn.conv2d(x, tn.zeros([4, 3, 3, 2]))).toThrow(/expects 2 input channels .* 'x' \[2,5,5,3\] has 3/);
+    expect(() => tn.conv2d(x, tn.zeros([3, 3, 2, 4]))).toThrow(tn.ShapeError);
+    expect(() => tn.conv2d(x, tn.zeros([3, 3, 2, 4]))).toThrow(/'filter' \[3,3,2,4\] expects 2 input channels .* 'x' \[2,5,5,3\] has 3/);
   });
 
   test('conv2d: bad padding', () => {
@@ -220,10 +220,10 @@ describe('argument errors (thrown synchronously)', () => {
   });
 
   test('conv2d: kernel larger than the padded input', () => {
-    expect(() => tn.conv2d(x, tn.zeros([1, 7, 3, 3]))).toThrow(tn.ShapeError);
-    expect(() => tn.conv2d(x, tn.zeros([1, 7, 3, 3]))).toThrow(/larger than the padded input 5x5/);
+    expect(() => tn.conv2d(x, tn.zeros([7, 3, 3, 1]))).toThrow(tn.ShapeError);
+    expect(() => tn.conv2d(x, tn.zeros([7, 3, 3, 1]))).toThrow(/larger than the padded input 5x5/);
     expect(() => tn.conv2d(x, w, { dilation: 3 })).toThrow(/extent 7x7/);
-    expect(() => tn.conv2d(x, tn.zeros([1, 7, 3, 3]), { padding: 1 })).not.toThrow();
+    expect(() => tn.conv2d(x, tn.zeros([7, 3, 3, 1]), { padding: 1 })).not.toThrow();
   });
 
   test('conv2d: non-positive or fractional stride and dilation', () => {

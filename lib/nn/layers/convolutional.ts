@@ -52,7 +52,7 @@ export interface Conv2DLayerArgs extends LayerArgs, KernelBiasArgs {
   dataFormat?: 'channelsLast';
 }
 
-/** 2-D convolution; kernel [filters, kh, kw, inChannels] (the conv2d op's layout; Keras' is [kh, kw, in, filters]). */
+/** 2-D convolution; kernel [kh, kw, inChannels, filters] (the conv2d op's layout, as Keras and tfjs). */
 export class Conv2D extends KernelBiasLayer {
   readonly className = 'Conv2D';
   readonly filters: number;
@@ -78,7 +78,7 @@ export class Conv2D extends KernelBiasLayer {
     const inC = inputShape[3];
     if (typeof inC !== 'number') throw new ValueError(`conv2d '${this.name}': the channel dimension must be known, got [${inputShape}]`);
     const [kh, kw] = this.kernelSize;
-    this.addKernelAndBias([this.filters, kh, kw, inC], this.filters, { fanIn: kh * kw * inC, fanOut: kh * kw * this.filters });
+    this.addKernelAndBias([kh, kw, inC, this.filters], this.filters, { fanIn: kh * kw * inC, fanOut: kh * kw * this.filters });
     super.build(inputShape);
   }
 

@@ -1,0 +1,58 @@
+// Reading older model directories: converts what an earlier format version stored differently into today's layout.
+import { permuteHost } from './pytorch';
+import type { SafetensorsContents, TensorView } from './safetensors';
+
+/**
+ * Format versions:
+ * 1: Conv2D kernels stored [filters, kh, kw, inChannels] (the native kernel's layout at the time).
+ * 2: Conv2D kernels stored [kh, kw, inChannels, filters], as tfjs and Keras (the public layout since).
+ */
+export const MODEL_FORMAT_VERSION = 2;
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+
+/** [O, kh, kw, I] -> [kh, kw, I, O]. */
+const OHWI_TO_HWIO = [1, 2, 3, 0];
+
+/**
+ * Reorders a 4-byte-element view's values by `perm` (out.shape[i] = shape[perm[i]]). The 32-bit words move as they
+ * are, so byte order and dtype (F32 or I32) are kept.
+ */
+function permuteView(v: TensorView, perm: readonly number[]): TensorView {
+  const aligned = new Uint8Array(v.bytes); // a copy: the file's view may be unaligned
+  const words = new Uint32Array(aligned.buffer, 0, aligned.byteLength / 4) as unknown as Int32Array;
+  const out = permuteHost(words, v.shape, perm);
+  return { dtype: v.dtype, shape: out.shape, bytes: new Uint8Array(out.data.buffer) };
+}
+
+/** Names of the weights whose stored layout changed after `version`: the Conv2D kernels for version 1. */
+function convKernelNames(layers: { className: string; config: Record<string, unknown> }[]): string[] {
+  return layers.filter((l) => l.className === 'Conv2D' && typeof l.config.name === 'string').map((l) => `${l.config.name}/kernel`);
+}
+
+/**
+ * Converts the stored weights (and optimizer slots `<weight>/<slot>`) of a model file of format `version` to the
+ * current layout, in place. Shapes and dtypes are validated afterwards, against the architecture, as for any file.
+ */
+export function upgradeStoredTensors(
+  version: number,
+  layers: { className: string; config: Record<string, unknown> }[],
+  weightsManifest: { name: string; shape: number[] }[],
+  files: (SafetensorsContents | null)[],
+): void {
+  if (version >= 2) return;
+  const kernels = new Set(convKernelNames(layers));
+  const owner = (key: string): string | null => {
+    if (kernels.has(key)) return key;
+    const cut = key.lastIndexOf('/');
+    return cut > 0 && kernels.has(key.slice(0, cut)) ? key.slice(0, cut) : null;
+  };
+  for (const contents of files) {
+    if (!contents) continue;
+    for (const [key, view] of contents.tensors) {
+      if (owner(key) !== null && view.shape.length === 4 && (view.dtype === 'F32' || view.dtype === 'I32')) {
+        contents.tensors.set(key, permuteView(view, OHWI_TO_HWIO));
+      }
+    }
+  }
+  for (const w of weightsManifest) if (kernels.has(w.name) && w.shape.length === 4) w.shape = OHWI_TO_HWIO.map((p) => w.shape[p]);
+}
