@@ -24,14 +24,16 @@ describe('forward against hand-computed references', () => {
     expect([...d.namedWeights().keys()]).toEqual([`${d.name}/kernel`, `${d.name}/bias`]);
   });
 
-  test('conv2d on NHWC with a [filters, kh, kw, in] kernel and same padding', async () => {
-    const c = layers.conv2d({ filters: 1, kernelSize: 2, padding: 'same', useBias: false });
+  test('conv2d on NHWC with a [kh, kw, in, filters] kernel (tfjs layout) and same padding', async () => {
+    const c = layers.conv2d({ filters: 2, kernelSize: 2, padding: 'same', useBias: false });
     c.apply(tn.zeros([1, 2, 2, 1]));
-    c.setWeights([tn.tensor([1, 2, 3, 4], [1, 2, 2, 1])]);
+    expect(c.weights[0].shape).toEqual([2, 2, 1, 2]);
+    // kernel[h][w][0] = [f0, f1]: filter 0 is [[1, 2], [3, 4]], filter 1 ten times that.
+    c.setWeights([tn.tensor([1, 10, 2, 20, 3, 30, 4, 40], [2, 2, 1, 2])]);
     const y = c.apply(tn.tensor([1, 2, 3, 4], [1, 2, 2, 1]));
     // TF 'same' pads the bottom/right: y[0,0] = 1*1+2*2+3*3+4*4 = 30; y[0,1] = 2*1+4*3 = 14; y[1,0] = 3*1+4*2 = 11; y[1,1] = 4.
-    expectClose(await y.data(), [30, 14, 11, 4]);
-    expect(y.shape).toEqual([1, 2, 2, 1]);
+    expectClose(await y.data(), [30, 300, 14, 140, 11, 110, 4, 40]);
+    expect(y.shape).toEqual([1, 2, 2, 2]);
   });
 
   test('pooling, global average pooling, flatten, reshape, activation', async () => {
