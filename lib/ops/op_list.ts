@@ -91,6 +91,8 @@ export const KERNELS: readonly KernelEntry[] = [
   { name: 'squared_error_backward', inputs: ['a', 'b', 'dy'], outputs: ['da'] },
   { name: 'sgd_update', inputs: ['grad'], outputs: ['param', 'buf'], attrs: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'step'] },
   { name: 'adam_update', inputs: ['grad'], outputs: ['param', 'm', 'v'], attrs: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled', 'step'] },
-  { name: 'adagrad_update', inputs: ['grad'], outputs: ['param', 'sum'], attrs: ['lr', 'eps', 'weightDecay', 'lrDecay', 'step'] },
-  { name: 'rmsprop_update', inputs: ['grad'], outputs: ['param', 'sq', 'buf', 'gavg'], attrs: ['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay'] },
+  { name: 'adagrad_update', inputs: ['grad'], outputs: ['param', 'sum'], attrs: ['lr', 'eps', 'weightDecay', 'lrDecay', 'step', 'epsInsideSqrt'] },
+  { name: 'rmsprop_update', inputs: ['grad'], outputs: ['param', 'sq', 'buf', 'gavg'], attrs: ['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay', 'epsInsideSqrt'] },
+  { name: 'adamax_update', inputs: ['grad'], outputs: ['param', 'm', 'u'], attrs: ['lr', 'beta1', 'beta2', 'eps', 'decay', 'step'] },
+  { name: 'adadelta_update', inputs: ['grad'], outputs: ['param', 'accGrad', 'accUpdate'], attrs: ['lr', 'rho', 'eps'] },
 ];

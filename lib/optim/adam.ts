@@ -1,4 +1,4 @@
-// Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim's rules, native adam_update.
+// Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay), native adam_update; eps 1e-7 as tfjs.
 import { ValueError } from '../errors';
 import type { Attrs } from '../native';
 import { Optimizer, type OptimizerArgs } from './optimizer';
@@ -6,7 +6,7 @@ import { Optimizer, type OptimizerArgs } from './optimizer';
 export interface AdamArgs extends OptimizerArgs {
   beta1?: number;
   beta2?: number;
-  /** Added to sqrt(v_hat) (default 1e-8, PyTorch; Keras uses 1e-7). `eps` is accepted as an alias. */
+  /** Added to sqrt(v_hat) (default 1e-7, tfjs and Keras; PyTorch uses 1e-8). `eps` is accepted as an alias. */
   epsilon?: number;
   eps?: number;
   weightDecay?: number;
@@ -23,7 +23,7 @@ export class Adam extends Optimizer {
     super(args, 0.001);
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
-    this.epsilon = args.epsilon ?? args.eps ?? 1e-8;
+    this.epsilon = args.epsilon ?? args.eps ?? 1e-7;
     this.weightDecay = args.weightDecay ?? defaultWeightDecay;
     for (const [k, v] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
       if (!(v >= 0 && v < 1)) throw new ValueError(`adam: '${k}' must be in [0, 1), got ${v}`);

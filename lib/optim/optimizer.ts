@@ -74,6 +74,10 @@ export abstract class Optimizer {
    * or null for an output this configuration never touches (a one-element placeholder is passed).
    */
   protected abstract slotLayout(): (string | null)[];
+  /** The value a slot starts at (zeros unless an optimizer says otherwise, e.g. Adagrad's initial accumulator). */
+  protected slotInitialValue(_slot: string): number {
+    return 0;
+  }
   private placeholders = new Map<string, Tensor>();
 
   private slotNames(): string[] {
@@ -103,7 +107,7 @@ export abstract class Optimizer {
     }
     for (const slot of this.slotNames()) {
       const t = s.slots[slot];
-      if (!t) s.slots[slot] = keep(zeros(param.shape, { device: param.device }));
+      if (!t) s.slots[slot] = keep(full(param.shape, this.slotInitialValue(slot), { device: param.device }));
       else if (t.device !== param.device) {
         // The model moved (model.to): the moments follow the parameter.
         s.slots[slot] = keep(toDevice(t, param.device));

@@ -1,4 +1,4 @@
-// CUDA optimizer updates, one launch per parameter tensor, in place: SGD (momentum, Nesterov), Adam/AdamW, Adagrad, RMSprop.
+// CUDA optimizer updates, one launch per parameter tensor, in place: SGD (momentum, Nesterov), Adam/AdamW, Adagrad, RMSprop, Adamax, Adadelta.
 #include <cmath>
 
 #include "../core/params/optim.h"
@@ -63,13 +63,14 @@ Status adamKernel(KernelContext& ctx) {
 }
 
 // g += wd*p; sum += g^2; p -= clr*g/(sqrt(sum)+eps) with clr = lr/(1+(t-1)*lrDecay).
+// epsInsideSqrt (tfjs/Keras): d = sqrt(sum + eps).
 __global__ void adagradStep(float* __restrict__ p, float* __restrict__ sum, const float* __restrict__ g, int64_t n,
-                            float clr, float eps, float wd) {
+                            float clr, float eps, float wd, bool inside) {
   TN_GRID_LOOP(i, n) {
     const float gi = g[i] + wd * p[i];
     const float si = sum[i] + gi * gi;
     sum[i] = si;
-    p[i] -= clr * gi / (sqrtf(si) + eps);
+    p[i] -= clr * gi / (inside ? sqrtf(si + eps) : sqrtf(si) + eps);
   }
 }
 
@@ -80,7 +81,7 @@ Status adagradKernel(KernelContext& ctx) {
   if (n == 0) return Status::ok();
   adagradStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(), ctx.out(1).data<float>(),
                                                         ctx.in(0).data<float>(), n, prm.clr, prm.eps,
-                                                        prm.weightDecay);
+                                                        prm.weightDecay, prm.epsInsideSqrt);
   return launchStatus(ctx.op.c_str());
 }
 
@@ -88,7 +89,7 @@ Status adagradKernel(KernelContext& ctx) {
 // momentum > 0: buf = m*buf + g/d, p -= lr*buf; else p -= lr*g/d. buf/gavg are null when unused.
 __global__ void rmspropStep(float* __restrict__ p, float* __restrict__ sq, float* __restrict__ buf,
                             float* __restrict__ gavg, const float* __restrict__ g, int64_t n, float lr, float alpha,
-                            float eps, float momentum, float wd) {
+                            float eps, float momentum, float wd, bool inside) {
   TN_GRID_LOOP(i, n) {
     const float gi = g[i] + wd * p[i];
     const float s = alpha * sq[i] + (1.f - alpha) * gi * gi;
@@ -99,7 +100,7 @@ __global__ void rmspropStep(float* __restrict__ p, float* __restrict__ sq, float
       gavg[i] = ga;
       avg -= ga * ga;
     }
-    const float d = sqrtf(avg) + eps;
+    const float d = inside ? sqrtf(avg + eps) : sqrtf(avg) + eps;  // inside: tfjs/Keras
     if (buf) {
       const float b = momentum * buf[i] + gi / d;
       buf[i] = b;
@@ -118,11 +119,60 @@ Status rmspropKernel(KernelContext& ctx) {
   rmspropStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(
       ctx.out(0).data<float>(), ctx.out(1).data<float>(), prm.useBuf() ? ctx.out(2).data<float>() : nullptr,
       prm.centered ? ctx.out(3).data<float>() : nullptr, ctx.in(0).data<float>(), n, prm.lr, prm.alpha, prm.eps,
-      prm.momentum, prm.weightDecay);
+      prm.momentum, prm.weightDecay, prm.epsInsideSqrt);
+  return launchStatus(ctx.op.c_str());
+}
+
+// tfjs Adamax: m = b1 m + (1-b1) g; u = max(b2 u, |g|); p -= stepSize * m / (u + eps).
+__global__ void adamaxStep(float* __restrict__ p, float* __restrict__ m, float* __restrict__ u, const float* __restrict__ g,
+                           int64_t n, float b1, float omb1, float b2, float eps, float stepSize) {
+  TN_GRID_LOOP(i, n) {
+    const float mi = b1 * m[i] + omb1 * g[i];
+    const float ui = fmaxf(b2 * u[i], fabsf(g[i]));
+    m[i] = mi;
+    u[i] = ui;
+    p[i] -= stepSize * mi / (ui + eps);
+  }
+}
+
+Status adamaxKernel(KernelContext& ctx) {
+  AdamaxParams prm;
+  TN_RETURN_IF_ERROR(readAdamaxParams(ctx, prm));
+  const int64_t n = ctx.out(0).size();
+  if (n == 0) return Status::ok();
+  adamaxStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(), ctx.out(1).data<float>(),
+                                                       ctx.out(2).data<float>(), ctx.in(0).data<float>(), n, prm.b1,
+                                                       prm.omb1, prm.b2, prm.eps, prm.stepSize);
+  return launchStatus(ctx.op.c_str());
+}
+
+// tfjs Adadelta: upd = sqrt(au + eps) / sqrt(ag + eps) * g (ag before its update); ag, au decay with rho; p -= lr upd.
+__global__ void adadeltaStep(float* __restrict__ p, float* __restrict__ ag, float* __restrict__ au,
+                             const float* __restrict__ g, int64_t n, float lr, float rho, float omRho, float eps) {
+  TN_GRID_LOOP(i, n) {
+    const float gi = g[i];
+    const float upd = sqrtf(au[i] + eps) / sqrtf(ag[i] + eps) * gi;
+    ag[i] = rho * ag[i] + omRho * gi * gi;
+    au[i] = rho * au[i] + omRho * upd * upd;
+    p[i] -= lr * upd;
+  }
+}
+
+Status adadeltaKernel(KernelContext& ctx) {
+  AdadeltaParams prm;
+  TN_RETURN_IF_ERROR(readAdadeltaParams(ctx, prm));
+  const int64_t n = ctx.out(0).size();
+  if (n == 0) return Status::ok();
+  adadeltaStep<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.out(0).data<float>(), ctx.out(1).data<float>(),
+                                                         ctx.out(2).data<float>(), ctx.in(0).data<float>(), n, prm.lr,
+                                                         prm.rho, prm.omRho, prm.eps);
   return launchStatus(ctx.op.c_str());
 }
 
 }  // namespace
+
+TN_REGISTER_KERNEL(DeviceType::CUDA, "adamax_update", adamaxKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "adadelta_update", adadeltaKernel);
 
 TN_REGISTER_KERNEL(DeviceType::CUDA, "sgd_update", sgdKernel);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "adam_update", adamKernel);

@@ -92,8 +92,11 @@ Status readAdamParams(const KernelContext& ctx, AdamParams& p) {
 Status readAdagradParams(const KernelContext& ctx, AdagradParams& p) {
   double lr = 0, lrDecay = 0;
   TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
+  float inside;
   TN_RETURN_IF_ERROR(attrF(ctx, "eps", p.eps, 1e-10));
   TN_RETURN_IF_ERROR(attrF(ctx, "weightDecay", p.weightDecay, 0));
+  TN_RETURN_IF_ERROR(attrF(ctx, "epsInsideSqrt", inside, 0));
+  p.epsInsideSqrt = inside != 0.f;
   TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("lrDecay", lrDecay));
   int64_t step;
   TN_RETURN_IF_ERROR(readStep(ctx, step));
@@ -104,9 +107,11 @@ Status readAdagradParams(const KernelContext& ctx, AdagradParams& p) {
 
 Status readRmspropParams(const KernelContext& ctx, RmspropParams& p) {
   double lr = 0;
-  float centered;
+  float centered, inside;
   TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
   p.lr = static_cast<float>(lr);
+  TN_RETURN_IF_ERROR(attrF(ctx, "epsInsideSqrt", inside, 0));
+  p.epsInsideSqrt = inside != 0.f;
   TN_RETURN_IF_ERROR(attrF(ctx, "alpha", p.alpha, 0.99));
   TN_RETURN_IF_ERROR(attrF(ctx, "eps", p.eps, 1e-8));
   TN_RETURN_IF_ERROR(attrF(ctx, "momentum", p.momentum, 0));
@@ -124,6 +129,38 @@ Status readRmspropParams(const KernelContext& ctx, RmspropParams& p) {
     }
   }
   return Status::ok();
+}
+
+Status readAdamaxParams(const KernelContext& ctx, AdamaxParams& p) {
+  double lr = 0, b1D = 0.9, decay = 0;
+  TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
+  TN_RETURN_IF_ERROR(attrF(ctx, "beta1", p.b1, 0.9));
+  TN_RETURN_IF_ERROR(attrF(ctx, "beta2", p.b2, 0.999));
+  TN_RETURN_IF_ERROR(attrF(ctx, "eps", p.eps, 1e-7));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("beta1", b1D));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("decay", decay));
+  TN_CHECK(decay >= 0, Value, ctx.op, ": decay must be >= 0, got ", decay);
+  int64_t step;
+  TN_RETURN_IF_ERROR(readStep(ctx, step));
+  TN_RETURN_IF_ERROR(checkUpdateArgs(ctx, 3, 3));
+  const double bc1 = 1.0 - std::pow(b1D, static_cast<double>(step));
+  TN_CHECK(bc1 > 0 && p.b2 >= 0 && p.b2 < 1, Value, ctx.op, ": beta1 and beta2 must be in [0, 1), got ", b1D, " and ", p.b2);
+  p.stepSize = static_cast<float>(lr / (1.0 + static_cast<double>(step - 1) * decay) / bc1);
+  p.omb1 = static_cast<float>(1.0 - b1D);
+  return Status::ok();
+}
+
+Status readAdadeltaParams(const KernelContext& ctx, AdadeltaParams& p) {
+  double lr = 0, rhoD = 0.95;
+  TN_RETURN_IF_ERROR(lrAttr(ctx, lr));
+  p.lr = static_cast<float>(lr);
+  TN_RETURN_IF_ERROR(attrF(ctx, "rho", p.rho, 0.95));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("rho", rhoD));
+  TN_RETURN_IF_ERROR(attrF(ctx, "eps", p.eps, 1e-7));
+  TN_CHECK(rhoD >= 0 && rhoD <= 1, Value, ctx.op, ": rho must be in [0, 1], got ", rhoD);
+  TN_CHECK(p.eps > 0, Value, ctx.op, ": eps must be > 0 (it is the first update's numerator), got ", p.eps);
+  p.omRho = static_cast<float>(1.0 - rhoD);
+  return checkUpdateArgs(ctx, 3, 3);
 }
 
 }  // namespace tn

@@ -1,4 +1,5 @@
-// CPU optimizer updates, in place on the parameter and state tensors: SGD (momentum, Nesterov), Adam/AdamW, Adagrad, RMSprop.
+// CPU optimizer updates, in place on the parameter and state tensors: SGD (momentum, Nesterov), Adam/AdamW, Adagrad, RMSprop, Adamax, Adadelta.
+#include <algorithm>
 #include <cmath>
 
 #include "../../core/params/optim.h"
@@ -52,29 +53,32 @@ Status adamKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
-// g += wd*p; clr = lr/(1+(t-1)*lrDecay); sum += g^2; p -= clr*g/(sqrt(sum)+eps).
+// g += wd*p; clr = lr/(1+(t-1)*lrDecay); sum += g^2; p -= clr*g/d, d = sqrt(sum)+eps or sqrt(sum+eps) (tfjs).
 Status adagradKernel(KernelContext& ctx) {
   AdagradParams prm;
   TN_RETURN_IF_ERROR(readAdagradParams(ctx, prm));
   const float clr = prm.clr, eps = prm.eps, wd = prm.weightDecay;
+  const bool inside = prm.epsInsideSqrt;
   const float* g = ctx.in(0).data<float>();
   float *p = ctx.out(0).data<float>(), *sum = ctx.out(1).data<float>();
   parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) {
     for (int64_t i = s; i < e; ++i) {
       const float gi = g[i] + wd * p[i];
       sum[i] += gi * gi;
-      p[i] -= clr * gi / (std::sqrt(sum[i]) + eps);
+      p[i] -= clr * gi / (inside ? std::sqrt(sum[i] + eps) : std::sqrt(sum[i]) + eps);
     }
   });
   return Status::ok();
 }
 
-// g += wd*p; sq = a*sq + (1-a)g^2; avg = centered ? sq - gavg^2 (gavg = a*gavg + (1-a)g) : sq; d = sqrt(avg) + eps;
+// g += wd*p; sq = a*sq + (1-a)g^2; avg = centered ? sq - gavg^2 (gavg = a*gavg + (1-a)g) : sq;
+// d = sqrt(avg) + eps, or sqrt(avg + eps) with epsInsideSqrt (tfjs/Keras);
 // momentum > 0: buf = m*buf + g/d, p -= lr*buf; else p -= lr*g/d.
 Status rmspropKernel(KernelContext& ctx) {
   RmspropParams prm;
   TN_RETURN_IF_ERROR(readRmspropParams(ctx, prm));
   const float lr = prm.lr, alpha = prm.alpha, eps = prm.eps, momentum = prm.momentum, wd = prm.weightDecay;
+  const bool inside = prm.epsInsideSqrt;
   const int64_t n = ctx.out(0).size();
   const float* g = ctx.in(0).data<float>();
   float *p = ctx.out(0).data<float>(), *sq = ctx.out(1).data<float>();
@@ -89,7 +93,7 @@ Status rmspropKernel(KernelContext& ctx) {
         gavg[i] = alpha * gavg[i] + (1.f - alpha) * gi;
         avg -= gavg[i] * gavg[i];
       }
-      const float d = std::sqrt(avg) + eps;
+      const float d = inside ? std::sqrt(avg + eps) : std::sqrt(avg) + eps;
       if (buf) {
         buf[i] = momentum * buf[i] + gi / d;
         p[i] -= lr * buf[i];
@@ -101,8 +105,46 @@ Status rmspropKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
+// tfjs Adamax: m = b1 m + (1-b1) g; u = max(b2 u, |g|); p -= stepSize * m / (u + eps) (core/params/optim.h).
+Status adamaxKernel(KernelContext& ctx) {
+  AdamaxParams prm;
+  TN_RETURN_IF_ERROR(readAdamaxParams(ctx, prm));
+  const float b1 = prm.b1, b2 = prm.b2, eps = prm.eps, stepSize = prm.stepSize, omb1 = prm.omb1;
+  const float* g = ctx.in(0).data<float>();
+  float *p = ctx.out(0).data<float>(), *m = ctx.out(1).data<float>(), *u = ctx.out(2).data<float>();
+  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) {
+    for (int64_t i = s; i < e; ++i) {
+      m[i] = b1 * m[i] + omb1 * g[i];
+      u[i] = std::max(b2 * u[i], std::fabs(g[i]));
+      p[i] -= stepSize * m[i] / (u[i] + eps);
+    }
+  });
+  return Status::ok();
+}
+
+// tfjs Adadelta: upd = sqrt(au + eps) / sqrt(ag + eps) * g (ag before its update); ag = rho ag + (1-rho) g^2;
+// au = rho au + (1-rho) upd^2; p -= lr * upd.
+Status adadeltaKernel(KernelContext& ctx) {
+  AdadeltaParams prm;
+  TN_RETURN_IF_ERROR(readAdadeltaParams(ctx, prm));
+  const float lr = prm.lr, rho = prm.rho, eps = prm.eps, omRho = prm.omRho;
+  const float* g = ctx.in(0).data<float>();
+  float *p = ctx.out(0).data<float>(), *ag = ctx.out(1).data<float>(), *au = ctx.out(2).data<float>();
+  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) {
+    for (int64_t i = s; i < e; ++i) {
+      const float upd = std::sqrt(au[i] + eps) / std::sqrt(ag[i] + eps) * g[i];
+      ag[i] = rho * ag[i] + omRho * g[i] * g[i];
+      au[i] = rho * au[i] + omRho * upd * upd;
+      p[i] -= lr * upd;
+    }
+  });
+  return Status::ok();
+}
+
 }  // namespace
 
+TN_REGISTER_KERNEL(DeviceType::CPU, "adamax_update", adamaxKernel);
+TN_REGISTER_KERNEL(DeviceType::CPU, "adadelta_update", adadeltaKernel);
 TN_REGISTER_KERNEL(DeviceType::CPU, "sgd_update", sgdKernel);
 TN_REGISTER_KERNEL(DeviceType::CPU, "adam_update", adamKernel);
 TN_REGISTER_KERNEL(DeviceType::CPU, "adagrad_update", adagradKernel);
