@@ -3,7 +3,7 @@
 //
 //   npx tsc -p tsconfig.json && node dist/examples/custom_training_loop.js [--small]
 import * as tn from '../lib';
-import { DataLoader, Dataset } from '../lib/data/dataset';
+import { DataLoader, ArrayDataset } from '../lib/data/dataset';
 import { loadBundledDigits } from '../lib/data/mnist_package';
 import { toTensor } from '../lib/data/tensors';
 
@@ -47,7 +47,7 @@ export async function main(opts: { small?: boolean; log?: (line: string) => void
   tn.setSeed(1);
   const d = loadBundledDigits(opts.small ? { trainSize: 1000, testSize: 500 } : { trainSize: 8000, testSize: 2000 });
   const flat = (a: { data: Float32Array; shape: number[] }) => ({ data: a.data, shape: [a.shape[0], 784] });
-  const train = new DataLoader(new Dataset({ x: flat(d.trainImages), y: d.trainLabels }), { batchSize: 64, shuffle: true, seed: 1 })
+  const train = new DataLoader(new ArrayDataset({ x: flat(d.trainImages), y: d.trainLabels }), { batchSize: 64, shuffle: true, seed: 1 })
     // Each batch becomes tensors while the previous step runs (the loader prefetches one batch).
     .map((b) => ({ x: toTensor(b.x), y: toTensor(b.y) }));
 

@@ -1,35 +1,56 @@
-// Dataset (named in-memory arrays sharing a first dimension) and DataLoader (seeded shuffle, batching, transforms, prefetch).
+// ArrayDataset (named in-memory arrays sharing a first dimension, a tf.data Dataset of rows) and DataLoader (seeded
+// per-epoch shuffles and batches of those arrays, built as a tf.data pipeline: batch source -> transforms -> prefetch).
 
 import { ArrayND, gatherRows, NumericArray, rowCount } from './array';
 import { mulberry32, shuffleInPlace } from './prng';
 import { ShapeError, ValueError } from '../errors';
+import { Dataset, datasetFromIteratorFn } from './tfdata/dataset';
+import type { LazyIterator } from './tfdata/iterator';
 
 export type Arrays = Record<string, ArrayND>;
 
-/** Named arrays (e.g. `{x: images, y: labels}`) whose first dimensions all equal `length`. */
-export class Dataset<T extends Arrays = Arrays> {
+/**
+ * Named arrays (e.g. `{x: images, y: labels}`) whose first dimensions all equal `length`. As a tf.data Dataset its
+ * elements are the rows (`{x: ArrayND, y: ArrayND}` without the first dimension), so `.batch(n)` gives tensors;
+ * a DataLoader batches it faster, gathering whole batches at once.
+ */
+export class ArrayDataset<T extends Arrays = Arrays> extends Dataset<T> {
   readonly arrays: T;
   readonly length: number;
 
   constructor(arrays: T) {
-    const names = Object.keys(arrays);
-    if (names.length === 0) throw new ValueError('Dataset: needs at least one array');
-    this.length = rowCount(arrays[names[0]]);
+    const names = Object.keys(arrays ?? {});
+    if (names.length === 0) throw new ValueError('ArrayDataset: needs at least one array');
+    const length = rowCount(arrays[names[0]]);
     for (const k of names) {
       const n = rowCount(arrays[k]);
-      if (n !== this.length) throw new ShapeError(`Dataset: array "${k}" has ${n} rows but "${names[0]}" has ${this.length}`);
+      if (n !== length) throw new ShapeError(`ArrayDataset: array "${k}" has ${n} rows but "${names[0]}" has ${length}`);
     }
+    super(async () => rowsOf(arrays, length), length);
+    this.length = length;
     this.arrays = arrays;
   }
 
-  /** The rows `indices`, in that order, as a new Dataset (copies). */
-  subset(indices: ArrayLike<number>): Dataset<T> {
-    return new Dataset(gatherAll(this.arrays, indices));
+  /** The rows `indices`, in that order, as a new ArrayDataset (copies). */
+  subset(indices: ArrayLike<number>): ArrayDataset<T> {
+    return new ArrayDataset(gatherAll(this.arrays, indices));
   }
 
   /** All rows reordered by a permutation determined by `seed`. */
-  shuffled(seed: number): Dataset<T> {
+  shuffled(seed: number): ArrayDataset<T> {
     return this.subset(shuffleOrder(this.length, seed));
+  }
+}
+
+/** Row i of every array (shape without the first dimension; the data is a view, not a copy). */
+async function* rowsOf<T extends Arrays>(arrays: T, length: number): AsyncGenerator<T, void, undefined> {
+  for (let i = 0; i < length; i++) {
+    const row: Record<string, ArrayND> = {};
+    for (const [k, a] of Object.entries(arrays)) {
+      const n = a.data.length / length;
+      row[k] = { data: a.data.subarray(i * n, (i + 1) * n), shape: a.shape.slice(1) };
+    }
+    yield row as T;
   }
 }
 
@@ -59,17 +80,17 @@ export interface DataLoaderOptions {
 type Transform = (batch: unknown, index: number) => unknown;
 
 /**
- * Iterates a Dataset in batches. `for await (const b of loader)` runs one epoch; each new iteration is the next
+ * Iterates an ArrayDataset in batches. `for await (const b of loader)` runs one epoch; each new iteration is the next
  * epoch (fresh seeded shuffle). While the consumer works on batch k (e.g. awaits the device), batch k+1 is
  * already being gathered and transformed, so the device is not left waiting on the JS thread.
  */
 export class DataLoader<T extends Arrays = Arrays, B = T> {
-  readonly dataset: Dataset<T>;
+  readonly dataset: ArrayDataset<T>;
   readonly options: Required<DataLoaderOptions>;
   private readonly transforms: Transform[];
   private nextEpoch = 0;
 
-  constructor(dataset: Dataset<T>, options: DataLoaderOptions, transforms: Transform[] = []) {
+  constructor(dataset: ArrayDataset<T>, options: DataLoaderOptions, transforms: Transform[] = []) {
     const { batchSize } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     const prefetch = options.prefetch ?? 1;
@@ -97,40 +118,48 @@ export class DataLoader<T extends Arrays = Arrays, B = T> {
     return shuffleOrder(n, (this.options.seed ^ Math.imul(epoch + 1, 0x9e3779b9)) >>> 0);
   }
 
-  /** Builds batch `k` of the given row order (gather + transforms). */
-  private async build(order: Int32Array, k: number): Promise<B> {
+  /**
+   * One epoch's batches as a tf.data Dataset: a source that gathers batch k of the epoch's order, the transforms
+   * (each called with k), and prefetch(options.prefetch), which builds the next batches while the consumer works.
+   */
+  epochDataset(epoch: number): Dataset<B> {
+    const order = this.order(epoch);
+    const n = this.numBatches;
     const { batchSize } = this.options;
-    let b: unknown = gatherAll(this.dataset.arrays, order.subarray(k * batchSize, Math.min((k + 1) * batchSize, order.length)));
-    for (const t of this.transforms) b = await t(b, k);
-    return b as B;
+    const transforms = this.transforms;
+    const batches = datasetFromIteratorFn(function* () {
+      for (let k = 0; k < n; k++) yield { k, rows: order.subarray(k * batchSize, Math.min((k + 1) * batchSize, order.length)) };
+    }, n);
+    const arrays = this.dataset.arrays;
+    return batches
+      .mapAsync(async ({ k, rows }) => {
+        let b: unknown = gatherAll(arrays, rows);
+        for (const t of transforms) b = await t(b, k);
+        return b as B;
+      })
+      .prefetch(this.options.prefetch);
   }
 
   /** One epoch's batches, prefetching `options.prefetch` ahead. */
-  async *epoch(epoch: number): AsyncGenerator<B, void, undefined> {
-    const order = this.order(epoch);
-    const n = this.numBatches;
-    const ahead = this.options.prefetch;
-    const queue: Promise<B>[] = [];
-    let next = 0;
-    const start = (k: number): void => {
-      // setImmediate: start after the consumer has received the previous batch and yielded to the event loop.
-      const p = new Promise<B>((resolve, reject) => setImmediate(() => this.build(order, k).then(resolve, reject)));
-      p.catch(() => undefined); // surfaced when awaited below; avoid an unhandled-rejection warning meanwhile
-      queue.push(p);
-    };
-    while (next < n || queue.length) {
-      if (queue.length === 0) start(next++); // the batch needed now (only when nothing was prefetched)
-      const batch = await queue.shift()!;
-      while (next < n && queue.length < ahead) start(next++); // in flight while the consumer works on `batch`
-      yield batch;
-    }
+  epoch(epoch: number): AsyncGenerator<B, void, undefined> {
+    return this.epochDataset(epoch)[Symbol.asyncIterator]();
+  }
+
+  /** The next epoch as a tf.data iterator (how model.fitDataset drives a DataLoader: one epoch per iterator). */
+  iterator(): Promise<LazyIterator<B>> {
+    return this.epochDataset(this.nextEpoch++).iterator();
+  }
+
+  /** Batches per epoch (tf.data's size). */
+  get size(): number {
+    return this.numBatches;
   }
 
   [Symbol.asyncIterator](): AsyncGenerator<B, void, undefined> {
     return this.epoch(this.nextEpoch++);
   }
 
-  /** Synchronous batches of one epoch, for transforms that are synchronous (no prefetch). */
+  /** Synchronous batches of one epoch, for transforms that are synchronous (no prefetch; outside tf.data). */
   *batches(epoch = 0): Generator<B, void, undefined> {
     const order = this.order(epoch);
     const { batchSize } = this.options;

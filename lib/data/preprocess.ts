@@ -1,7 +1,7 @@
 // Preprocessing on plain arrays: scale, per-channel normalize, one-hot labels, train/validation split.
 
 import { ArrayND } from './array';
-import { Arrays, Dataset } from './dataset';
+import { Arrays, ArrayDataset } from './dataset';
 import { permutation } from './prng';
 import { ShapeError, ValueError } from '../errors';
 
@@ -90,7 +90,7 @@ export function trainValidationSplit<T extends Arrays>(
   if (!(validationFraction >= 0 && validationFraction < 1)) {
     throw new ValueError(`trainValidationSplit: validationFraction must be in [0, 1), got ${validationFraction}`);
   }
-  const ds = new Dataset(arrays);
+  const ds = new ArrayDataset(arrays);
   const n = ds.length;
   const cut = Math.floor(n * (1 - validationFraction));
   const order = opts.shuffle ? permutation(n, opts.seed ?? 0) : Int32Array.from({ length: n }, (_, i) => i);

@@ -1,7 +1,7 @@
-// Dataset / DataLoader: batching, drop-last, seeded per-epoch shuffles that keep pairs together, transforms, prefetch overlap.
+// ArrayDataset / DataLoader: batching, drop-last, seeded per-epoch shuffles that keep pairs together, transforms, prefetch overlap.
 
 import { ArrayND } from '../../lib/data/array';
-import { DataLoader, Dataset } from '../../lib/data/dataset';
+import { DataLoader, ArrayDataset } from '../../lib/data/dataset';
 import { ShapeError } from '../../lib/errors';
 
 /** 10 rows: x row i = [i, 10i, 100i] (float32), y = i (int32), so pairing is checkable. */
@@ -24,11 +24,11 @@ async function collect<B>(it: AsyncIterable<B>): Promise<B[]> {
   return out;
 }
 
-describe('Dataset', () => {
+describe('ArrayDataset', () => {
   test('checks row counts and subsets', () => {
     const r = rows();
-    expect(() => new Dataset({ x: r.x, y: { data: new Int32Array(9), shape: [9] } })).toThrow(ShapeError);
-    const ds = new Dataset(r);
+    expect(() => new ArrayDataset({ x: r.x, y: { data: new Int32Array(9), shape: [9] } })).toThrow(ShapeError);
+    const ds = new ArrayDataset(r);
     expect(ds.length).toBe(10);
     const sub = ds.subset([7, 2]);
     expect(Array.from(sub.arrays.y.data)).toEqual([7, 2]);
@@ -41,7 +41,7 @@ describe('Dataset', () => {
 
 describe('DataLoader', () => {
   test('batches in order, last batch smaller unless dropLast', async () => {
-    const ds = new Dataset(rows());
+    const ds = new ArrayDataset(rows());
     const plain = await collect(new DataLoader(ds, { batchSize: 4 }));
     expect(plain.map((b) => Array.from(b.y.data))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
     expect(plain[2].x.shape).toEqual([2, 3]);
@@ -53,7 +53,7 @@ describe('DataLoader', () => {
   });
 
   test('seeded shuffle: each epoch a permutation, epochs differ, reproducible across loaders', async () => {
-    const ds = new Dataset(rows(50));
+    const ds = new ArrayDataset(rows(50));
     const a = new DataLoader(ds, { batchSize: 8, shuffle: true, seed: 3 });
     const b = new DataLoader(ds, { batchSize: 8, shuffle: true, seed: 3 });
     const ids = (bs: { y: ArrayND }[]): number[] => bs.flatMap((x) => Array.from(x.y.data));
@@ -70,7 +70,7 @@ describe('DataLoader', () => {
   });
 
   test('map transforms (sync and async) get the batch index and chain', async () => {
-    const ds = new Dataset(rows());
+    const ds = new ArrayDataset(rows());
     const loader = new DataLoader(ds, { batchSize: 5 })
       .map((b, k) => ({ sum: b.y.data.reduce((s, v) => s + v, 0), k }))
       .map(async (b) => ({ ...b, doubled: 2 * b.sum }));
@@ -82,7 +82,7 @@ describe('DataLoader', () => {
 
   test('prefetch builds batch k+1 while the consumer is still working on batch k', async () => {
     const log: string[] = [];
-    const loader = new DataLoader(new Dataset(rows(12)), { batchSize: 4, prefetch: 1 }).map((b, k) => {
+    const loader = new DataLoader(new ArrayDataset(rows(12)), { batchSize: 4, prefetch: 1 }).map((b, k) => {
       log.push(`build ${k}`);
       return b;
     });
@@ -100,7 +100,7 @@ describe('DataLoader', () => {
 
   test('prefetch 0 builds on demand', async () => {
     const log: string[] = [];
-    const loader = new DataLoader(new Dataset(rows(8)), { batchSize: 4, prefetch: 0 }).map((b, k) => {
+    const loader = new DataLoader(new ArrayDataset(rows(8)), { batchSize: 4, prefetch: 0 }).map((b, k) => {
       log.push(`build ${k}`);
       return b;
     });
@@ -113,7 +113,7 @@ describe('DataLoader', () => {
   });
 
   test('a failing transform rejects the iteration with its error', async () => {
-    const loader = new DataLoader(new Dataset(rows()), { batchSize: 2, prefetch: 2 }).map((b, k) => {
+    const loader = new DataLoader(new ArrayDataset(rows()), { batchSize: 2, prefetch: 2 }).map((b, k) => {
       if (k === 2) throw new Error('bad batch 2');
       return b;
     });
@@ -127,7 +127,7 @@ describe('DataLoader', () => {
   });
 
   test('rejects bad options', () => {
-    const ds = new Dataset(rows());
+    const ds = new ArrayDataset(rows());
     expect(() => new DataLoader(ds, { batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new DataLoader(ds, { batchSize: 2, prefetch: -1 })).toThrow(/prefetch/);
   });
