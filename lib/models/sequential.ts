@@ -18,6 +18,7 @@ import { ProgressLogger } from '../callbacks/progress';
 import type { Logs } from '../callbacks/types';
 import { classWeightsToSample, gatherBatch, gatherWeights, range, toHost, type HostArray, type HostData } from './host_data';
 import { formatSummary } from './summary';
+import { evaluateDataset, fitDataset, type DatasetSteps, type ModelEvaluateDatasetArgs, type ModelFitDatasetArgs } from './fit_dataset';
 // model_files imports this module too; the cycle is safe because each side uses the other only inside functions.
 import { saveModel, type SaveModelOptions } from '../io/model_files';
 
@@ -411,6 +412,60 @@ export class Sequential {
     const [hx, hy] = await Promise.all([toHost(x, 'evaluate: x'), toHost(y, 'evaluate: y')]);
     const logs = await this.evaluateHost({ x: hx, y: hy, w: null, rows: range(0, hx.shape[0]) }, batchSize);
     return ['loss', ...this.metricSpecs.map((m) => m.name)].map((k) => logs[k]);
+  }
+
+  /** @internal The per-batch steps fitDataset / evaluateDataset drive (this model's own training step). */
+  private datasetSteps(what: string): DatasetSteps<BatchValues> {
+    const tensorOf = (v: unknown, arg: string): Tensor => {
+      if (!v || (v as { isTensor?: boolean }).isTensor !== true) throw new ValueError(`${this.name}.${what}: '${arg}' of a batch must be a Tensor for a Sequential model`);
+      return v as Tensor;
+    };
+    const onDevice = (t: Tensor): Tensor => (t.device === this.deviceName ? t : t.to(this.deviceName));
+    const run = (xs: unknown, ys: unknown, fn: (x: Tensor, y: Tensor) => { loss: Tensor; stats: (Tensor | number)[][] }): Promise<BatchValues> => {
+      const x = onDevice(tensorOf(xs, 'xs'));
+      const y = onDevice(tensorOf(ys, 'ys'));
+      try {
+        this.ensureBuilt(x);
+        const r = fn(x, y);
+        return quiet(readStats(r.loss, r.stats));
+      } finally {
+        if (x !== xs) x.dispose();
+        if (y !== ys) y.dispose();
+      }
+    };
+    return {
+      keys: ['loss', ...this.metricSpecs.map((m) => m.name)],
+      device: this.deviceName,
+      train: (xs, ys) => run(xs, ys, (x, y) => this.trainStep(x, y, null)),
+      evaluate: (xs, ys) => run(xs, ys, (x, y) => noGrad(() => tidy(() => this.batchLossAndStats(x, y, null, false)))),
+      accumulator: () => new Accumulator(this.metricSpecs),
+      evaluateTensors: async (x, y, batchSize) => {
+        const [hx, hy] = await Promise.all([toHost(x, `${what}: validationData[0]`), toHost(y, `${what}: validationData[1]`)]);
+        if (hx.shape[0] !== hy.shape[0]) throw new ValueError(`${this.name}.${what}: validationData x and y differ in samples`);
+        return this.evaluateHost({ x: hx, y: hy, w: null, rows: range(0, hx.shape[0]) }, batchSize);
+      },
+    };
+  }
+
+  /**
+   * Trains on the batches of a tf.data Dataset whose elements are {xs, ys} (or [xs, ys]), as tfjs' fitDataset:
+   * `batchesPerEpoch`, `validationData` (a dataset or [x, y] tensors), callbacks. Resolves to the History.
+   */
+  async fitDataset(dataset: unknown, args: ModelFitDatasetArgs = {}): Promise<History> {
+    this.requireCompiled('fitDataset');
+    if (this.isTraining) throw new ValueError(`${this.name}.fitDataset: already training (await the running fit first)`);
+    this.isTraining = true;
+    try {
+      return await fitDataset(this, this.datasetSteps('fitDataset'), dataset, args);
+    } finally {
+      this.isTraining = false;
+    }
+  }
+
+  /** Loss and metrics over a dataset's batches (tfjs' evaluateDataset): a scalar tensor, or one per value. */
+  async evaluateDataset(dataset: unknown, args: ModelEvaluateDatasetArgs = {}): Promise<Tensor | Tensor[]> {
+    this.requireCompiled('evaluateDataset');
+    return evaluateDataset(this, this.datasetSteps('evaluateDataset'), dataset, args);
   }
 
   /**
