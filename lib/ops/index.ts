@@ -9,3 +9,4 @@ export * from './softmax';
 export * from './layout';
 export * from './dropout';
 export * from './losses';
+export * from './rnn';

@@ -16,6 +16,7 @@ const binary = (name: string, backward: string[] = []): KernelEntry => ({ name, 
 const grad = (name: string, saved: string, attrs: string[] = []): KernelEntry => ({ name, inputs: [saved, 'dy'], outputs: ['dx'], attrs });
 const pool = ['kernel', 'strides', 'pads'];
 const conv = ['strides', 'pads', 'dilations'];
+const rnn = ['activation', 'recurrentActivation', 'reverse'];
 
 export const KERNELS: readonly KernelEntry[] = [
   { name: 'copy', inputs: ['x'], outputs: ['y'] },
@@ -89,6 +90,12 @@ export const KERNELS: readonly KernelEntry[] = [
   { name: 'binary_cross_entropy_backward', inputs: ['x', 'target', 'dloss'], outputs: ['dx'], attrs: ['fromLogits'] },
   { name: 'squared_error', inputs: ['a', 'b'], outputs: ['y'], backward: ['squared_error_backward'] },
   { name: 'squared_error_backward', inputs: ['a', 'b', 'dy'], outputs: ['da'] },
+  { name: 'simple_rnn_sequence', inputs: ['xw', 'h0', 'R'], outputs: ['y'], attrs: rnn, backward: ['simple_rnn_sequence_backward'] },
+  { name: 'simple_rnn_sequence_backward', inputs: ['h0', 'R', 'y', 'dy'], outputs: ['dxw', 'dh0', 'dR'], attrs: rnn },
+  { name: 'lstm_sequence', inputs: ['xw', 'h0', 'c0', 'R'], outputs: ['y', 'gates'], attrs: rnn, backward: ['lstm_sequence_backward'] },
+  { name: 'lstm_sequence_backward', inputs: ['h0', 'c0', 'R', 'gates', 'y', 'dy'], outputs: ['dxw', 'dh0', 'dc0', 'dR'], attrs: rnn },
+  { name: 'gru_sequence', inputs: ['xw', 'h0', 'R', 'rb'], outputs: ['y', 'gates', 'rh'], attrs: [...rnn, 'resetAfter'], backward: ['gru_sequence_backward'] },
+  { name: 'gru_sequence_backward', inputs: ['h0', 'R', 'gates', 'rh', 'y', 'dy'], outputs: ['dxw', 'dh0', 'dR', 'drb'], attrs: [...rnn, 'resetAfter'] },
   { name: 'sgd_update', inputs: ['grad'], outputs: ['param', 'buf'], attrs: ['lr', 'momentum', 'dampening', 'nesterov', 'weightDecay', 'step'] },
   { name: 'adam_update', inputs: ['grad'], outputs: ['param', 'm', 'v'], attrs: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'decoupled', 'step'] },
   { name: 'adagrad_update', inputs: ['grad'], outputs: ['param', 'sum'], attrs: ['lr', 'eps', 'weightDecay', 'lrDecay', 'step', 'epsInsideSqrt'] },

@@ -4,6 +4,7 @@
 #include <climits>
 
 #include "../core/params/matmul.h"
+#include "cublas_gemm.h"
 #include "cuda_backend.h"
 
 namespace tn {
@@ -151,6 +152,21 @@ Status matmulKernel(KernelContext& ctx) {
 TN_REGISTER_KERNEL(DeviceType::CUDA, "matmul", matmulKernel);
 
 }  // namespace
+
+Status gemmRowMajor(const KernelContext& ctx, bool tA, bool tB, int64_t M, int64_t N, int64_t K, float alpha,
+                    const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  TN_CHECK(M <= INT_MAX && N <= INT_MAX && K <= INT_MAX && lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX, Shape,
+           ctx.op, ": GEMM dims ", M, "x", K, " * ", K, "x", N, " exceed cuBLAS's 32-bit limit");
+  cublasHandle_t h = nullptr;
+  TN_RETURN_IF_ERROR(cublasFor(ctx, h));
+  TN_CUBLAS_RETURN(cublasSetMathMode(h, tf32Enabled() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH), ctx.op.c_str());
+  // Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T.
+  TN_CUBLAS_RETURN(cublasSgemm(h, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, static_cast<int>(N),
+                               static_cast<int>(M), static_cast<int>(K), &alpha, B, static_cast<int>(ldb), A,
+                               static_cast<int>(lda), &beta, C, static_cast<int>(ldc)),
+                   ctx.op.c_str());
+  return Status::ok();
+}
 
 int cublasRuntimeVersion() {
   int major = 0, minor = 0, patch = 0;
