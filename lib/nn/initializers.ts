@@ -20,7 +20,8 @@ export type InitializerIdentifier =
   | 'glorotUniform'
   | 'glorotNormal'
   | 'heNormal'
-  | 'heUniform';
+  | 'heUniform'
+  | 'orthogonal';
 
 export interface InitializerConfig {
   className: string;
@@ -146,6 +147,48 @@ class VarianceScaling extends Initializer {
   }
 }
 
+/**
+ * A (semi-)orthogonal matrix times `gain` (Keras/tfjs Orthogonal; recurrent kernels' default): the Q of a QR
+ * decomposition of a normal matrix with the signs of R's diagonal folded in, computed on the host in float64.
+ * For a [rows, cols] weight with rows < cols the rows are orthonormal, otherwise the columns.
+ */
+class Orthogonal extends Initializer {
+  readonly className = 'Orthogonal';
+  constructor(
+    private readonly gain: number,
+    private readonly seed: number | undefined,
+  ) {
+    super();
+  }
+  init(shape: readonly number[], _fans: Fans, device: Device): Tensor {
+    if (shape.length < 2) throw new ValueError(`Orthogonal: needs a weight of rank >= 2, got shape [${shape}]`);
+    const cols = shape[shape.length - 1];
+    const rows = shape.reduce((a, b) => a * b, 1) / cols;
+    // Orthonormalize the n vectors of length m (modified Gram-Schmidt, which gives R a positive diagonal).
+    const [n, m] = rows < cols ? [rows, cols] : [cols, rows];
+    const rng = mulberry32(seed32(this.seed));
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    const q = Array.from({ length: n }, () => Float64Array.from({ length: m }, normal));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        let dot = 0;
+        for (let k = 0; k < m; k++) dot += q[i][k] * q[j][k];
+        for (let k = 0; k < m; k++) q[i][k] -= dot * q[j][k];
+      }
+      let norm = 0;
+      for (let k = 0; k < m; k++) norm += q[i][k] * q[i][k];
+      norm = Math.sqrt(norm) || 1;
+      for (let k = 0; k < m; k++) q[i][k] /= norm;
+    }
+    const out = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = this.gain * (rows < cols ? q[r][c] : q[c][r]);
+    return tensor(out, shape, { device });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { gain: this.gain, seed: this.seed ?? null };
+  }
+}
+
 /** Factories (the `initializers` namespace, as tf.initializers). */
 export const initializers = {
   zeros: (): Initializer => new Constant('Zeros', 0),
@@ -157,6 +200,7 @@ export const initializers = {
   glorotNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('GlorotNormal', 1, 'fanAvg', 'truncatedNormal', opts.seed),
   heNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('HeNormal', 2, 'fanIn', 'truncatedNormal', opts.seed),
   heUniform: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('HeUniform', 2, 'fanIn', 'uniform', opts.seed),
+  orthogonal: (opts: { gain?: number; seed?: number } = {}): Initializer => new Orthogonal(opts.gain ?? 1, opts.seed),
 };
 
 const byClassName: Record<string, (config: Record<string, unknown>) => Initializer> = {
@@ -169,6 +213,7 @@ const byClassName: Record<string, (config: Record<string, unknown>) => Initializ
   GlorotNormal: (c) => initializers.glorotNormal(withoutNullSeed(c)),
   HeNormal: (c) => initializers.heNormal(withoutNullSeed(c)),
   HeUniform: (c) => initializers.heUniform(withoutNullSeed(c)),
+  Orthogonal: (c) => initializers.orthogonal(withoutNullSeed(c)),
 };
 
 function withoutNullSeed<T>(c: Record<string, unknown>): T {

@@ -10,6 +10,7 @@ import {
 } from './convolutional';
 import type { LayerArgs } from './layer';
 import { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization';
+import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed, type BidirectionalLayerArgs, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type WrapperLayerArgs } from './recurrent';
 
 export { Layer, LayerVariable, type LayerArgs, type CallArgs, type Shape } from './layer';
 export { Activation, Dense, Dropout, Flatten, Reshape } from './core';
@@ -18,6 +19,7 @@ export { AveragePooling2D, Conv2D, GlobalAveragePooling2D, MaxPooling2D } from '
 export type { Conv2DLayerArgs, Pooling2DLayerArgs } from './convolutional';
 export { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization';
 export { deserializeLayer, registerLayer, registeredLayers } from './registry';
+export * from './recurrent';
 
 export const dense = (args: DenseLayerArgs): Dense => new Dense(args);
 export const conv2d = (args: Conv2DLayerArgs): Conv2D => new Conv2D(args);
@@ -29,3 +31,8 @@ export const reshape = (args: ReshapeLayerArgs): Reshape => new Reshape(args);
 export const dropout = (args: DropoutLayerArgs): Dropout => new Dropout(args);
 export const batchNormalization = (args: BatchNormalizationLayerArgs = {}): BatchNormalization => new BatchNormalization(args);
 export const activation = (args: ActivationLayerArgs): Activation => new Activation(args);
+export const simpleRNN = (args: RNNLayerArgs): SimpleRNN => new SimpleRNN(args);
+export const lstm = (args: LSTMLayerArgs): LSTM => new LSTM(args);
+export const gru = (args: GRULayerArgs): GRU => new GRU(args);
+export const bidirectional = (args: BidirectionalLayerArgs): Bidirectional => new Bidirectional(args);
+export const timeDistributed = (args: WrapperLayerArgs): TimeDistributed => new TimeDistributed(args);

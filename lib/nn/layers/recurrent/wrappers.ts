@@ -1,0 +1,176 @@
+// Layer wrappers (tfjs bidirectional and timeDistributed): a layer that owns inner layers and exposes their weights.
+import { ValueError } from '../../../errors';
+import type { Device } from '../../../device';
+import { add, concat, mul, reshape, scale, slice } from '../../../ops';
+import type { Tensor } from '../../../tensor';
+import { deserializeLayer } from '../registry';
+import { Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
+import { RNNBase, type RNNResult } from './rnn';
+
+/** A layer whose weights are those of its inner layers (in order). */
+abstract class Wrapper extends Layer {
+  protected abstract get inner(): Layer[];
+  override get weights(): LayerVariable[] {
+    return this.inner.flatMap((l) => l.weights);
+  }
+  override get trainableWeights(): LayerVariable[] {
+    return this.trainable ? this.inner.flatMap((l) => l.trainableWeights) : [];
+  }
+  override get nonTrainableWeights(): LayerVariable[] {
+    return this.trainable ? this.inner.flatMap((l) => l.nonTrainableWeights) : this.weights;
+  }
+  override get trainable(): boolean {
+    return super.trainable;
+  }
+  override set trainable(v: boolean) {
+    super.trainable = v;
+    for (const l of this.inner ?? []) l.trainable = v;
+  }
+  override getWeights(): Tensor[] {
+    return this.inner.flatMap((l) => l.getWeights());
+  }
+  override setWeights(values: Tensor[]): void {
+    const n = this.weights.length;
+    if (values.length !== n) throw new ValueError(`setWeights: layer '${this.name}' has ${n} weights, got ${values.length} values`);
+    let k = 0;
+    for (const l of this.inner) {
+      const m = l.weights.length;
+      l.setWeights(values.slice(k, k + m));
+      k += m;
+    }
+  }
+  override countParams(): number {
+    return this.inner.reduce((n, l) => n + l.countParams(), 0);
+  }
+  override regularizationLosses(): Tensor[] {
+    return this.inner.flatMap((l) => l.regularizationLosses());
+  }
+  override to(device: Device): this {
+    super.to(device);
+    for (const l of this.inner) l.to(device);
+    return this;
+  }
+  override dispose(): void {
+    for (const l of this.inner) l.dispose();
+    super.dispose();
+  }
+}
+
+export interface WrapperLayerArgs extends LayerArgs {
+  layer: Layer;
+}
+
+/** Applies `layer` to every time step: [B, T, ...] -> layer on [B*T, ...] -> [B, T, ...out]. */
+export class TimeDistributed extends Wrapper {
+  readonly className = 'TimeDistributed';
+  readonly layer: Layer;
+  constructor(args: WrapperLayerArgs) {
+    super(args, 'TimeDistributed');
+    if (!(args?.layer instanceof Layer)) throw new ValueError(`timeDistributed: 'layer' must be a Layer, got ${typeof args?.layer}`);
+    this.layer = args.layer;
+  }
+  protected get inner(): Layer[] {
+    return [this.layer];
+  }
+  override build(inputShape: Shape): void {
+    if (inputShape.length < 3) throw new ValueError(`timeDistributed '${this.name}': needs inputs [batch, steps, ...], got [${inputShape}]`);
+    if (!this.layer.built) {
+      if (this.device) this.layer.to(this.device);
+      this.layer.build([null, ...inputShape.slice(2)]);
+    }
+    super.build(inputShape);
+  }
+  protected call(x: Tensor, args: CallArgs): Tensor {
+    const [B, T] = x.shape;
+    const y = this.layer.apply(reshape(x, [B * T, ...x.shape.slice(2)]), args);
+    return reshape(y, [B, T, ...y.shape.slice(1)]);
+  }
+  computeOutputShape(inputShape: Shape): Shape {
+    const inner = this.layer.computeOutputShape([null, ...inputShape.slice(2)]);
+    return [inputShape[0], inputShape[1], ...inner.slice(1)];
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), layer: this.layer.toJSON() };
+  }
+}
+
+export type BidirectionalMergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
+
+export interface BidirectionalLayerArgs extends WrapperLayerArgs {
+  layer: RNNBase;
+  /** How the two directions' outputs combine (default 'concat'). */
+  mergeMode?: BidirectionalMergeMode;
+}
+
+/** The steps of [B, T, U] in reverse order (differentiable). */
+function reverseSteps(seq: Tensor): Tensor {
+  const [B, T, U] = seq.shape;
+  if (T === 1) return seq;
+  return concat(
+    Array.from({ length: T }, (_, s) => slice(seq, [0, T - 1 - s, 0], [B, 1, U])),
+    1,
+  );
+}
+
+/** Runs an RNN forwards and a copy of it backwards over the sequence and merges the two outputs (tfjs bidirectional). */
+export class Bidirectional extends Wrapper {
+  readonly className = 'Bidirectional';
+  readonly forwardLayer: RNNBase;
+  readonly backwardLayer: RNNBase;
+  readonly mergeMode: BidirectionalMergeMode;
+  private readonly innerName: string;
+  constructor(args: BidirectionalLayerArgs) {
+    super(args, 'Bidirectional');
+    if (!(args?.layer instanceof RNNBase)) throw new ValueError(`bidirectional: 'layer' must be a recurrent layer (simpleRNN, lstm, gru), got ${(args?.layer as { className?: string } | undefined)?.className ?? typeof args?.layer}`);
+    const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
+    if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode)) {
+      throw new ValueError(`bidirectional: 'mergeMode' must be 'concat', 'sum', 'mul', 'ave' or null, got ${JSON.stringify(args.mergeMode)}`);
+    }
+    if (mode === null) throw new ValueError("bidirectional: mergeMode null (a list of outputs) needs the functional API, which this layer does not use yet");
+    this.mergeMode = mode;
+    const json = args.layer.toJSON();
+    this.innerName = args.layer.name;
+    this.forwardLayer = deserializeLayer({ className: json.className, config: { ...json.config, name: `forward_${args.layer.name}` } }) as RNNBase;
+    this.backwardLayer = deserializeLayer({ className: json.className, config: { ...json.config, name: `backward_${args.layer.name}`, goBackwards: !args.layer.goBackwards } }) as RNNBase;
+  }
+  protected get inner(): Layer[] {
+    return [this.forwardLayer, this.backwardLayer];
+  }
+  override build(inputShape: Shape): void {
+    for (const l of this.inner) {
+      if (!l.built) {
+        if (this.device) l.to(this.device);
+        l.build(inputShape);
+      }
+    }
+    super.build(inputShape);
+  }
+  /** Both directions' results; the output merged, the states forward then backward. */
+  callWithState(x: Tensor, initialState?: Tensor[], args: CallArgs = {}): RNNResult {
+    if (!this.built) {
+      if (this.device === null) this.device = x.device;
+      this.build([null, ...x.shape.slice(1)]);
+    }
+    const n = this.forwardLayer.stateCount;
+    const f = this.forwardLayer.callWithState(x, initialState?.slice(0, n), args);
+    const b = this.backwardLayer.callWithState(x, initialState?.slice(n), args);
+    // The backward layer's sequence is in its processing order: flip it back to the input's time order.
+    const bo = this.backwardLayer.returnSequences ? reverseSteps(b.output) : b.output;
+    const merged =
+      this.mergeMode === 'concat' ? concat([f.output, bo], -1) : this.mergeMode === 'sum' ? add(f.output, bo) : this.mergeMode === 'mul' ? mul(f.output, bo) : scale(add(f.output, bo), 0.5);
+    return { output: merged, states: [...f.states, ...b.states] };
+  }
+  protected call(x: Tensor, args: CallArgs): Tensor {
+    return this.callWithState(x, undefined, args).output;
+  }
+  computeOutputShape(inputShape: Shape): Shape {
+    const s = this.forwardLayer.computeOutputShape(inputShape);
+    if (this.mergeMode !== 'concat') return s;
+    const last = s[s.length - 1];
+    return [...s.slice(0, -1), last === null ? null : 2 * last];
+  }
+  override getConfig(): Record<string, unknown> {
+    const json = this.forwardLayer.toJSON();
+    return { ...super.getConfig(), layer: { className: json.className, config: { ...json.config, name: this.innerName } }, mergeMode: this.mergeMode };
+  }
+}
