@@ -1,7 +1,7 @@
 // Fused recurrent sequence ops (simple RNN, LSTM, GRU): the whole time loop runs in one native kernel per direction
 // (forward and backward), taking the input projection x W + b computed beforehand as one large matmul.
 import { ShapeError, ValueError } from '../errors';
-import { isGradEnabled, recordOp } from '../autograd/tape';
+import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { reshape } from './reshape';
@@ -85,7 +85,11 @@ export function simpleRnnSequence(xw: Tensor, h0: Tensor, R: Tensor, options: Rn
   const attrs = attrsOf(op, options);
   const m = maskInput(op, options, B, U, xw);
   const [y] = runKernel('simple_rnn_sequence', [xw, h0, R, ...m], [f32([B, T, U])], attrs);
-  return recordOp(op, [xw, h0, R], y, (dy) => runKernel('simple_rnn_sequence_backward', [h0, R, y, dy, ...m], [f32([B, T, U]), f32([B, U]), f32([U, U])], attrs));
+  // The mask rides along as an input without a gradient, so the graph keeps it alive until backward.
+  return recordOp(op, [xw, h0, R, ...m], y, (dy) => [
+    ...runKernel('simple_rnn_sequence_backward', [h0, R, y, dy, ...m], [f32([B, T, U]), f32([B, U]), f32([U, U])], attrs),
+    null,
+  ]);
 }
 
 /**
@@ -98,11 +102,14 @@ export function lstmSequence(xw: Tensor, h0: Tensor, c0: Tensor, R: Tensor, opti
   const attrs = attrsOf(op, options);
   const m = maskInput(op, options, B, U, xw);
   const [y, gates] = runKernel('lstm_sequence', [xw, h0, c0, R, ...m], [f32([2, B, T, U]), f32([B, T, 4 * U])], attrs);
-  const recording = isGradEnabled() && [xw, h0, c0, R].some((t) => t.requiresGrad);
-  if (!recording) gates.dispose();
   // One recorded output packs h and c, so a loss on either (or both: returnState) flows back through one kernel.
-  const packed = recordOp(op, [xw, h0, c0, R], y, (dy) =>
-    runKernel('lstm_sequence_backward', [h0, c0, R, gates, y, dy, ...m], [f32([B, T, 4 * U]), f32([B, U]), f32([B, U]), f32([U, 4 * U])], attrs),
+  // The node owns the saved gate activations.
+  const packed = recordOp(
+    op,
+    [xw, h0, c0, R, ...m],
+    y,
+    (dy) => [...runKernel('lstm_sequence_backward', [h0, c0, R, gates, y, dy, ...m], [f32([B, T, 4 * U]), f32([B, U]), f32([B, U]), f32([U, 4 * U])], attrs), null],
+    [gates],
   );
   const part = (k: number) => reshape(slice(packed, [k, 0, 0, 0], [1, B, T, U]), [B, T, U]);
   const h = part(0);
@@ -130,17 +137,15 @@ export function gruSequence(xw: Tensor, h0: Tensor, R: Tensor, rb: Tensor, optio
   const attrs = attrsOf(op, options, { resetAfter: after ? 1 : 0 });
   const m = maskInput(op, options, B, U, xw);
   const [y, gates, rh] = runKernel('gru_sequence', [xw, h0, R, rb, ...m], [f32([B, T, U]), f32([B, T, 3 * U]), f32([B, T, U])], attrs);
-  const recording = isGradEnabled() && [xw, h0, R, rb].some((t) => t.requiresGrad);
-  if (!recording) {
-    gates.dispose();
-    rh.dispose();
-  }
-  return recordOp(op, [xw, h0, R, rb], y, (dy) => {
-    const [dxw, dh0, dR, drb] = runKernel('gru_sequence_backward', [h0, R, gates, rh, y, dy, ...m], [f32([B, T, 3 * U]), f32([B, U]), f32([U, 3 * U]), f32([3 * U])], attrs);
-    if (!after) {
-      drb.dispose();
-      return [dxw, dh0, dR, null];
-    }
-    return [dxw, dh0, dR, drb];
-  });
+  return recordOp(
+    op,
+    [xw, h0, R, rb, ...m],
+    y,
+    (dy) => {
+      const [dxw, dh0, dR, drb] = runKernel('gru_sequence_backward', [h0, R, gates, rh, y, dy, ...m], [f32([B, T, 3 * U]), f32([B, U]), f32([U, 3 * U]), f32([3 * U])], attrs);
+      if (!after) drb.dispose();
+      return [dxw, dh0, dR, after ? drb : null, null];
+    },
+    [gates, rh],
+  );
 }
