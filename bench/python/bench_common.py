@@ -64,3 +64,25 @@ def row(key, name, seconds, best=None, flops=None, per_call_us=False):
 def emit(result):
     """The last stdout line is the JSON result the Node runner parses."""
     print(json.dumps(result), flush=True)
+
+
+def keras_epoch_timer(keras, tag, metric=None):
+    """A Keras callback collecting each epoch's wall seconds in `.seconds` and logging it (and loss/metric) to stderr."""
+    import sys
+
+    class EpochTimer(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t0 = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            dt = time.perf_counter() - self.t0
+            self.seconds.append(dt)
+            logs = logs or {}
+            extra = f", {metric} {logs.get(metric, float('nan')):.4f}" if metric else ""
+            print(f"[{tag}] epoch {epoch + 1}: {dt:.2f} s, loss {logs.get('loss', float('nan')):.4f}{extra}", file=sys.stderr, flush=True)
+
+    return EpochTimer()

@@ -1,11 +1,10 @@
 # Keras (TensorFlow) counterpart of bench/mnist_epoch.ts: the same CNN, data, batch size and optimizer, timed per epoch on CPU.
 import json
 import os
-import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from bench_common import keras_epoch_timer
 from mnist_data import load, parse_args
 
 
@@ -31,21 +30,7 @@ def main():
     ])
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
 
-    class EpochTimer(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.seconds = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.t0 = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            dt = time.perf_counter() - self.t0
-            self.seconds.append(dt)
-            logs = logs or {}
-            print(f"[keras] epoch {epoch + 1}: {dt:.2f} s, loss {logs.get('loss', float('nan')):.4f}, acc {logs.get('accuracy', float('nan')):.4f}", file=sys.stderr, flush=True)
-
-    timer = EpochTimer()
+    timer = keras_epoch_timer(keras, "keras", "accuracy")
     model.fit(tx, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, verbose=0, callbacks=[timer])
     test_loss, test_acc = model.evaluate(vx, yt, batch_size=256, verbose=0)
     print(json.dumps({
