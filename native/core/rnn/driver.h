@@ -8,13 +8,6 @@
 namespace tn {
 namespace rnn {
 
-// Copies xw's input rows of step s (row tIn(s)) into row s of dst [B,T,GU].
-template <class Exec>
-Status loadInputs(Exec& ex, const Dims& d, const float* xw, float* dst, int64_t s) {
-  const int64_t GU = d.G * d.U;
-  return ex.forEach(d.B * GU, CopyRows{dst + s * GU, xw + inputStep(d, s) * GU, d.T * GU, d.T * GU, GU});
-}
-
 // The previous state as a GEMM operand: h0 [B,U] at step 0, else row s-1 of h [B,T,U]; with a recurrent-dropout
 // mask m [B,U], that state times m (written to the scratch hm).
 template <class Exec>
@@ -36,12 +29,11 @@ Status lstmForward(Exec& ex, const Dims& d, const float* xw, const float* h0, co
   float *h = y, *c = y + B * T * U, *hm = nullptr;
   if (m) TN_RETURN_IF_ERROR(ex.alloc(B * U, hm));
   for (int64_t s = 0; s < T; ++s) {
-    TN_RETURN_IF_ERROR(loadInputs(ex, d, xw, gates, s));
     int64_t ld = 0;
     const float* hp = nullptr;
     TN_RETURN_IF_ERROR(prevState(ex, d, h0, h, m, hm, s, hp, ld));
-    TN_RETURN_IF_ERROR(ex.gemm(false, false, B, GU, U, 1.f, hp, ld, R, GU, 1.f, gates + s * GU, T * GU));
-    TN_RETURN_IF_ERROR(ex.forEach(B * U, LstmForwardStep{gates, h, c, h0, c0, T, U, s, d.act, d.recAct}));
+    TN_RETURN_IF_ERROR(ex.gemm(false, false, B, GU, U, 1.f, hp, ld, R, GU, 0.f, gates + s * GU, T * GU));
+    TN_RETURN_IF_ERROR(ex.forEach(B * U, LstmForwardStep{gates, h, c, xw, h0, c0, T, U, s, inputStep(d, s), d.act, d.recAct}));
   }
   return Status::ok();
 }
@@ -74,19 +66,19 @@ Status gruForward(Exec& ex, const Dims& d, const float* xw, const float* h0, con
   TN_RETURN_IF_ERROR(ex.alloc(B * GU, p));
   if (m) TN_RETURN_IF_ERROR(ex.alloc(B * U, hm));
   for (int64_t s = 0; s < T; ++s) {
-    TN_RETURN_IF_ERROR(loadInputs(ex, d, xw, gates, s));
+    const int64_t t = inputStep(d, s);
     int64_t ld = 0;
     const float* hp = nullptr;
     TN_RETURN_IF_ERROR(prevState(ex, d, h0, h, m, hm, s, hp, ld));
     if (d.resetAfter) {
       TN_RETURN_IF_ERROR(ex.forEach(B * GU, CopyRows{p, rb, GU, 0, GU}));  // p = rb, then p += hp R
       TN_RETURN_IF_ERROR(ex.gemm(false, false, B, GU, U, 1.f, hp, ld, R, GU, 1.f, p, GU));
-      TN_RETURN_IF_ERROR(ex.forEach(B * U, GruForwardAfter{gates, rh, h, p, h0, T, U, s, d.act, d.recAct}));
+      TN_RETURN_IF_ERROR(ex.forEach(B * U, GruForwardAfter{gates, rh, h, xw, p, h0, T, U, s, t, d.act, d.recAct}));
     } else {
       TN_RETURN_IF_ERROR(ex.gemm(false, false, B, 2 * U, U, 1.f, hp, ld, R, GU, 0.f, p, GU));
-      TN_RETURN_IF_ERROR(ex.forEach(B * U, GruForwardGates{gates, rh, p, h0, h, m, T, U, s, d.recAct}));
+      TN_RETURN_IF_ERROR(ex.forEach(B * U, GruForwardGates{gates, rh, xw, p, h0, h, m, T, U, s, t, d.recAct}));
       TN_RETURN_IF_ERROR(ex.gemm(false, false, B, U, U, 1.f, rh + s * U, T * U, R + 2 * U, GU, 0.f, p + 2 * U, GU));
-      TN_RETURN_IF_ERROR(ex.forEach(B * U, GruForwardCandidate{gates, h, p, h0, T, U, s, d.act}));
+      TN_RETURN_IF_ERROR(ex.forEach(B * U, GruForwardCandidate{gates, h, xw, p, h0, T, U, s, t, d.act}));
     }
   }
   return Status::ok();
@@ -147,12 +139,11 @@ Status simpleForward(Exec& ex, const Dims& d, const float* xw, const float* h0, 
   float* hm = nullptr;
   if (m) TN_RETURN_IF_ERROR(ex.alloc(B * U, hm));
   for (int64_t s = 0; s < T; ++s) {
-    TN_RETURN_IF_ERROR(loadInputs(ex, d, xw, h, s));
     int64_t ld = 0;
     const float* hp = nullptr;
     TN_RETURN_IF_ERROR(prevState(ex, d, h0, h, m, hm, s, hp, ld));
-    TN_RETURN_IF_ERROR(ex.gemm(false, false, B, U, U, 1.f, hp, ld, R, U, 1.f, h + s * U, T * U));
-    TN_RETURN_IF_ERROR(ex.forEach(B * U, SimpleForwardStep{h, T, U, s, d.act}));
+    TN_RETURN_IF_ERROR(ex.gemm(false, false, B, U, U, 1.f, hp, ld, R, U, 0.f, h + s * U, T * U));
+    TN_RETURN_IF_ERROR(ex.forEach(B * U, SimpleForwardStep{h, xw, T, U, s, inputStep(d, s), d.act}));
   }
   return Status::ok();
 }

@@ -84,15 +84,19 @@ TN_HD float prevAt(const float* first, const float* seq, int64_t b, int64_t s, i
 
 // ---- LSTM ----
 struct LstmForwardStep {
-  float* gates;  // [B,T,4U], row s holds x W + b + h R on entry
-  float* h;      // [B,T,U]
-  float* c;      // [B,T,U]
+  float* gates;      // [B,T,4U], row s holds h R on entry (the GEMM's output)
+  float* h;          // [B,T,U]
+  float* c;          // [B,T,U]
+  const float* xw;   // [B,T,4U], added from row tIn
   const float *h0, *c0;
-  int64_t T, U, s;
+  int64_t T, U, s, tIn;
   int a, ra;
   TN_HD void operator()(int64_t i) const {
     const int64_t b = i / U, u = i % U, row = b * T + s;
-    lstmForward(gates + row * 4 * U, u, U, prevAt(c0, c, b, s, T, U, u), a, ra, c[row * U + u], h[row * U + u]);
+    float* g = gates + row * 4 * U;
+    const float* x = xw + (b * T + tIn) * 4 * U;
+    for (int k = 0; k < 4; ++k) g[k * U + u] += x[k * U + u];
+    lstmForward(g, u, U, prevAt(c0, c, b, s, T, U, u), a, ra, c[row * U + u], h[row * U + u]);
   }
 };
 
@@ -113,18 +117,20 @@ struct LstmBackwardStep {
 // ---- GRU (gate order z, r, h as Keras/tfjs; h = z*hp + (1-z)*hh) ----
 // resetAfter: p = hp R + rb [B,3U]; hh = act(xh + r*(p_h)).
 struct GruForwardAfter {
-  float* gates;  // [B,T,3U] row s: x W + b on entry; z, r, hh out
-  float* rh;     // [B,T,U]: p_h (needed for dr)
-  float* h;      // [B,T,U]
+  float* gates;     // [B,T,3U] row s: z, r, hh out
+  float* rh;        // [B,T,U]: p_h (needed for dr)
+  float* h;         // [B,T,U]
+  const float* xw;  // [B,T,3U] row tIn: x W + b
   const float *p, *h0;
-  int64_t T, U, s;
+  int64_t T, U, s, tIn;
   int a, ra;
   TN_HD void operator()(int64_t i) const {
     const int64_t b = i / U, u = i % U, row = b * T + s;
     float* g = gates + row * 3 * U;
+    const float* x = xw + (b * T + tIn) * 3 * U;
     const float* pr = p + b * 3 * U;
-    const float z = act(ra, g[u] + pr[u]), r = act(ra, g[U + u] + pr[U + u]), ph = pr[2 * U + u];
-    const float hh = act(a, g[2 * U + u] + r * ph);
+    const float z = act(ra, x[u] + pr[u]), r = act(ra, x[U + u] + pr[U + u]), ph = pr[2 * U + u];
+    const float hh = act(a, x[2 * U + u] + r * ph);
     const float hp = prevAt(h0, h, b, s, T, U, u);
     g[u] = z;
     g[U + u] = r;
@@ -138,14 +144,15 @@ struct GruForwardAfter {
 struct GruForwardGates {
   float* gates;
   float* rh;
-  const float *p, *h0, *h, *m;
-  int64_t T, U, s;
+  const float *xw, *p, *h0, *h, *m;
+  int64_t T, U, s, tIn;
   int ra;
   TN_HD void operator()(int64_t i) const {
     const int64_t b = i / U, u = i % U, row = b * T + s;
     float* g = gates + row * 3 * U;
+    const float* x = xw + (b * T + tIn) * 3 * U;
     const float* pr = p + b * 3 * U;
-    const float z = act(ra, g[u] + pr[u]), r = act(ra, g[U + u] + pr[U + u]);
+    const float z = act(ra, x[u] + pr[u]), r = act(ra, x[U + u] + pr[U + u]);
     g[u] = z;
     g[U + u] = r;
     rh[row * U + u] = r * prevAt(h0, h, b, s, T, U, u) * maskAt(m, i);
@@ -156,13 +163,13 @@ struct GruForwardGates {
 struct GruForwardCandidate {
   float* gates;
   float* h;
-  const float *p, *h0;
-  int64_t T, U, s;
+  const float *xw, *p, *h0;
+  int64_t T, U, s, tIn;
   int a;
   TN_HD void operator()(int64_t i) const {
     const int64_t b = i / U, u = i % U, row = b * T + s;
     float* g = gates + row * 3 * U;
-    const float hh = act(a, g[2 * U + u] + p[b * 3 * U + 2 * U + u]);
+    const float hh = act(a, xw[(b * T + tIn) * 3 * U + 2 * U + u] + p[b * 3 * U + 2 * U + u]);
     const float z = g[u];
     g[2 * U + u] = hh;
     h[row * U + u] = z * prevAt(h0, h, b, s, T, U, u) + (1.f - z) * hh;
@@ -219,13 +226,14 @@ struct GruBackwardReset {
 
 // ---- simple RNN: h = act(x W + b + hp R) ----
 struct SimpleForwardStep {
-  float* h;  // row s holds the pre-activation on entry
-  int64_t T, U, s;
+  float* h;          // row s holds h_{t-1} R on entry
+  const float* xw;   // row tIn: x W + b
+  int64_t T, U, s, tIn;
   int a;
   TN_HD void operator()(int64_t i) const {
     const int64_t b = i / U, u = i % U;
     float& v = h[(b * T + s) * U + u];
-    v = act(a, v);
+    v = act(a, v + xw[(b * T + tIn) * U + u]);
   }
 };
 

@@ -25,8 +25,9 @@ struct CpuExec {
   }
   template <class F>
   Status forEach(int64_t n, const F& f) {
-    // Element passes are a few thousand cheap items per step: threads only pay off for large batches.
-    parallelFor(n, kElementwiseGrain / 4, [&](int64_t s, int64_t e) {
+    // A step's element pass is often a few thousand items: below the grain it runs inline, since a pool
+    // hand-off per step (dozens per sequence) costs more than it saves, most of all on a busy machine.
+    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) f(i);
     });
     return Status::ok();

@@ -216,7 +216,7 @@ export abstract class RNNBase extends Layer {
     return this.callWithState(x, undefined, args).output;
   }
 
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
   }
 
@@ -252,7 +252,7 @@ export function lastStep(seq: Tensor): Tensor {
 
 /** h_t = activation(x_t W + h_{t-1} R + b) (tfjs simpleRNN). */
 export class SimpleRNN extends RNNBase {
-  readonly className = 'SimpleRNN';
+  override readonly className = 'SimpleRNN';
   protected readonly gates = 1;
   readonly stateCount = 1;
   constructor(args: RNNLayerArgs) {
@@ -266,7 +266,7 @@ export class SimpleRNN extends RNNBase {
 
 /** LSTM (tfjs lstm): kernel [in, 4U] and recurrent_kernel [U, 4U] with gates i, f, c, o; states [h, c]. */
 export class LSTM extends RNNBase {
-  readonly className = 'LSTM';
+  override readonly className = 'LSTM';
   protected readonly gates = 4;
   readonly stateCount = 2;
   readonly recurrentActivation: RnnActivation;
@@ -295,7 +295,7 @@ export class LSTM extends RNNBase {
 
 /** GRU (tfjs gru): gates z, r, h; h = z*h_prev + (1-z)*candidate. resetAfter keeps input and recurrent biases [2, 3U]. */
 export class GRU extends RNNBase {
-  readonly className = 'GRU';
+  override readonly className = 'GRU';
   protected readonly gates = 3;
   readonly stateCount = 1;
   readonly recurrentActivation: RnnActivation;

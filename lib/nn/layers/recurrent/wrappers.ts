@@ -62,7 +62,7 @@ export interface WrapperLayerArgs extends LayerArgs {
 
 /** Applies `layer` to every time step: [B, T, ...] -> layer on [B*T, ...] -> [B, T, ...out]. */
 export class TimeDistributed extends Wrapper {
-  readonly className = 'TimeDistributed';
+  override readonly className = 'TimeDistributed';
   readonly layer: Layer;
   constructor(args: WrapperLayerArgs) {
     super(args, 'TimeDistributed');
@@ -85,7 +85,7 @@ export class TimeDistributed extends Wrapper {
     const y = this.layer.apply(reshape(x, [B * T, ...x.shape.slice(2)]), args);
     return reshape(y, [B, T, ...y.shape.slice(1)]);
   }
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     const inner = this.layer.computeOutputShape([null, ...inputShape.slice(2)]);
     return [inputShape[0], inputShape[1], ...inner.slice(1)];
   }
@@ -114,7 +114,7 @@ function reverseSteps(seq: Tensor): Tensor {
 
 /** Runs an RNN forwards and a copy of it backwards over the sequence and merges the two outputs (tfjs bidirectional). */
 export class Bidirectional extends Wrapper {
-  readonly className = 'Bidirectional';
+  override readonly className = 'Bidirectional';
   readonly forwardLayer: RNNBase;
   readonly backwardLayer: RNNBase;
   readonly mergeMode: BidirectionalMergeMode;
@@ -163,7 +163,7 @@ export class Bidirectional extends Wrapper {
   protected call(x: Tensor, args: CallArgs): Tensor {
     return this.callWithState(x, undefined, args).output;
   }
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     const s = this.forwardLayer.computeOutputShape(inputShape);
     if (this.mergeMode !== 'concat') return s;
     const last = s[s.length - 1];
