@@ -13,6 +13,13 @@ function problem(n = 48, seed = 1): { x: tn.Tensor; y: tn.Tensor; xs: Float32Arr
   return { x: tn.tensor(xs, [n, 2]), y: tn.tensor(ys, [n, 1]), xs, ys };
 }
 
+/** evaluate()'s values as numbers, whether it returns numbers or (tfjs-style) scalar tensors. */
+async function values(r: unknown): Promise<number[]> {
+  const v = await r;
+  const list = Array.isArray(v) ? v : [v];
+  return Promise.all(list.map(async (x) => (typeof x === 'number' ? x : (await (x as tn.Tensor).data())[0])));
+}
+
 function model(): tn.Sequential {
   tn.setSeed(5);
   const m = tn.sequential({ layers: [layers.dense({ units: 6, activation: 'tanh', inputShape: [2] }), layers.dense({ units: 1, activation: 'sigmoid' })] });
@@ -40,12 +47,12 @@ test('fitDataset trains exactly as fit() without shuffling, from equal weights',
   for (let i = 0; i < wa.length; i++) expectClose(await wb[i].data(), await wa[i].data(), 1e-5);
   tn.dispose([wa, wb]);
   const ev = (await b.evaluateDataset(batches(p, 10))) as tn.Tensor[];
-  const ref = await b.evaluate(p.x, p.y, { batchSize: 10 });
+  const ref = await values(b.evaluate(p.x, p.y, { batchSize: 10 }));
   expect(ev.map((t) => t.shape)).toEqual([[], []]);
-  expectClose(Float32Array.from([ev[0].item(), ev[1].item()]), Float32Array.from(ref as number[]), 1e-5);
+  expectClose(Float32Array.from(await values(ev)), Float32Array.from(ref), 1e-5);
   const two = (await b.evaluateDataset(batches(p, 10), { batches: 2 })) as tn.Tensor[];
-  const firstRows = await b.evaluate(tn.slice(p.x, [0, 0], [20, 2]), tn.slice(p.y, [0, 0], [20, 1]), { batchSize: 10 });
-  expectClose(Float32Array.from([two[0].item()]), Float32Array.from([(firstRows as number[])[0]]), 1e-5);
+  const firstRows = await values(b.evaluate(tn.slice(p.x, [0, 0], [20, 2]), tn.slice(p.y, [0, 0], [20, 1]), { batchSize: 10 }));
+  expectClose(Float32Array.from((await values(two)).slice(0, 1)), Float32Array.from(firstRows.slice(0, 1)), 1e-5);
   tn.dispose([ev, two]);
 });
 
@@ -81,10 +88,10 @@ test('validationData as a dataset or as tensors gives val_ logs equal to evaluat
   const v = problem(20, 9);
   const m = model();
   const h1 = await m.fitDataset(batches(p, 8), { epochs: 1, verbose: 0, validationData: batches(v, 5) });
-  const after = (await m.evaluate(v.x, v.y)) as number[];
+  const after = await values(m.evaluate(v.x, v.y));
   expectClose(Float32Array.from([h1.history.val_loss[0] as number, h1.history.val_acc[0] as number]), Float32Array.from(after), 1e-5);
   const h2 = await m.fitDataset(batches(p, 8), { epochs: 1, verbose: 0, validationData: [v.x, v.y] });
-  const after2 = (await m.evaluate(v.x, v.y)) as number[];
+  const after2 = await values(m.evaluate(v.x, v.y));
   expectClose(Float32Array.from([h2.history.val_loss[0] as number]), Float32Array.from([after2[0]]), 1e-5);
 });
 
