@@ -264,45 +264,52 @@ export class SimpleRNN extends RNNBase {
   }
 }
 
+/** LSTM and GRU: a gate activation besides the output activation. */
+abstract class GatedRNN extends RNNBase {
+  readonly recurrentActivation: RnnActivation;
+  constructor(args: GatedRNNLayerArgs, className: string, what: string) {
+    super(args, className, what);
+    this.recurrentActivation = activationName(what, 'recurrentActivation', args.recurrentActivation, 'hardSigmoid');
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation };
+  }
+  /** The options of the fused op for this layer. */
+  protected seqOptions(recurrentMask: Tensor | undefined): { activation: RnnActivation; recurrentActivation: RnnActivation; goBackwards: boolean; recurrentMask?: Tensor } {
+    return { activation: this.activation, recurrentActivation: this.recurrentActivation, goBackwards: this.goBackwards, recurrentMask };
+  }
+}
+
 /** LSTM (tfjs lstm): kernel [in, 4U] and recurrent_kernel [U, 4U] with gates i, f, c, o; states [h, c]. */
-export class LSTM extends RNNBase {
+export class LSTM extends GatedRNN {
   override readonly className = 'LSTM';
   protected readonly gates = 4;
   readonly stateCount = 2;
-  readonly recurrentActivation: RnnActivation;
   readonly unitForgetBias: boolean;
   constructor(args: LSTMLayerArgs) {
     super(args, 'LSTM', 'lstm');
-    this.recurrentActivation = activationName('lstm', 'recurrentActivation', args.recurrentActivation, 'hardSigmoid');
     this.unitForgetBias = args.unitForgetBias ?? false;
   }
   protected override biasSpec(): { shape: number[]; init: Initializer | UnitForgetBias } {
     return { shape: [4 * this.units], init: this.unitForgetBias ? new UnitForgetBias(this.biasInit) : this.biasInit };
   }
   protected sequence(xw: Tensor, [h0, c0]: Tensor[], recurrentMask?: Tensor): { seq: Tensor; states: Tensor[] } {
-    const r = lstmSequence(xw, h0, c0, this.recurrentKernel!.value, {
-      activation: this.activation,
-      recurrentActivation: this.recurrentActivation,
-      goBackwards: this.goBackwards,
-      recurrentMask,
-    });
+    const r = lstmSequence(xw, h0, c0, this.recurrentKernel!.value, this.seqOptions(recurrentMask));
     return { seq: r.h, states: [lastStep(r.h), lastStep(r.c)] };
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, unitForgetBias: this.unitForgetBias };
+    return { ...super.getConfig(), unitForgetBias: this.unitForgetBias };
   }
 }
 
 /** GRU (tfjs gru): gates z, r, h; h = z*h_prev + (1-z)*candidate. resetAfter keeps input and recurrent biases [2, 3U]. */
-export class GRU extends RNNBase {
+export class GRU extends GatedRNN {
   override readonly className = 'GRU';
   protected readonly gates = 3;
   readonly stateCount = 1;
-  readonly recurrentActivation: RnnActivation;
   readonly resetAfter: boolean;
   constructor(args: GRULayerArgs) {
     super(args, 'GRU', 'gru');
-    this.recurrentActivation = activationName('gru', 'recurrentActivation', args.recurrentActivation, 'hardSigmoid');
     this.resetAfter = args.resetAfter ?? false;
   }
   protected override biasSpec(): { shape: number[]; init: Initializer } {
@@ -315,16 +322,10 @@ export class GRU extends RNNBase {
   protected sequence(xw: Tensor, [h0]: Tensor[], recurrentMask?: Tensor): { seq: Tensor; states: Tensor[] } {
     const U = this.units;
     const rb = this.bias && this.resetAfter ? reshape(slice(this.bias.value, [1, 0], [1, 3 * U]), [3 * U]) : zeros([3 * U], { device: xw.device });
-    const seq = gruSequence(xw, h0, this.recurrentKernel!.value, rb, {
-      activation: this.activation,
-      recurrentActivation: this.recurrentActivation,
-      goBackwards: this.goBackwards,
-      resetAfter: this.resetAfter,
-      recurrentMask,
-    });
+    const seq = gruSequence(xw, h0, this.recurrentKernel!.value, rb, { ...this.seqOptions(recurrentMask), resetAfter: this.resetAfter });
     return { seq, states: [lastStep(seq)] };
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), recurrentActivation: this.recurrentActivation, resetAfter: this.resetAfter };
+    return { ...super.getConfig(), resetAfter: this.resetAfter };
   }
 }
