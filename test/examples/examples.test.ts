@@ -11,6 +11,7 @@ import { main as customLoop } from '../../examples/custom_training_loop';
 import { main as mnist } from '../../examples/mnist_cnn';
 import { startService, type Service } from '../../examples/prediction_service';
 import { main as xor } from '../../examples/xor_mlp';
+import { main as lstmText } from '../../examples/lstm_text_classifier';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tn-examples-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -36,6 +37,11 @@ test('an example runs as a script: TENSORNODE_EXAMPLE_SMALL=1 node xor_mlp', () 
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/^accuracy: 1\.00, loss: \d\.\d{4}$/m);
+});
+
+test('lstm_text_classifier: an embedding > LSTM model trained with fitDataset reads the synthetic reviews', async () => {
+  const r = await lstmText({ small: true, log });
+  expect(r.accuracy).toBeGreaterThan(0.8); // chance is about 0.5
 });
 
 test('custom_training_loop: the loss falls and held-out digits are mostly right', async () => {

@@ -122,6 +122,24 @@ test('an LSTM text-like classifier trains in a Sequential model (loss falls)', a
   expect((h.history.acc as number[])[loss.length - 1]).toBeGreaterThan(0.85);
 });
 
+test('embedding looks up rows (int32 or float ids), trains its table and keeps its config', async () => {
+  const e = layers.embedding({ inputDim: 6, outputDim: 3, inputLength: 4, name: 'emb' });
+  const ids = tn.tensor(Int32Array.from([0, 5, 2, 2, 1, 1, 3, 4]), [2, 4], { dtype: 'int32' });
+  const y = e.apply(ids);
+  expect(y.shape).toEqual([2, 4, 3]);
+  expect(e.weights.map((w) => [w.name, w.shape])).toEqual([['emb/embeddings', [6, 3]]]);
+  const table = await e.embeddings!.value.data();
+  const out = await y.data();
+  [0, 5, 2, 2, 1, 1, 3, 4].forEach((id, k) => expect(Array.from(out.subarray(3 * k, 3 * k + 3))).toEqual(Array.from(table.subarray(3 * id, 3 * id + 3))));
+  expectClose(await e.apply(tn.cast(ids, 'float32')).data(), out, 0);
+  tn.sum(e.apply(ids)).backward();
+  // Row 2 and row 1 were looked up twice: their gradient is 2, unused rows get 0.
+  expect(Array.from(await e.embeddings!.value.grad!.data())).toEqual([1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+  expect(e.computeOutputShape([null, 4])).toEqual([null, 4, 3]);
+  expect(deserializeLayer(JSON.parse(JSON.stringify(e.toJSON()))).getConfig()).toEqual(e.getConfig());
+  expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow(/inputDim/);
+});
+
 test('options outside what the layers support are ValueErrors naming the layer', () => {
   expect(() => layers.lstm({ units: 0 })).toThrow(/lstm: 'units'/);
   expect(() => layers.gru({ units: 2, recurrentDropout: 1.5 })).toThrow(/recurrentDropout/);

@@ -10,7 +10,7 @@ import {
 } from './convolutional';
 import type { LayerArgs } from './layer';
 import { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization';
-import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed, type BidirectionalLayerArgs, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type WrapperLayerArgs } from './recurrent';
+import { Bidirectional, Embedding, GRU, LSTM, SimpleRNN, TimeDistributed, type BidirectionalLayerArgs, type EmbeddingLayerArgs, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type WrapperLayerArgs } from './recurrent';
 
 export { Layer, LayerVariable, type LayerArgs, type CallArgs, type Shape } from './layer';
 export { Activation, Dense, Dropout, Flatten, Reshape } from './core';
@@ -31,6 +31,7 @@ export const reshape = (args: ReshapeLayerArgs): Reshape => new Reshape(args);
 export const dropout = (args: DropoutLayerArgs): Dropout => new Dropout(args);
 export const batchNormalization = (args: BatchNormalizationLayerArgs = {}): BatchNormalization => new BatchNormalization(args);
 export const activation = (args: ActivationLayerArgs): Activation => new Activation(args);
+export const embedding = (args: EmbeddingLayerArgs): Embedding => new Embedding(args);
 export const simpleRNN = (args: RNNLayerArgs): SimpleRNN => new SimpleRNN(args);
 export const lstm = (args: LSTMLayerArgs): LSTM => new LSTM(args);
 export const gru = (args: GRULayerArgs): GRU => new GRU(args);

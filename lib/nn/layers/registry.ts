@@ -4,7 +4,7 @@ import { Activation, Dense, Dropout, Flatten, Reshape } from './core';
 import { AveragePooling2D, Conv2D, GlobalAveragePooling2D, MaxPooling2D } from './convolutional';
 import type { Layer } from './layer';
 import { BatchNormalization } from './normalization';
-import { Bidirectional, GRU, LSTM, SimpleRNN, TimeDistributed } from './recurrent';
+import { Bidirectional, Embedding, GRU, LSTM, SimpleRNN, TimeDistributed } from './recurrent';
 
 type Factory = (config: Record<string, unknown>) => Layer;
 
@@ -40,6 +40,7 @@ const builtins: [string, Factory][] = [
   ['AveragePooling2D', (c) => new AveragePooling2D(c as never)],
   ['GlobalAveragePooling2D', (c) => new GlobalAveragePooling2D(c as never)],
   ['BatchNormalization', (c) => new BatchNormalization(c as never)],
+  ['Embedding', (c) => new Embedding(c as never)],
   ['SimpleRNN', (c) => new SimpleRNN(c as never)],
   ['LSTM', (c) => new LSTM(c as never)],
   ['GRU', (c) => new GRU(c as never)],

@@ -1,3 +1,4 @@
-// Sequence layers: recurrent layers on fused kernels, and the wrappers used with them.
+// Sequence layers: embedding, recurrent layers on fused kernels, and the wrappers used with them.
 export { RNNBase, SimpleRNN, LSTM, GRU, lastStep, type RNNLayerArgs, type GatedRNNLayerArgs, type LSTMLayerArgs, type GRULayerArgs, type RNNResult } from './rnn';
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type BidirectionalMergeMode, type WrapperLayerArgs } from './wrappers';
+export { Embedding, type EmbeddingLayerArgs } from './embedding';

@@ -102,7 +102,7 @@ export interface BidirectionalLayerArgs extends WrapperLayerArgs {
   mergeMode?: BidirectionalMergeMode;
 }
 
-/** The steps of [B, T, U] in reverse order (differentiable). */
+/** The steps of [B, T, U] in reverse order (differentiable; T slices until a reverse kernel lands). */
 function reverseSteps(seq: Tensor): Tensor {
   const [B, T, U] = seq.shape;
   if (T === 1) return seq;
