@@ -1,6 +1,9 @@
 // Recurrent layers and wrappers: tfjs weight shapes and names, output shapes, goBackwards, initial states,
 // bidirectional merging, timeDistributed, dropout only in training, config round trips, training in a Sequential
 // model, and option errors. (Values and gradients against tfjs itself: recurrent_tfjs.test.ts.)
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as tn from '../../lib';
 import { layers } from '../../lib';
 import { deserializeLayer } from '../../lib/nn/layers/registry';
@@ -138,6 +141,30 @@ test('embedding looks up rows (int32 or float ids), trains its table and keeps i
   expect(e.computeOutputShape([null, 4])).toEqual([null, 4, 3]);
   expect(deserializeLayer(JSON.parse(JSON.stringify(e.toJSON()))).getConfig()).toEqual(e.getConfig());
   expect(() => layers.embedding({ inputDim: 0, outputDim: 2 })).toThrow(/inputDim/);
+});
+
+test('a model of sequence layers saves and loads with identical predictions', async () => {
+  tn.setSeed(8);
+  const m = tn.sequential({
+    layers: [
+      layers.embedding({ inputDim: 9, outputDim: 4, inputLength: 5 }),
+      layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }) }),
+      layers.timeDistributed({ layer: layers.dense({ units: 2 }) }),
+      layers.gru({ units: 3, resetAfter: true, goBackwards: true }),
+      layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+  m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const ids = tn.tensor(Int32Array.from({ length: 10 }, (_, i) => (i * 5) % 9), [2, 5], { dtype: 'int32' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tn-rnn-save-'));
+  try {
+    await m.save(dir);
+    const loaded = (await tn.loadModel(dir)) as tn.Sequential;
+    expect(loaded.layers.map((l) => l.className)).toEqual(['Embedding', 'Bidirectional', 'TimeDistributed', 'GRU', 'Dense']);
+    expectClose(await (loaded.predict(ids) as tn.Tensor).data(), await (m.predict(ids) as tn.Tensor).data(), 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('options outside what the layers support are ValueErrors naming the layer', () => {
