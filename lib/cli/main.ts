@@ -1,12 +1,13 @@
 #!/usr/bin/env node
-// The `tensornode` command line: train mnist, evaluate, predict, info. Exit codes: 0 ok, 1 runtime error, 2 usage error.
+// The `tensornode` command line: train mnist, evaluate, predict, serve, info. Exit codes: 0 ok, 1 runtime error, 2 usage error.
 import { Command, CommanderError, Option } from 'commander';
 import { TensornodeError } from '../index';
 import { evaluateModel } from './evaluate';
 import { infoCommand, packageVersion } from './info';
 import { CliError, println, processIO, type CliIO } from './io';
-import { deviceOption, fraction, intOption, positiveNumber } from './options';
+import { deviceOption, fraction, intList, intOption, nonNegativeNumber, positiveNumber } from './options';
 import { predictCommand } from './predict';
+import { SERVE_DEFAULTS, serveCommand } from './serve';
 import { TRAIN_DEFAULTS, trainMnist } from './train';
 
 export const EXIT_OK = 0;
@@ -64,6 +65,28 @@ export function buildProgram(io: CliIO): Command {
     .action(async (modelDir: string, input: string | undefined, opts) => void (await predictCommand(modelDir, input, opts, io)));
 
   program
+    .command('serve')
+    .description('serve a model repository (<repo>/<model>/<version>/ or models saved by train) over HTTP: KServe v2 and TF Serving REST, /metrics')
+    .argument('<repo>', 'model repository directory, e.g. models/')
+    .option('--port <n>', 'TCP port (0 picks a free one)', intOption(0), SERVE_DEFAULTS.port)
+    .option('--host <addr>', 'address to listen on', SERVE_DEFAULTS.host)
+    .option('--max-batch-size <n>', 'most rows per forward pass (1 turns batching off)', intOption(1), SERVE_DEFAULTS.maxBatchSize)
+    .option('--max-queue-delay-ms <ms>', 'how long a request waits for company before a partial batch runs', nonNegativeNumber, SERVE_DEFAULTS.maxQueueDelayMs)
+    .option('--preferred-batch-sizes <list>', 'comma-separated batch sizes to run at once when reached, e.g. 8,16', intList)
+    .option('--max-queue-size <n>', 'most queued requests per model; beyond it 429 + Retry-After', intOption(1), SERVE_DEFAULTS.maxQueueSize)
+    .option('--instances <n>', 'batches computing at once per model (replicas)', intOption(1), SERVE_DEFAULTS.instances)
+    .addOption(device())
+    .option('--poll-seconds <s>', 'seconds between scans for new versions (0: scan once)', nonNegativeNumber, SERVE_DEFAULTS.pollSeconds)
+    .option('--model-version <name=version>', 'serve this version of a model instead of the latest (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--drain-seconds <s>', 'on SIGTERM/SIGINT, how long in-flight requests may finish', nonNegativeNumber, SERVE_DEFAULTS.drainSeconds)
+    .option('--body-limit-mb <mb>', 'largest request body; larger ones get 413', positiveNumber, SERVE_DEFAULTS.bodyLimitMb)
+    .option('--deadline-ms <ms>', 'requests still queued after this get 504 (0: no deadline)', nonNegativeNumber, SERVE_DEFAULTS.deadlineMs)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug', SERVE_DEFAULTS.logLevel)
+    .option('--log-requests', 'log every request (two JSON lines each)')
+    .option('--no-warmup', 'skip the warmup passes at load')
+    .action(async (repo: string, opts) => void (await serveCommand(repo, opts, io)));
+
+  program
     .command('info')
     .description('versions, backends, devices, threads and BLAS')
     .option('--json', 'print JSON')
@@ -97,5 +120,7 @@ function isUserError(e: unknown): boolean {
 if (require.main === module) {
   void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
+    // A drained server exits at once rather than waiting for idle sockets or timers of its libraries.
+    if (process.argv[2] === 'serve') setImmediate(() => process.exit(code));
   });
 }

@@ -34,3 +34,17 @@ export function deviceOption(value: string): string {
     throw new InvalidArgumentError("expected 'cpu', 'cuda' or 'cuda:N'.");
   }
 }
+
+/** A finite number >= 0 (milliseconds, seconds). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number >= 0.');
+  return n;
+}
+
+/** Comma-separated integers >= 1 ('8,16,32'). */
+export function intList(value: string): number[] {
+  const parts = value.split(',').map((s) => s.trim());
+  if (!parts.every((p) => /^\d+$/.test(p) && Number(p) >= 1)) throw new InvalidArgumentError('expected comma-separated integers >= 1, e.g. 8,16.');
+  return parts.map(Number);
+}

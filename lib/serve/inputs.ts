@@ -28,7 +28,7 @@ function isHostTensor(v: unknown): v is HostTensor {
 }
 
 /** Nested arrays -> flat numbers and shape; ragged or non-numeric input is a ValueError naming the input. */
-function flattenNested(v: NestedNumbers, where: string): { flat: number[]; shape: number[] } {
+export function flattenNested(v: NestedNumbers, where: string): { flat: number[]; shape: number[] } {
   const shape: number[] = [];
   for (let cur: unknown = v; Array.isArray(cur); cur = cur[0]) shape.push(cur.length);
   const flat: number[] = [];
