@@ -69,10 +69,10 @@ function fromColumns(served: Served, inputs: unknown): Record<string, HostTensor
 type Params = { name: string; version?: string };
 type PredictBody = { signature_name?: unknown; instances?: unknown; inputs?: unknown };
 
-/** `/v1/models/<name>[/versions/<v>]` with an optional `:predict` / `:metadata` verb, as TF Serving spells it. */
+/** `/v1/models/<name>[/versions/<v>]` then `:predict` (POST) or `/metadata` (GET), as TF Serving spells them. */
 function parsePath(url: string): { name: string; version?: string; verb?: string } | null {
-  const m = /^\/v1\/models\/([^/:?]+)(?:\/versions\/(\d+))?(?::(\w+))?(?:\?.*)?$/.exec(url);
-  return m ? { name: decodeURIComponent(m[1]), version: m[2], verb: m[3] } : null;
+  const m = /^\/v1\/models\/([^/:?]+)(?:\/versions\/(\d+))?(?::(\w+)|\/(metadata))?(?:\?.*)?$/.exec(url);
+  return m ? { name: decodeURIComponent(m[1]), version: m[2], verb: m[3] ?? m[4] } : null;
 }
 
 export function tfServingRoutes(app: FastifyInstance, ctx: ServerContext): void {
