@@ -96,7 +96,11 @@ export class ModelRepository {
       const versions = new Map<string, string>();
       if (await detectFormat(dir)) versions.set('1', dir);
       else {
-        for (const v of await fsp.readdir(dir, { withFileTypes: true })) if (v.isDirectory() && isVersion(v.name)) versions.set(String(Number(v.name)), path.join(dir, v.name));
+        // A version folder counts once a format recognizes it (model.json is written last, so not while half-saved).
+        for (const v of await fsp.readdir(dir, { withFileTypes: true })) {
+          const vdir = path.join(dir, v.name);
+          if (v.isDirectory() && isVersion(v.name) && (await detectFormat(vdir))) versions.set(String(Number(v.name)), vdir);
+        }
       }
       if (versions.size) found.set(d.name, { versions });
     }
