@@ -1,5 +1,6 @@
-// A tiny HTTP prediction service around a saved model (node:http only). Concurrent requests are batched: requests that
-// arrive within a few milliseconds of each other share one forward pass, and the event loop stays free meanwhile.
+// A tiny HTTP prediction service around a saved model: node:http for the routes, tn.serve.Predictor for everything
+// else (concurrent requests share one forward pass, a bounded queue answers 429, the event loop stays free).
+// For the standard protocols (KServe v2, TF Serving REST), metrics and versions, run `tensornode serve models/`.
 //
 //   node dist/examples/mnist_cnn.js                       # trains and saves models/mnist-cnn
 //   node dist/examples/prediction_service.js [modelDir] [port]   # or TENSORNODE_MODEL_DIR / PORT
@@ -23,60 +24,22 @@ export interface Service {
   close(): Promise<void>;
 }
 
-interface Pending {
-  images: number[][];
-  resolve(result: { probs: Float32Array; batchSize: number }): void;
-  reject(e: Error): void;
-}
-
 const MAX_BODY = 10 * 1024 * 1024;
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const log = opts.log ?? console.log;
-  const model = await tn.loadModel(opts.modelDir, { loadOptimizer: false });
-  const sample = (model.layers[0].batchInputShape ?? []).slice(1) as number[];
+  const predictor = await tn.serve.Predictor.load(opts.modelDir, { maxBatchSize: opts.maxBatch ?? 64, maxQueueDelayMs: opts.maxWaitMs ?? 5 });
+  const input = predictor.signature.inputs[0];
+  const output = predictor.signature.outputs[0].name;
+  const sample = input.shape.slice(1) as number[];
   const pixels = sample.reduce((a, b) => a * b, 1);
-  const classes = model.layerOutputShapes().at(-1)![1] as number;
-  const maxBatch = opts.maxBatch ?? 64;
-  const maxWaitMs = opts.maxWaitMs ?? 5;
-
-  // The batcher: queue requests, flush when the batch is full or the oldest has waited maxWaitMs.
-  let queue: Pending[] = [];
-  let timer: NodeJS.Timeout | null = null;
-  const flush = async (): Promise<void> => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-    const batch = queue;
-    queue = [];
-    const images = batch.flatMap((p) => p.images);
-    try {
-      const x = tn.tensor(Float32Array.from(images.flat()), [images.length, ...sample], { device: model.device });
-      const y = model.predict(x, { batchSize: maxBatch });
-      x.dispose();
-      const probs = (await y.data()) as Float32Array; // awaits the device; other requests keep arriving meanwhile
-      y.dispose();
-      let row = 0;
-      for (const p of batch) {
-        p.resolve({ probs: probs.subarray(row * classes, (row + p.images.length) * classes), batchSize: images.length });
-        row += p.images.length;
-      }
-    } catch (e) {
-      for (const p of batch) p.reject(e as Error);
-    }
-  };
-  const enqueue = (images: number[][]) =>
-    new Promise<{ probs: Float32Array; batchSize: number }>((resolve, reject) => {
-      queue.push({ images, resolve, reject });
-      if (queue.reduce((n, p) => n + p.images.length, 0) >= maxBatch) void flush();
-      else if (!timer) timer = setTimeout(() => void flush(), maxWaitMs);
-    });
 
   const server = http.createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
+    const reply = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'GET' && req.url === '/health') return reply(200, { status: 'ok', device: model.device, inputShape: sample });
+    if (req.method === 'GET' && req.url === '/health') return reply(200, { status: 'ok', inputShape: sample, stats: predictor.stats() });
     if (req.method !== 'POST' || req.url !== '/predict') return reply(404, { error: 'POST /predict or GET /health' });
     const chunks: Buffer[] = [];
     let size = 0;
@@ -94,8 +57,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
       } catch (e) {
         return reply(400, { error: (e as Error).message });
       }
-      enqueue(images).then(
-        ({ probs, batchSize }) => {
+      // A client that hangs up while its request is queued is dropped before compute.
+      const gone = new AbortController();
+      res.once('close', () => res.writableFinished || gone.abort());
+      predictor.predict({ data: Float32Array.from(images.flat()), shape: [images.length, ...sample] }, { signal: gone.signal }).then(
+        ({ outputs, batchSize }) => {
+          const probs = outputs[output].data;
+          const classes = probs.length / images.length;
           const predictions = images.map((_, i) => {
             const row = Array.from(probs.subarray(i * classes, (i + 1) * classes));
             const c = row.indexOf(Math.max(...row));
@@ -103,7 +71,10 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
           });
           reply(200, { predictions, batchSize });
         },
-        (e: Error) => reply(500, { error: e.message }),
+        (e: Error) => {
+          if (e instanceof tn.serve.OverloadedError) reply(429, { error: e.message }, { 'retry-after': String(e.retryAfterSeconds) });
+          else reply(500, { error: e.message });
+        },
       );
     });
   });
@@ -114,13 +85,12 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address}:${port}`;
-  log(`serving ${opts.modelDir} on ${url} (device ${model.device}); POST /predict {"images": [[${pixels} pixels in [0, 1]], ...]}`);
+  log(`serving ${opts.modelDir} on ${url}; POST /predict {"images": [[${pixels} pixels in [0, 1]], ...]}`);
   return {
     url,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (queue.length) await flush();
-      model.dispose();
+      await predictor.close(); // answers what is still queued, then frees the model
     },
   };
 }

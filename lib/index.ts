@@ -41,3 +41,4 @@ export { saveTensors, loadTensors } from './io/tensors';
 export { SafetensorsError } from './io/safetensors';
 export { callbacks, Callback, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
 export * as data from './data';
+export * as serve from './serve';
