@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   if (PEER) {
     const py = process.env.TORCH_PYTHON ?? path.join(ROOT, '..', 'venv', 'bin', 'python');
     const exported = spawnSync(py, [path.join(ROOT, 'bench', 'serve', 'export_onnx.py'), modelDir, ONNX], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: process.env.ONNX_PYTHONPATH ?? '' } });
-    if (exported.status !== 0) console.log(`(ONNX export failed, using the committed fixture: ${exported.stderr.trim().split('\n').at(-1)})`);
+    if (exported.status !== 0) console.log(`(ONNX export failed, using the committed fixture: ${(exported.stderr ?? String(exported.error)).trim().split("\n").at(-1)})`);
     try {
       const { child, url } = await startChild([path.join(ROOT, 'dist', 'bench', 'serve', 'ort_peer.js'), ONNX, '0', String(os.cpus().length)]);
       // Same body to both: the answers must agree (the export converts layouts; this checks it did so right).

@@ -7,7 +7,7 @@ import { infoCommand, packageVersion } from './info';
 import { CliError, println, processIO, type CliIO } from './io';
 import { deviceOption, fraction, intList, intOption, nonNegativeNumber, positiveNumber } from './options';
 import { predictCommand } from './predict';
-import { SERVE_DEFAULTS, serveCommand } from './serve';
+import { SERVE_DEFAULTS } from './serve_defaults';
 import { TRAIN_DEFAULTS, trainMnist } from './train';
 
 export const EXIT_OK = 0;
@@ -84,7 +84,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--log-level <level>', 'fatal, error, warn, info, debug', SERVE_DEFAULTS.logLevel)
     .option('--log-requests', 'log every request (two JSON lines each)')
     .option('--no-warmup', 'skip the warmup passes at load')
-    .action(async (repo: string, opts) => void (await serveCommand(repo, opts, io)));
+    .action(async (repo: string, opts) => void (await (await import('./serve')).serveCommand(repo, opts, io))); // fastify loads only for serve
 
   program
     .command('info')

@@ -22,20 +22,6 @@ export interface ServeCommandOptions {
   warmup: boolean;
 }
 
-export const SERVE_DEFAULTS = {
-  port: 8080,
-  host: '127.0.0.1',
-  maxBatchSize: 32,
-  maxQueueDelayMs: 2,
-  maxQueueSize: 1024,
-  instances: 1,
-  pollSeconds: 5,
-  drainSeconds: 30,
-  bodyLimitMb: 16,
-  deadlineMs: 0,
-  logLevel: 'info',
-};
-
 /** `name=version` pins (repeatable option). */
 export function parsePins(pins: string[]): Record<string, string> {
   const out: Record<string, string> = {};

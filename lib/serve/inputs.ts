@@ -21,7 +21,9 @@ export interface RequestRows {
   rows: number;
 }
 
-const fmt = (s: readonly (number | null)[]): string => `[${s.map((d) => d ?? -1).join(',')}]`;
+/** A shape as the error messages print it, batch dim as -1: [-1,28,28,1]. */
+export const fmtShape = (s: readonly (number | null)[]): string => `[${s.map((d) => d ?? -1).join(',')}]`;
+const fmt = fmtShape;
 
 function isHostTensor(v: unknown): v is HostTensor {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && 'data' in v && 'shape' in v;

@@ -17,6 +17,8 @@ export interface ServerContext {
   draining: boolean;
 }
 
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export type Protocol = 'kserve_v2' | 'tf_serving';
 
 /** Values of nested arrays (checked rectangular) in row-major order, with the shape they had. */

@@ -4,9 +4,9 @@ import { packageVersion } from '../../cli/info';
 import type { HostTensor } from '../inputs';
 import type { Served } from '../repository';
 import type { TensorSpec } from '../servable';
-import { flattenNested } from '../inputs';
+import { flattenNested, fmtShape as fmt } from '../inputs';
 import { BadRequestError } from './errors';
-import { hostData, infer, KSERVE_DATATYPE, route, type ServerContext } from './context';
+import { hostData, infer, isObject, KSERVE_DATATYPE, route, type ServerContext } from './context';
 
 type ModelParams = { name: string; version?: string };
 type InferBody = {
@@ -16,9 +16,7 @@ type InferBody = {
   outputs?: unknown;
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const tensorMeta = (s: TensorSpec) => ({ name: s.name, datatype: KSERVE_DATATYPE[s.dtype], shape: s.shape.map((d) => d ?? -1) });
-const fmt = (s: readonly (number | null)[]) => `[${s.map((d) => d ?? -1).join(',')}]`;
 
 /** One `$request_input` checked against the model's spec: datatype, shape (batch dim included), element count. */
 function readInput(spec: TensorSpec, input: Record<string, unknown>): HostTensor {

@@ -1,14 +1,12 @@
 // TensorFlow Serving REST API: model status, signature metadata, and :predict in row ("instances") or columnar ("inputs") form.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { flattenNested, type HostTensor } from '../inputs';
+import { flattenNested, fmtShape as fmt, type HostTensor } from '../inputs';
 import { ModelNotFoundError } from '../errors';
 import type { Served } from '../repository';
 import type { TensorSpec } from '../servable';
 import { BadRequestError } from './errors';
-import { hostData, infer, nest, route, type ServerContext } from './context';
+import { hostData, infer, isObject, nest, route, type ServerContext } from './context';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const fmt = (s: readonly (number | null)[]) => `[${s.map((d) => d ?? -1).join(',')}]`;
 const TF_DTYPE: Record<string, string> = { float32: 'DT_FLOAT', int32: 'DT_INT32' };
 
 /** Flattens one value of `spec` given as `rows` rows (or a bare sample when rows is 1 and `single`), checking its shape. */
