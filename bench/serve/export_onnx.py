@@ -2,7 +2,7 @@
 
 The ONNX graph takes the same input as `tensornode serve` ([N, 28, 28, 1] float32, named conv2d_input) and gives
 the same softmax output, so both servers answer the same request body. Weights are converted from tensornode's
-layouts (conv [out, kh, kw, in], dense [in, out], NHWC flatten) to PyTorch's (OIHW, [out, in], NCHW) on the way.
+layouts (conv [kh, kw, in, out] in model format 2, [out, kh, kw, in] in format 1; dense [in, out]; NHWC flatten) to PyTorch's (OIHW, [out, in], NCHW) on the way.
 
     python bench/serve/export_onnx.py <model dir> <out.onnx>
 Needs torch, onnx and safetensors (see bench/serve/README.md); tests never run it.
@@ -40,10 +40,11 @@ def main(model_dir, out):
     w = load_file(f"{model_dir}/weights.safetensors")
     conv = [n for n in layers if n.startswith("conv2d")]
     dense = [n for n in layers if n.startswith("dense")]
+    to_oihw = (3, 2, 0, 1) if spec.get("version", 1) >= 2 else (0, 3, 1, 2)
     m = MnistCnn()
     with torch.no_grad():
         for mod, name in zip([m.c1, m.c2], conv):
-            mod.weight.copy_(torch.from_numpy(np.ascontiguousarray(w[f"{name}/kernel"].transpose(0, 3, 1, 2))))
+            mod.weight.copy_(torch.from_numpy(np.ascontiguousarray(w[f"{name}/kernel"].transpose(*to_oihw))))
             mod.bias.copy_(torch.from_numpy(w[f"{name}/bias"]))
         for mod, name in zip([m.d1, m.d2], dense):
             mod.weight.copy_(torch.from_numpy(np.ascontiguousarray(w[f"{name}/kernel"].T)))

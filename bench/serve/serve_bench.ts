@@ -19,6 +19,7 @@ const flag = (name: string, def: string): string => {
 const SECONDS = Number(flag('seconds', '5'));
 const CONCURRENCY = flag('conc', '1,16,64,256').split(',').map(Number);
 const RSS_REQUESTS = Number(flag('rss-requests', '100000'));
+const OVERLOAD_QUEUE = Number(flag('overload-queue', '32'));
 const PEER = !args.includes('--no-peer');
 const SAVE = !args.includes('--no-save');
 const ROOT = repoRoot();
@@ -71,9 +72,10 @@ async function load(url: string, opts: { connections: number; duration?: number;
     headers: { 'content-type': 'application/json' },
     body: body(),
     connections: opts.connections,
-    duration: opts.duration,
-    amount: opts.amount,
-    overallRate: opts.overallRate,
+    // autocannon rejects keys set to undefined
+    ...(opts.duration !== undefined ? { duration: opts.duration } : {}),
+    ...(opts.amount !== undefined ? { amount: opts.amount } : {}),
+    ...(opts.overallRate !== undefined ? { overallRate: opts.overallRate } : {}),
     timeout: 30,
   });
 }
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
 
   // Overload: twice the best sustained batching rate, against a bounded queue.
   const sustainable = Math.max(...runs.filter((r) => r.server === 'tensornode' && r.batching).map((r) => r.rps));
-  const over = await start(true, ['--max-queue-size', '128']);
+  const over = await start(true, ['--max-queue-size', String(OVERLOAD_QUEUE)]);
   const ov = await load(over.url, { connections: 256, duration: SECONDS * 2, overallRate: sustainable * 2 });
   const overload = { offeredRps: sustainable * 2, ...summarize('tensornode', true, 256, ov) };
   console.log(JSON.stringify({ overload }));
@@ -192,7 +194,7 @@ async function main(): Promise<void> {
     '',
     markdownTable(['server', 'batching', 'connections', 'req/s', 'p50 ms', 'p99 ms', '429', '5xx+errors'], runs.map(row)),
     '',
-    `Overload: offered ${overload.offeredRps} req/s (2x the best batching rate) on 256 connections, --max-queue-size 128: ${overload.rps} req/s answered, ${overload.ok} 2xx, ${overload.status429} 429, ${overload.status5xx} 5xx, ${overload.errors} errors; p50 ${overload.p50} ms, p99 ${overload.p99} ms (all responses).`,
+    `Overload: offered ${overload.offeredRps} req/s (2x the best batching rate) on 256 connections, --max-queue-size ${OVERLOAD_QUEUE}: ${overload.rps} req/s answered, ${overload.ok} 2xx, ${overload.status429} 429, ${overload.status5xx} 5xx, ${overload.errors} errors; p50 ${overload.p50} ms, p99 ${overload.p99} ms (all responses).`,
     '',
     `RSS over ${rssSummary.requests} requests (64 connections, batching on): ${rssSummary.startMb} MB after warmup -> ${rssSummary.endMb} MB at the end (max ${rssSummary.maxMb} MB), ${rssSummary.non2xx} non-2xx.`,
   ].join('\n');
