@@ -87,7 +87,7 @@ async function trainTensornode(d: ReturnType<typeof loadBundledDigits>, epochs: 
       },
     },
   });
-  const [testLoss, testAccuracy] = await model.evaluate(xTest, yTest, { batchSize: 256 });
+  const [testLoss, testAccuracy] = await Promise.all((model.evaluate(xTest, yTest, { batchSize: 256 }) as tn.Tensor[]).map(async (s) => (await s.data())[0]));
   for (const t of [x, labels, y, xTest, testLabels, yTest]) t.dispose();
   const info = tn.backendInfo().cpu;
   return { framework: 'tensornode', version: '0.1.0', threads: info.threads, epochSeconds, testLoss, testAccuracy, note: `Sequential.fit, BLAS ${info.blas}` };

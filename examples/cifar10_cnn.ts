@@ -103,7 +103,8 @@ export async function main(opts: CifarExampleOptions = {}): Promise<{ testAccura
   model.compile({ optimizer: new tn.optim.Adam({ learningRate: 1e-3 }), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   log(`training on ${n} images, testing on ${m}, device ${model.device}, ${model.countParams()} parameters`);
   await model.fit(x, y, { epochs: opts.small ? 2 : 10, batchSize: 32, verbose: opts.log ? 0 : 1 });
-  const [loss, testAccuracy] = await model.evaluate(xTest, yTest, { batchSize: 256 });
+  // evaluate() returns scalar tensors, as in tfjs: [loss, accuracy] here.
+  const [loss, testAccuracy] = await Promise.all((model.evaluate(xTest, yTest, { batchSize: 256 }) as tn.Tensor[]).map(async (s) => (await s.data())[0]));
   log(`test accuracy: ${testAccuracy.toFixed(4)} (loss ${loss.toFixed(4)})${synthetic ? ' on SYNTHETIC data' : ''}`);
   model.dispose();
   tn.dispose([x, y, xTest, yTest]);

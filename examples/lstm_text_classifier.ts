@@ -65,7 +65,8 @@ export async function main(opts: { small?: boolean; log?: (line: string) => void
 
   const xTest = tn.tensor(Int32Array.from(test.ids.flatMap((r) => Array.from(r))), [test.ids.length, SEQ], { dtype: 'int32' });
   const yTest = tn.tensor(Float32Array.from(test.labels), [test.labels.length, 1]);
-  const [loss, accuracy] = (await model.evaluate(xTest, yTest)) as number[];
+  // evaluate() returns scalar tensors, as in tfjs: [loss, accuracy] here.
+  const [loss, accuracy] = await Promise.all((model.evaluate(xTest, yTest) as tn.Tensor[]).map(async (s) => (await s.data())[0]));
   log(`test accuracy: ${accuracy.toFixed(3)}, loss: ${loss.toFixed(4)}`);
   model.dispose();
   tn.dispose([xTest, yTest]);

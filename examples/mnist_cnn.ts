@@ -47,7 +47,8 @@ export async function main(opts: MnistExampleOptions = {}): Promise<{ testAccura
 
   log(`training on ${nTrain} digits, testing on ${nTest}, device ${model.device}`);
   await model.fit(x, y, { epochs: opts.small ? 1 : 5, batchSize: 64, verbose: opts.log ? 0 : 1 });
-  const [loss, testAccuracy] = await model.evaluate(xTest, yTest, { batchSize: 256 });
+  // evaluate() returns scalar tensors, as in tfjs: [loss, accuracy] here.
+  const [loss, testAccuracy] = await Promise.all((model.evaluate(xTest, yTest, { batchSize: 256 }) as tn.Tensor[]).map(async (s) => (await s.data())[0]));
   log(`test accuracy: ${testAccuracy.toFixed(4)} (loss ${loss.toFixed(4)}, ${nTest} held-out digits)`);
 
   const savedTo = opts.saveTo === undefined ? 'models/mnist-cnn' : opts.saveTo;

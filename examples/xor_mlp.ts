@@ -22,7 +22,8 @@ export async function main(opts: { small?: boolean; log?: (line: string) => void
   model.compile({ optimizer: new tn.optim.Adam({ learningRate: 0.05 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   await model.fit(x, y, { epochs: opts.small ? 200 : 500, batchSize: 4, verbose: 0 });
 
-  const [loss, accuracy] = await model.evaluate(x, y);
+  // evaluate() returns scalar tensors, as in tfjs: [loss, accuracy] here.
+  const [loss, accuracy] = await Promise.all((model.evaluate(x, y) as tn.Tensor[]).map(async (s) => (await s.data())[0]));
   const probs = model.predict(x);
   const predictions = Array.from(await probs.data());
   ['0 xor 0', '0 xor 1', '1 xor 0', '1 xor 1'].forEach((q, i) => log(`${q} -> ${predictions[i].toFixed(3)}`));

@@ -34,8 +34,23 @@ export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';
 export { optimizers, schedules, train } from './optim';
 export * as optim from './optim';
-export { sequential, Sequential, type ModelCompileArgs, type ModelFitArgs, type ModelEvaluateArgs } from './models';
+export {
+  sequential,
+  Sequential,
+  model,
+  LayersModel,
+  type ModelCompileArgs,
+  type ModelFitArgs,
+  type ModelEvaluateArgs,
+  type SequentialArgs,
+  modelFromJSON,
+} from './models';
+export { input, InputLayer, type InputConfig } from './nn/layers/input_layer';
+export { SymbolicTensor } from './nn/layers/symbolic';
+export * as serialization from './serialization';
 export { loadModel, saveModel, ModelFileError, type LoadModelOptions, type SaveModelOptions, type ModelJSON } from './io/model_files';
+export { loadLayersModel, saveTfjsLayersModel, type LoadLayersModelOptions } from './io/tfjs_layers';
+export { loadKerasModel, type LoadKerasModelOptions } from './io/keras';
 export { exportWeights, importWeights, type WeightLayout, type WeightExchangeOptions } from './io/pytorch';
 export { saveTensors, loadTensors } from './io/tensors';
 export { SafetensorsError } from './io/safetensors';

@@ -1,7 +1,8 @@
 // Test-set scoring shared by `train` and `evaluate`: predicted probabilities -> accuracy and mean cross-entropy.
 import type { ArrayND } from '../data/array';
 import { tensor } from '../ops/creation';
-import type { Sequential } from '../models';
+import type { LayersModel } from '../models';
+import type { Tensor } from '../tensor';
 
 export interface Score {
   accuracy: number;
@@ -10,10 +11,10 @@ export interface Score {
 }
 
 /** Class probabilities [N, C] for `images`, read back batch by batch (device memory stays flat). */
-export async function predictProbabilities(model: Sequential, images: ArrayND<Float32Array>, batchSize = 256): Promise<{ probs: Float32Array; classes: number }> {
+export async function predictProbabilities(model: LayersModel, images: ArrayND<Float32Array>, batchSize = 256): Promise<{ probs: Float32Array; classes: number }> {
   const x = tensor(images.data, images.shape, { device: model.device });
   try {
-    const y = await model.predictAsync(x, { batchSize });
+    const y = (await model.predictAsync(x, { batchSize })) as Tensor;
     try {
       return { probs: await y.data() as Float32Array, classes: y.shape[1] };
     } finally {
@@ -31,7 +32,7 @@ export function argmaxRow(p: ArrayLike<number>, r: number, c: number): number {
   return best;
 }
 
-export async function scoreModel(model: Sequential, images: ArrayND<Float32Array>, labels: ArrayND<Int32Array>): Promise<Score> {
+export async function scoreModel(model: LayersModel, images: ArrayND<Float32Array>, labels: ArrayND<Int32Array>): Promise<Score> {
   const n = labels.shape[0];
   if (n === 0) return { accuracy: NaN, loss: NaN, samples: 0 };
   const { probs, classes } = await predictProbabilities(model, images);

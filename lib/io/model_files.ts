@@ -4,13 +4,12 @@ import { createHash } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { TensornodeError } from '../errors';
-import { getDefaultDevice, normalizeDevice, type Device } from '../device';
+import { getDefaultDevice, normalizeDevice, setDefaultDevice, type Device } from '../device';
 import type { DType } from '../dtype';
 import { tensor } from '../ops/creation';
 import type { Tensor } from '../tensor';
-import type { Layer } from '../nn/layers/layer';
-import { deserializeLayer } from '../nn/layers/registry';
-import { Sequential, type ModelCompileArgs } from '../models/sequential';
+import { LayersModel } from '../models/layers_model';
+import { compileFromConfig, modelFromJSON } from '../models/from_config';
 import type { OptimizerState } from '../optim/optimizer';
 import { writeFileAtomic, type WriteFn } from './atomic';
 import { parseSafetensors, serializeSafetensors, type SafetensorsContents, type TensorInput, type TensorView } from './safetensors';
@@ -39,8 +38,9 @@ export interface WeightManifestEntry {
 export interface ModelJSON {
   format: typeof MODEL_FORMAT;
   version: number;
-  className: 'Sequential';
-  config: { name: string; layers: { className: string; config: Record<string, unknown> }[] };
+  /** 'Sequential' (config {name, layers}) or 'Model' (a functional graph: {name, layers, inputLayers, outputLayers}). */
+  className: 'Sequential' | 'Model';
+  config: { name: string; layers: { className: string; config: Record<string, unknown> }[]; inputLayers?: unknown[]; outputLayers?: unknown[] };
   /** compile() settings ({optimizer: {className, config}, loss, metrics}), or null for an uncompiled model. */
   trainingConfig: Record<string, unknown> | null;
   weightsManifest: WeightManifestEntry[];
@@ -64,8 +64,8 @@ export interface LoadModelOptions {
   loadOptimizer?: boolean;
 }
 
-/** The model a directory holds: a Sequential (the only architecture class so far). */
-type SaveableModel = Sequential;
+/** The model a directory holds: a LayersModel (functional or Sequential). */
+type SaveableModel = LayersModel;
 
 const prevName = (file: string): string => file.replace(/\.safetensors$/, '.prev.safetensors');
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -124,9 +124,9 @@ async function replaceKeepingPrevious(dir: string, file: string, bytes: Uint8Arr
  * weights kept beside the new ones (see replaceKeepingPrevious).
  */
 export async function saveModel(model: SaveableModel, dir: string, opts: SaveModelOptions = {}): Promise<void> {
-  if (!(model instanceof Sequential)) throw new ModelFileError(`saveModel: expected a Sequential model, got ${typeof model}`);
+  if (!(model instanceof LayersModel)) throw new ModelFileError(`saveModel: expected a model (tf.model or tf.sequential), got ${typeof model}`);
   if (typeof dir !== 'string' || dir === '') throw new ModelFileError(`saveModel: 'dir' must be a non-empty path, got ${JSON.stringify(dir)}`);
-  if (!model.built) {
+  if (model.outputs.length === 0) {
     try {
       model.build();
     } catch (e) {
@@ -160,8 +160,8 @@ export async function saveModel(model: SaveableModel, dir: string, opts: SaveMod
   const modelJson: ModelJSON = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    className: 'Sequential',
-    config: json.config,
+    className: json.className === 'Sequential' ? 'Sequential' : 'Model',
+    config: json.config as ModelJSON['config'],
     trainingConfig: json.compileConfig,
     weightsManifest: vars.map((v) => ({ name: v.name, shape: [...v.shape], dtype: v.value.dtype })),
     weightsSha256: sha256(weightBytes),
@@ -215,10 +215,13 @@ async function readModelJson(file: string): Promise<ModelJSON> {
   if (!READABLE_FORMAT_VERSIONS.includes(json.version as number)) {
     throw bad(`format version ${JSON.stringify(json.version)} is not supported (this tensornode reads versions ${READABLE_FORMAT_VERSIONS.join(', ')})`);
   }
-  if (json.className !== 'Sequential') throw bad(`unknown model class ${JSON.stringify(json.className)} (supported: Sequential)`);
+  if (json.className !== 'Sequential' && json.className !== 'Model') throw bad(`unknown model class ${JSON.stringify(json.className)} (supported: Sequential, Model)`);
   const config = json.config;
   if (!isObject(config) || typeof config.name !== 'string' || !Array.isArray(config.layers) || config.layers.length === 0) {
     throw bad(`'config' must be {name: string, layers: [at least one layer]}`);
+  }
+  if (json.className === 'Model' && (!Array.isArray(config.inputLayers) || !Array.isArray(config.outputLayers))) {
+    throw bad(`a functional model's 'config' needs 'inputLayers' and 'outputLayers' lists`);
   }
   config.layers.forEach((l: unknown, i: number) => {
     if (!isObject(l) || typeof l.className !== 'string' || !isObject(l.config)) throw bad(`layer ${i} must be {className: string, config: object}`);
@@ -271,46 +274,31 @@ function checkedValues(file: string, what: string, view: TensorView, shape: read
   return viewToHost(what, view);
 }
 
-function buildModel(file: string, json: ModelJSON, device: Device): Sequential {
-  const layers: Layer[] = json.config.layers.map((l, i) => {
-    try {
-      return deserializeLayer(l);
-    } catch (e) {
-      const name = typeof l.config.name === 'string' ? ` '${l.config.name}'` : '';
-      throw new ModelFileError(`${file}: layer ${i}${name} (${l.className}): ${(e as Error).message}`);
-    }
-  });
-  const names = new Set<string>();
-  for (const l of layers) {
-    if (names.has(l.name)) throw new ModelFileError(`${file}: two layers are named '${l.name}'`);
-    names.add(l.name);
-  }
-  // The device is set before the layers are added, so the weights are created there (not created and moved).
-  const model = new Sequential({ name: json.config.name });
-  model.to(device);
+function buildModel(file: string, json: ModelJSON, device: Device): LayersModel {
+  // Weights are created on the default device; a model for another device is built there (not created and moved).
+  const previous = getDefaultDevice();
+  let model: LayersModel;
   try {
-    for (const l of layers) model.add(l);
+    setDefaultDevice(device);
+    model = modelFromJSON({ className: json.className, config: json.config });
     model.build();
   } catch (e) {
-    model.dispose();
     throw new ModelFileError(`${file}: the architecture cannot be built (${(e as Error).message})`);
+  } finally {
+    setDefaultDevice(previous);
   }
-  const tc = json.trainingConfig as { optimizer?: unknown; loss?: unknown; metrics?: unknown } | null;
-  // A custom loss function is stored as null: such a model loads uncompiled (as Keras does).
-  if (tc && tc.loss !== null && tc.loss !== undefined) {
-    try {
-      const metrics = Array.isArray(tc.metrics) ? tc.metrics.filter((m): m is string => typeof m === 'string') : [];
-      model.compile({ optimizer: tc.optimizer as ModelCompileArgs['optimizer'], loss: tc.loss as ModelCompileArgs['loss'], metrics });
-    } catch (e) {
-      model.dispose();
-      throw new ModelFileError(`${file}: invalid trainingConfig (${(e as Error).message})`);
-    }
+  model.to(device);
+  try {
+    compileFromConfig(model, json.trainingConfig);
+  } catch (e) {
+    model.dispose();
+    throw new ModelFileError(`${file}: invalid trainingConfig (${(e as Error).message})`);
   }
   return model;
 }
 
 /** Checks every stored weight against the architecture (nothing missing, nothing extra), then assigns them all. */
-function restoreWeights(model: Sequential, json: ModelJSON, contents: SafetensorsContents, file: string, device: Device): void {
+function restoreWeights(model: LayersModel, json: ModelJSON, contents: SafetensorsContents, file: string, device: Device): void {
   const modelFile = file.replace(WEIGHTS_FILE, MODEL_JSON);
   const vars = model.weights;
   const manifest = json.weightsManifest.map((w) => w.name).join('\n');
@@ -341,7 +329,7 @@ function restoreWeights(model: Sequential, json: ModelJSON, contents: Safetensor
 }
 
 /** Validates optimizer.safetensors against the model's trainable weights and restores the optimizer's state. */
-function restoreOptimizer(model: Sequential, contents: SafetensorsContents, file: string, device: Device): void {
+function restoreOptimizer(model: LayersModel, contents: SafetensorsContents, file: string, device: Device): void {
   const opt = model.optimizer!;
   const meta = contents.metadata;
   const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
@@ -383,7 +371,7 @@ function restoreOptimizer(model: Sequential, contents: SafetensorsContents, file
  * same save (sha256). Failures throw ModelFileError or SafetensorsError naming the file; nothing is left allocated.
  * The model comes back compiled when it was saved compiled (with its optimizer state when saved and `loadOptimizer`).
  */
-export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promise<Sequential> {
+export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promise<LayersModel> {
   if (typeof dir !== 'string' || dir === '') throw new ModelFileError(`loadModel: 'dir' must be a non-empty path, got ${JSON.stringify(dir)}`);
   const device = opts.device === undefined ? undefined : normalizeDevice(opts.device, 'loadModel: device');
   const jsonFile = path.join(dir, MODEL_JSON);

@@ -13,8 +13,10 @@ export interface HostArray {
 }
 
 export interface HostData {
-  x: HostArray;
-  y: HostArray;
+  /** One array per model input ... */
+  x: HostArray[];
+  /** ... and per output. */
+  y: HostArray[];
   /** Per-sample weights (from classWeight), or null. */
   w: Float32Array | null;
   /** Row indices of this split into x/y. */

@@ -1,2 +1,7 @@
-// Models: Sequential and its factory.
-export { Sequential, sequential, type ModelCompileArgs, type ModelFitArgs, type ModelEvaluateArgs, type SequentialArgs, type LossIdentifier } from './sequential';
+// Models: LayersModel (functional, tf.model) with Sequential as a builder on it, and model configs.
+export { LayersModel, model, type ModelFitArgs, type ModelEvaluateArgs } from './layers_model';
+export { Sequential, sequential, type SequentialArgs } from './sequential';
+export { Container, type ContainerArgs, type GraphConfig } from './container';
+export type { ModelCompileArgs, LossIdentifier, LossFunction, PerOutput } from './compile';
+export type { TensorArgs } from './model_data';
+export { modelFromJSON, functionalFromConfig } from './from_config';

@@ -21,7 +21,12 @@ export type InitializerIdentifier =
   | 'glorotNormal'
   | 'heNormal'
   | 'heUniform'
-  | 'orthogonal';
+  | 'leCunNormal'
+  | 'leCunUniform'
+  | 'truncatedNormal'
+  | 'orthogonal'
+  | 'identity'
+  | 'varianceScaling';
 
 export interface InitializerConfig {
   className: string;
@@ -119,22 +124,42 @@ class RandomUniform extends Initializer {
   }
 }
 
+export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+export type Distribution = 'normal' | 'truncatedNormal' | 'uniform';
+
+export interface VarianceScalingArgs extends RandomInitOptions {
+  scale?: number;
+  mode?: FanMode;
+  distribution?: Distribution;
+}
+
 /**
- * Variance scaling (Keras): scale / fan, fan = fanIn, fanOut or their average; uniform in +-sqrt(3 * var) or a
- * normal truncated at 2 std with std = sqrt(var) / 0.87962566 (the truncated normal's std correction).
+ * Variance scaling (Keras/tfjs): var = scale / fan, fan = fanIn, fanOut or their average; uniform in +-sqrt(3 var)
+ * or ('normal', 'truncatedNormal') a normal truncated at 2 std with std = sqrt(var) / 0.87962566 (the truncated
+ * normal's std correction). The named presets (glorotUniform, heNormal, ...) are settings of it.
  */
 class VarianceScaling extends Initializer {
+  private readonly scale: number;
+  private readonly mode: FanMode;
+  private readonly distribution: Distribution;
+  private readonly seed?: number;
   constructor(
     readonly className: string,
-    private readonly scale: number,
-    private readonly mode: 'fanIn' | 'fanAvg',
-    private readonly distribution: 'uniform' | 'truncatedNormal',
-    private readonly seed?: number,
+    args: VarianceScalingArgs,
   ) {
     super();
+    this.scale = args.scale ?? 1;
+    this.mode = args.mode ?? 'fanIn';
+    this.distribution = args.distribution ?? 'normal';
+    this.seed = args.seed;
+    if (!(typeof this.scale === 'number' && this.scale > 0)) throw new ValueError(`varianceScaling: 'scale' must be a positive number, got ${JSON.stringify(args.scale)}`);
+    if (!['fanIn', 'fanOut', 'fanAvg'].includes(this.mode)) throw new ValueError(`varianceScaling: 'mode' must be fanIn, fanOut or fanAvg, got ${JSON.stringify(args.mode)}`);
+    if (!['normal', 'truncatedNormal', 'uniform'].includes(this.distribution)) {
+      throw new ValueError(`varianceScaling: 'distribution' must be normal, truncatedNormal or uniform, got ${JSON.stringify(args.distribution)}`);
+    }
   }
   init(shape: readonly number[], fans: Fans, device: Device): Tensor {
-    const fan = this.mode === 'fanIn' ? fans.fanIn : (fans.fanIn + fans.fanOut) / 2;
+    const fan = this.mode === 'fanIn' ? fans.fanIn : this.mode === 'fanOut' ? fans.fanOut : (fans.fanIn + fans.fanOut) / 2;
     const variance = this.scale / Math.max(1, fan);
     if (this.distribution === 'uniform') {
       const limit = Math.sqrt(3 * variance);
@@ -143,49 +168,81 @@ class VarianceScaling extends Initializer {
     return truncatedNormal(shape, 0, Math.sqrt(variance) / 0.87962566103423978, seed32(this.seed), device);
   }
   override getConfig(): Record<string, unknown> {
-    return { seed: this.seed ?? null };
+    if (this.className !== 'VarianceScaling') return { seed: this.seed ?? null };
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed ?? null };
+  }
+}
+
+class TruncatedNormal extends Initializer {
+  readonly className = 'TruncatedNormal';
+  constructor(private readonly opts: { mean?: number; stddev?: number } & RandomInitOptions = {}) {
+    super();
+  }
+  init(shape: readonly number[], _fans: Fans, device: Device): Tensor {
+    return truncatedNormal(shape, this.opts.mean ?? 0, this.opts.stddev ?? 0.05, seed32(this.opts.seed), device);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { mean: this.opts.mean ?? 0, stddev: this.opts.stddev ?? 0.05, seed: this.opts.seed ?? null };
+  }
+}
+
+/** gain * I for a square 2-D weight (tfjs' identity initializer). */
+class Identity extends Initializer {
+  readonly className = 'Identity';
+  constructor(private readonly gain = 1) {
+    super();
+  }
+  init(shape: readonly number[], _fans: Fans, device: Device): Tensor {
+    if (shape.length !== 2 || shape[0] !== shape[1]) throw new ValueError(`identity initializer: needs a square 2-D weight, got [${shape}]`);
+    const out = new Float32Array(shape[0] * shape[0]);
+    for (let i = 0; i < shape[0]; i++) out[i * shape[0] + i] = this.gain;
+    return tensor(out, shape, { device });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { gain: this.gain };
   }
 }
 
 /**
- * A (semi-)orthogonal matrix times `gain` (Keras/tfjs Orthogonal; recurrent kernels' default): the Q of a QR
- * decomposition of a normal matrix with the signs of R's diagonal folded in, computed on the host in float64.
- * For a [rows, cols] weight with rows < cols the rows are orthonormal, otherwise the columns.
+ * A (semi-)orthogonal matrix times `gain` (Saxe et al.), for the weight flattened to [prod(shape[:-1]), shape[-1]]:
+ * Gram-Schmidt on a normal random matrix's shorter side, on the host (weights are created once).
  */
 class Orthogonal extends Initializer {
   readonly className = 'Orthogonal';
-  constructor(
-    private readonly gain: number,
-    private readonly seed: number | undefined,
-  ) {
+  constructor(private readonly opts: { gain?: number } & RandomInitOptions = {}) {
     super();
   }
   init(shape: readonly number[], _fans: Fans, device: Device): Tensor {
-    if (shape.length < 2) throw new ValueError(`Orthogonal: needs a weight of rank >= 2, got shape [${shape}]`);
+    if (shape.length < 2) throw new ValueError(`orthogonal initializer: needs a weight of rank >= 2, got [${shape}]`);
     const cols = shape[shape.length - 1];
     const rows = shape.reduce((a, b) => a * b, 1) / cols;
-    // Orthonormalize the n vectors of length m (modified Gram-Schmidt, which gives R a positive diagonal).
-    const [n, m] = rows < cols ? [rows, cols] : [cols, rows];
-    const rng = mulberry32(seed32(this.seed));
-    const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-    const q = Array.from({ length: n }, () => Float64Array.from({ length: m }, normal));
-    for (let i = 0; i < n; i++) {
+    // Orthonormal vectors of length `len`, `count` of them (count <= len), as rows of q.
+    const len = Math.max(rows, cols);
+    const count = Math.min(rows, cols);
+    const rng = mulberry32(seed32(this.opts.seed));
+    const q = new Float64Array(count * len);
+    for (let i = 0; i < count; i++) {
+      const v = q.subarray(i * len, (i + 1) * len);
+      for (let k = 0; k < len; k++) v[k] = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
       for (let j = 0; j < i; j++) {
-        let dot = 0;
-        for (let k = 0; k < m; k++) dot += q[i][k] * q[j][k];
-        for (let k = 0; k < m; k++) q[i][k] -= dot * q[j][k];
+        const u = q.subarray(j * len, (j + 1) * len);
+        let d = 0;
+        for (let k = 0; k < len; k++) d += u[k] * v[k];
+        for (let k = 0; k < len; k++) v[k] -= d * u[k];
       }
-      let norm = 0;
-      for (let k = 0; k < m; k++) norm += q[i][k] * q[i][k];
-      norm = Math.sqrt(norm) || 1;
-      for (let k = 0; k < m; k++) q[i][k] /= norm;
+      let n = 0;
+      for (let k = 0; k < len; k++) n += v[k] * v[k];
+      n = Math.sqrt(n) || 1;
+      for (let k = 0; k < len; k++) v[k] /= n;
     }
+    const gain = this.opts.gain ?? 1;
     const out = new Float32Array(rows * cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = this.gain * (rows < cols ? q[r][c] : q[c][r]);
+    // rows >= cols: the columns are the orthonormal vectors; otherwise the rows are.
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = gain * (rows >= cols ? q[c * len + r] : q[r * len + c]);
     return tensor(out, shape, { device });
   }
   override getConfig(): Record<string, unknown> {
-    return { gain: this.gain, seed: this.seed ?? null };
+    return { gain: this.opts.gain ?? 1, seed: this.opts.seed ?? null };
   }
 }
 
@@ -196,11 +253,16 @@ export const initializers = {
   constant: (opts: { value: number }): Initializer => new Constant('Constant', opts.value),
   randomNormal: (opts: { mean?: number; stddev?: number; seed?: number } = {}): Initializer => new RandomNormal(opts),
   randomUniform: (opts: { minval?: number; maxval?: number; seed?: number } = {}): Initializer => new RandomUniform(opts),
-  glorotUniform: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('GlorotUniform', 1, 'fanAvg', 'uniform', opts.seed),
-  glorotNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('GlorotNormal', 1, 'fanAvg', 'truncatedNormal', opts.seed),
-  heNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('HeNormal', 2, 'fanIn', 'truncatedNormal', opts.seed),
-  heUniform: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('HeUniform', 2, 'fanIn', 'uniform', opts.seed),
-  orthogonal: (opts: { gain?: number; seed?: number } = {}): Initializer => new Orthogonal(opts.gain ?? 1, opts.seed),
+  glorotUniform: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('GlorotUniform', { scale: 1, mode: 'fanAvg', distribution: 'uniform', seed: opts.seed }),
+  glorotNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('GlorotNormal', { scale: 1, mode: 'fanAvg', distribution: 'normal', seed: opts.seed }),
+  heNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('HeNormal', { scale: 2, mode: 'fanIn', distribution: 'normal', seed: opts.seed }),
+  heUniform: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('HeUniform', { scale: 2, mode: 'fanIn', distribution: 'uniform', seed: opts.seed }),
+  leCunNormal: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('LeCunNormal', { scale: 1, mode: 'fanIn', distribution: 'normal', seed: opts.seed }),
+  leCunUniform: (opts: RandomInitOptions = {}): Initializer => new VarianceScaling('LeCunUniform', { scale: 1, mode: 'fanIn', distribution: 'uniform', seed: opts.seed }),
+  varianceScaling: (opts: VarianceScalingArgs = {}): Initializer => new VarianceScaling('VarianceScaling', opts),
+  truncatedNormal: (opts: { mean?: number; stddev?: number; seed?: number } = {}): Initializer => new TruncatedNormal(opts),
+  orthogonal: (opts: { gain?: number; seed?: number } = {}): Initializer => new Orthogonal(opts),
+  identity: (opts: { gain?: number } = {}): Initializer => new Identity(opts.gain ?? 1),
 };
 
 const byClassName: Record<string, (config: Record<string, unknown>) => Initializer> = {
@@ -213,7 +275,12 @@ const byClassName: Record<string, (config: Record<string, unknown>) => Initializ
   GlorotNormal: (c) => initializers.glorotNormal(withoutNullSeed(c)),
   HeNormal: (c) => initializers.heNormal(withoutNullSeed(c)),
   HeUniform: (c) => initializers.heUniform(withoutNullSeed(c)),
+  LeCunNormal: (c) => initializers.leCunNormal(withoutNullSeed(c)),
+  LeCunUniform: (c) => initializers.leCunUniform(withoutNullSeed(c)),
+  VarianceScaling: (c) => initializers.varianceScaling(withoutNullSeed(c)),
+  TruncatedNormal: (c) => initializers.truncatedNormal(withoutNullSeed(c)),
   Orthogonal: (c) => initializers.orthogonal(withoutNullSeed(c)),
+  Identity: (c) => initializers.identity(c as { gain?: number }),
 };
 
 function withoutNullSeed<T>(c: Record<string, unknown>): T {

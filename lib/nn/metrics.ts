@@ -193,7 +193,7 @@ export function getMetric(id: MetricIdentifier, lossName?: string): MetricSpec {
 }
 
 /** The same formula as `result`, on the device (no read-back): zero denominators give 0, as `result` does. */
-function resultOnDevice(spec: MetricSpec, parts: (Tensor | number)[], device: string): Tensor {
+export function resultOnDevice(spec: MetricSpec, parts: (Tensor | number)[], device: string): Tensor {
   const safeDiv = (a: Tensor | number, b: Tensor | number): Tensor => {
     const num = typeof a === 'number' ? tensor([a], [], { device }) : a;
     return div(num, typeof b === 'number' ? Math.max(b, 1e-30) : maximum(b, 1e-30));

@@ -2,7 +2,7 @@
 import type { Device } from '../device';
 import type { DType } from '../dtype';
 import { ValueError } from '../errors';
-import { Sequential } from '../models/sequential';
+import { LayersModel } from '../models/layers_model';
 import type { Tensor } from '../tensor';
 
 /** One input or output: its name, dtype and shape with the batch dimension first as null. */
@@ -29,18 +29,24 @@ export interface ServableModel {
   dispose(): void;
 }
 
-/** The serving view of a Sequential: input `<first layer>_input` (Keras' name), output named after the last layer. */
-export function servableSequential(model: Sequential): ServableModel {
-  const first = model.layers[0];
-  const batchShape = first?.batchInputShape ?? (first?.inputShape ? [null, ...first.inputShape] : null);
-  if (!first || !batchShape || batchShape.slice(1).some((d) => typeof d !== 'number')) {
-    throw new ValueError(`serve: model '${model.name}' does not record its input shape (give the first layer 'inputShape')`);
+/**
+ * The serving view of a model (Sequential or functional): its inputs named as its input layers (a Sequential's is
+ * `<first layer>_input`, Keras' name) and its outputs as the layers producing them.
+ */
+export function servableSequential(model: LayersModel): ServableModel {
+  if (model.outputs.length === 0) {
+    try {
+      model.build();
+    } catch {
+      throw new ValueError(`serve: model '${model.name}' does not record its input shape (give the first layer 'inputShape')`);
+    }
   }
-  if (!model.built) model.build();
-  const outShape = model.layerOutputShapes().at(-1)!;
+  if (model.inputs.some((t) => t.shape.slice(1).some((d) => typeof d !== 'number'))) {
+    throw new ValueError(`serve: model '${model.name}' has inputs of unknown size (${model.inputs.map((t) => `[${t.shape}]`).join(', ')})`);
+  }
   const signature: ModelSignature = {
-    inputs: [{ name: `${first.name}_input`, dtype: 'float32', shape: [null, ...(batchShape.slice(1) as number[])] }],
-    outputs: [{ name: model.layers.at(-1)!.name, dtype: 'float32', shape: [null, ...outShape.slice(1)] }],
+    inputs: model.inputs.map((t, i) => ({ name: model.inputNames[i], dtype: t.dtype, shape: [null, ...t.shape.slice(1)] })),
+    outputs: model.outputs.map((t, i) => ({ name: model.outputNames[i], dtype: 'float32', shape: [null, ...t.shape.slice(1)] })),
   };
   return {
     signature,
@@ -48,16 +54,19 @@ export function servableSequential(model: Sequential): ServableModel {
       return model.device;
     },
     // One pass over the whole batch (predict() would cut it into chunks of 32).
-    run: ([x]) => [model.predict(x, { batchSize: Math.max(1, x.shape[0]) })],
+    run: (xs) => {
+      const out = model.predict(xs, { batchSize: Math.max(1, xs[0].shape[0]) });
+      return Array.isArray(out) ? out : [out];
+    },
     dispose: () => model.dispose(),
   };
 }
 
 /** Anything the Predictor accepts as a model: a ServableModel, or a model class the serving layer knows. */
-export type ModelLike = ServableModel | Sequential;
+export type ModelLike = ServableModel | LayersModel;
 
 export function toServable(model: ModelLike): ServableModel {
-  if (model instanceof Sequential) return servableSequential(model);
+  if (model instanceof LayersModel) return servableSequential(model);
   if (typeof (model as ServableModel).run === 'function' && (model as ServableModel).signature) return model as ServableModel;
   throw new ValueError(`serve: expected a Sequential or a ServableModel, got ${(model as object)?.constructor?.name ?? typeof model}`);
 }

@@ -52,8 +52,8 @@ async function trainBoth(models: [tn.Sequential, tn.Sequential], data: { x: Floa
       const device = k === 0 ? CPU : GPU;
       const xs = tn.tensor(x, [y.length, ...imgShape], { device });
       const ys = tn.tensor(y, [y.length], { device, dtype: 'int32' });
-      const [loss] = await models[k].trainOnBatch(xs, ys);
-      curves[k].push(loss);
+      const r = await models[k].trainOnBatch(xs, ys);
+      curves[k].push(Array.isArray(r) ? r[0] : r);
       tn.dispose([xs, ys]);
     }
   }

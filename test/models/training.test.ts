@@ -4,6 +4,7 @@ import { PassThrough } from 'stream';
 import * as tn from '../../lib';
 import { layers } from '../../lib';
 import { expectClose, randomArray } from '../helpers/gradcheck';
+import { scalars } from '../helpers/model_values';
 
 /** A small seeded regression/classification problem: y = 1 when x0 + x1 > 0. */
 function data(n = 64, seed = 1): { x: tn.Tensor; y: tn.Tensor } {
@@ -150,12 +151,12 @@ test('validationSplit holds out the last rows; validationData is evaluated each 
   const h = await m.fit(x, y, { epochs: 2, batchSize: 8, validationSplit: 0.25, verbose: 0 });
   expect(Object.keys(h.history).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
   // The validation numbers are those of evaluate() on the last 10 rows after training.
-  const [vl, va] = await m.evaluate(tn.slice(x, [30, 0], [10, 2]), tn.slice(y, [30, 0], [10, 1]));
+  const [vl, va] = await scalars(m.evaluate(tn.slice(x, [30, 0], [10, 2]), tn.slice(y, [30, 0], [10, 1])));
   expect(h.history.val_loss[1]).toBeCloseTo(vl, 5);
   expect(h.history.val_acc[1]).toBeCloseTo(va, 6);
   const v = data(12, 9);
   const h2 = await m.fit(x, y, { epochs: 1, batchSize: 8, validationData: [v.x, v.y], verbose: 0 });
-  expect(h2.history.val_loss[0]).toBeCloseTo((await m.evaluate(v.x, v.y))[0], 5);
+  expect(h2.history.val_loss[0]).toBeCloseTo((await scalars(m.evaluate(v.x, v.y)))[0], 5);
 });
 
 test('classWeight scales each sample\'s loss by its class weight', async () => {
@@ -165,7 +166,7 @@ test('classWeight scales each sample\'s loss by its class weight', async () => {
   for (const cw of [undefined, { 0: 1, 1: 3 }]) {
     tn.setSeed(9);
     const m = model();
-    const per = await m.evaluate(x, y); // same init for both runs
+    const per = await scalars(m.evaluate(x, y)); // same init for both runs
     const h = await m.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, classWeight: cw, shuffle: false });
     losses.push(h.history.loss[0]);
     expect(per[0]).toBeGreaterThan(0);
@@ -183,7 +184,7 @@ test('classWeight scales each sample\'s loss by its class weight', async () => {
 test('trainOnBatch, predict in batches, getWeights/setWeights, toJSON/fromJSON, summary', async () => {
   const { x, y } = data(20);
   const m = model();
-  const [loss, acc] = await m.trainOnBatch(x, y);
+  const [loss, acc] = (await m.trainOnBatch(x, y)) as number[];
   expect(loss).toBeGreaterThan(0);
   expect(acc).toBeGreaterThanOrEqual(0);
   const whole = await m.predict(x, { batchSize: 100 }).data();
@@ -220,8 +221,8 @@ test('softmax + categoricalCrossentropy trains through the fused op and reports 
   sparse.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   sparse.build();
   sparse.setWeights(m.getWeights());
-  const [a] = await m.evaluate(x, y);
-  const [b] = await sparse.evaluate(x, tn.tensor(labels, [n], { dtype: 'int32' }));
+  const [a] = await scalars(m.evaluate(x, y));
+  const [b] = await scalars(sparse.evaluate(x, tn.tensor(labels, [n], { dtype: 'int32' })));
   expect(b).toBeCloseTo(a, 5);
 });
 
@@ -294,7 +295,7 @@ test('a final softmax with categoricalCrossentropy is fused: saturated logits gi
   m.setWeights([tn.tensor([[1000, -1000, 0], [0, 0, 0]])]);
   const x = tn.tensor([[1, 0]]);
   const y = tn.tensor([[0, 1, 0]]);
-  const [loss] = await m.evaluate(x, y);
+  const [loss] = await scalars(m.evaluate(x, y));
   expect(loss).toBeCloseTo(2000, 0);
   await m.trainOnBatch(x, y);
   const w = await m.getWeights()[0].data();

@@ -9,7 +9,7 @@ import { checkPositiveInt, Layer, pairOf, type CallArgs, type LayerArgs, type Sh
 export type PaddingMode = 'valid' | 'same';
 export type ConvPadding = PaddingMode | number | [number, number];
 
-function checkPadding(layer: string, p: unknown): PaddingMode {
+export function checkPadding(layer: string, p: unknown): PaddingMode {
   if (p !== 'valid' && p !== 'same') throw new ValueError(`${layer}: 'padding' must be 'valid' or 'same', got ${JSON.stringify(p)}`);
   return p;
 }
@@ -23,14 +23,14 @@ function checkConvPadding(layer: string, p: unknown): ConvPadding {
   throw new ValueError(`${layer}: 'padding' must be 'valid', 'same', a number or [ph, pw], got ${JSON.stringify(p)}`);
 }
 
-function checkDataFormat(layer: string, f: unknown): void {
+export function checkDataFormat(layer: string, f: unknown): void {
   if (f !== undefined && f !== 'channelsLast') {
     throw new ValueError(`${layer}: only dataFormat 'channelsLast' (NHWC) is supported, got ${JSON.stringify(f)}`);
   }
 }
 
 /** Output length of one spatial dim (TensorFlow's 'valid'/'same' rules). */
-function convLength(size: number | null, k: number, stride: number, dilation: number, padding: PaddingMode | number): number | null {
+export function convLength(size: number | null, k: number, stride: number, dilation: number, padding: PaddingMode | number): number | null {
   if (size === null) return null;
   const eff = (k - 1) * dilation + 1;
   if (padding === 'same') return Math.ceil(size / stride);
@@ -54,7 +54,7 @@ export interface Conv2DLayerArgs extends LayerArgs, KernelBiasArgs {
 
 /** 2-D convolution; kernel [kh, kw, inChannels, filters] (the conv2d op's layout, as Keras and tfjs). */
 export class Conv2D extends KernelBiasLayer {
-  readonly className = 'Conv2D';
+  override readonly className = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -87,7 +87,7 @@ export class Conv2D extends KernelBiasLayer {
     return this.biasAndActivation(conv2dOp(x, this.kernel!.value, { stride: this.strides, padding: this.padding, dilation: this.dilationRate }), args);
   }
 
-  computeOutputShape(s: Shape): Shape {
+  override computeOutputShape(s: Shape): Shape {
     const p = this.padding;
     const [ph, pw] = Array.isArray(p) ? p : [p, p];
     return [
@@ -135,7 +135,7 @@ abstract class Pooling2D extends Layer {
     this.padding = checkPadding(what, args.padding ?? 'valid');
     checkDataFormat(what, args.dataFormat);
   }
-  computeOutputShape(s: Shape): Shape {
+  override computeOutputShape(s: Shape): Shape {
     return [s[0], convLength(s[1], this.poolSize[0], this.strides[0], 1, this.padding), convLength(s[2], this.poolSize[1], this.strides[1], 1, this.padding), s[3]];
   }
   protected call(x: Tensor): Tensor {
@@ -148,14 +148,14 @@ abstract class Pooling2D extends Layer {
 }
 
 export class MaxPooling2D extends Pooling2D {
-  readonly className = 'MaxPooling2D';
+  override readonly className = 'MaxPooling2D';
   constructor(args: Pooling2DLayerArgs = {}) {
     super(args, 'MaxPooling2D', 'maxPooling2d', maxPool2d);
   }
 }
 
 export class AveragePooling2D extends Pooling2D {
-  readonly className = 'AveragePooling2D';
+  override readonly className = 'AveragePooling2D';
   constructor(args: Pooling2DLayerArgs = {}) {
     super(args, 'AveragePooling2D', 'averagePooling2d', avgPool2d);
   }
@@ -163,7 +163,7 @@ export class AveragePooling2D extends Pooling2D {
 
 /** [N, H, W, C] -> [N, C], the mean over height and width. */
 export class GlobalAveragePooling2D extends Layer {
-  readonly className = 'GlobalAveragePooling2D';
+  override readonly className = 'GlobalAveragePooling2D';
   constructor(args: LayerArgs & { dataFormat?: 'channelsLast' } = {}) {
     super(args, 'GlobalAveragePooling2D');
     checkDataFormat('globalAveragePooling2d', args.dataFormat);
@@ -172,7 +172,7 @@ export class GlobalAveragePooling2D extends Layer {
     checkImageInput(`globalAveragePooling2d '${this.name}'`, x);
     return mean(x, [1, 2]);
   }
-  computeOutputShape(s: Shape): Shape {
+  override computeOutputShape(s: Shape): Shape {
     return [s[0], s[3]];
   }
 }

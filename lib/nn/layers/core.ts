@@ -15,7 +15,7 @@ export interface DenseLayerArgs extends LayerArgs, KernelBiasArgs {
 
 /** y = activation(x @ kernel + bias); kernel [inputDim, units] (Keras layout), applied to the last axis. */
 export class Dense extends KernelBiasLayer {
-  readonly className = 'Dense';
+  override readonly className = 'Dense';
   readonly units: number;
   protected readonly kb: KernelBiasOptions;
 
@@ -43,7 +43,7 @@ export class Dense extends KernelBiasLayer {
     return this.biasAndActivation(matmul(x, this.kernel!.value), args);
   }
 
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape.slice(0, -1), this.units];
   }
 
@@ -54,14 +54,14 @@ export class Dense extends KernelBiasLayer {
 
 /** [N, d1, d2, ...] -> [N, d1*d2*...]. */
 export class Flatten extends Layer {
-  readonly className = 'Flatten';
+  override readonly className = 'Flatten';
   constructor(args: LayerArgs = {}) {
     super(args, 'Flatten');
   }
   protected call(x: Tensor): Tensor {
     return reshapeOp(x, [x.shape[0], -1]);
   }
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     const rest = inputShape.slice(1);
     return [inputShape[0], rest.every((d) => typeof d === 'number') ? (rest as number[]).reduce((a, b) => a * b, 1) : null];
   }
@@ -73,7 +73,7 @@ export interface ReshapeLayerArgs extends LayerArgs {
 }
 
 export class Reshape extends Layer {
-  readonly className = 'Reshape';
+  override readonly className = 'Reshape';
   readonly targetShape: number[];
   constructor(args: ReshapeLayerArgs) {
     super(args, 'Reshape');
@@ -85,7 +85,7 @@ export class Reshape extends Layer {
   protected call(x: Tensor): Tensor {
     return reshapeOp(x, [x.shape[0], ...this.targetShape]);
   }
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     const rest = inputShape.slice(1);
     const known = this.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const total = rest.every((d) => typeof d === 'number') ? (rest as number[]).reduce((a, b) => a * b, 1) : null;
@@ -101,7 +101,7 @@ export interface ActivationLayerArgs extends LayerArgs {
 }
 
 export class Activation extends Layer {
-  readonly className = 'Activation';
+  override readonly className = 'Activation';
   readonly activation: ActivationIdentifier;
   private readonly fn: (x: Tensor) => Tensor;
   constructor(args: ActivationLayerArgs) {
@@ -112,7 +112,7 @@ export class Activation extends Layer {
   protected call(x: Tensor, args: CallArgs): Tensor {
     return applyActivation(this.activation, this.fn, x, args);
   }
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
   override get activationName(): string {
@@ -132,7 +132,7 @@ export interface DropoutLayerArgs extends LayerArgs {
 
 /** In training, zeroes a fraction `rate` of inputs and scales the rest by 1/(1-rate); the identity in inference. */
 export class Dropout extends Layer {
-  readonly className = 'Dropout';
+  override readonly className = 'Dropout';
   readonly rate: number;
   readonly seed: number | undefined;
   private calls = 0;
@@ -150,7 +150,7 @@ export class Dropout extends Layer {
     const seed = this.seed === undefined ? nextSeed() : (this.seed + 0x9e3779b1 * ++this.calls) % Number.MAX_SAFE_INTEGER;
     return dropoutOp(x, this.rate, { seed, training: true });
   }
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
   override getConfig(): Record<string, unknown> {

@@ -8,7 +8,8 @@ import {
   type Conv2DLayerArgs,
   type Pooling2DLayerArgs,
 } from './convolutional';
-import type { LayerArgs } from './layer';
+import type { Layer, LayerArgs } from './layer';
+import { InputLayer } from './input_layer';
 import { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization';
 import { Bidirectional, Embedding, GRU, LSTM, SimpleRNN, TimeDistributed, type BidirectionalLayerArgs, type EmbeddingLayerArgs, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type WrapperLayerArgs } from './recurrent';
 
@@ -20,6 +21,10 @@ export type { Conv2DLayerArgs, Pooling2DLayerArgs } from './convolutional';
 export { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization';
 export { deserializeLayer, registerLayer, registeredLayers } from './registry';
 export * from './recurrent';
+export { InputLayer, input, type InputLayerArgs, type InputConfig } from './input_layer';
+export { SymbolicTensor, Node } from './symbolic';
+/** tfjs' layers.inputLayer({inputShape | batchInputShape}). */
+export const inputLayer = (args: import('./input_layer').InputLayerArgs): InputLayer => new InputLayer(args);
 
 export const dense = (args: DenseLayerArgs): Dense => new Dense(args);
 export const conv2d = (args: Conv2DLayerArgs): Conv2D => new Conv2D(args);
@@ -37,3 +42,81 @@ export const lstm = (args: LSTMLayerArgs): LSTM => new LSTM(args);
 export const gru = (args: GRULayerArgs): GRU => new GRU(args);
 export const bidirectional = (args: BidirectionalLayerArgs): Bidirectional => new Bidirectional(args);
 export const timeDistributed = (args: WrapperLayerArgs): TimeDistributed => new TimeDistributed(args);
+
+// Merge layers: a factory given a list of (symbolic) tensors applies the new layer to it at once, as tfjs' do.
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs, type DotLayerArgs } from './merge';
+import type { Tensor } from '../../tensor';
+import type { SymbolicTensor as Sym } from './symbolic';
+export { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge';
+export type { ConcatenateLayerArgs, DotLayerArgs } from './merge';
+
+type MergeInput = Tensor[] | Sym[];
+function mergeFactory<L extends Layer, A extends LayerArgs>(make: (args: A) => L) {
+  function f(args?: A): L;
+  function f(inputs: Tensor[]): Tensor;
+  function f(inputs: Sym[]): Sym;
+  function f(arg?: A | MergeInput): L | Tensor | Sym {
+    if (Array.isArray(arg)) return make({} as A).apply(arg as Tensor[]) as Tensor | Sym;
+    return make((arg ?? {}) as A);
+  }
+  return f;
+}
+export const add = mergeFactory((a: LayerArgs) => new Add(a));
+export const subtract = mergeFactory((a: LayerArgs) => new Subtract(a));
+export const multiply = mergeFactory((a: LayerArgs) => new Multiply(a));
+export const average = mergeFactory((a: LayerArgs) => new Average(a));
+export const maximum = mergeFactory((a: LayerArgs) => new Maximum(a));
+export const minimum = mergeFactory((a: LayerArgs) => new Minimum(a));
+export const concatenate = mergeFactory((a: ConcatenateLayerArgs) => new Concatenate(a));
+export const dot = (args: DotLayerArgs): Dot => new Dot(args);
+
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './advanced_activations';
+import type { ELULayerArgs, LeakyReLULayerArgs, PReLULayerArgs, ReLULayerArgs, SoftmaxLayerArgs, ThresholdedReLULayerArgs } from './advanced_activations';
+export { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './advanced_activations';
+export type { ELULayerArgs, LeakyReLULayerArgs, PReLULayerArgs, ReLULayerArgs, SoftmaxLayerArgs, ThresholdedReLULayerArgs } from './advanced_activations';
+export const reLU = (args: ReLULayerArgs = {}): ReLU => new ReLU(args);
+export const leakyReLU = (args: LeakyReLULayerArgs = {}): LeakyReLU => new LeakyReLU(args);
+export const elu = (args: ELULayerArgs = {}): ELU => new ELU(args);
+export const thresholdedReLU = (args: ThresholdedReLULayerArgs = {}): ThresholdedReLU => new ThresholdedReLU(args);
+export const softmax = (args: SoftmaxLayerArgs = {}): Softmax => new Softmax(args);
+export const prelu = (args: PReLULayerArgs = {}): PReLU => new PReLU(args);
+
+import { Cropping2D, Masking, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from './reshaping';
+import type { Cropping2DLayerArgs, MaskingLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, UpSampling2DLayerArgs, ZeroPadding2DLayerArgs } from './reshaping';
+export { Cropping2D, Masking, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from './reshaping';
+export type { Cropping2DLayerArgs, MaskingLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, UpSampling2DLayerArgs, ZeroPadding2DLayerArgs } from './reshaping';
+export const repeatVector = (args: RepeatVectorLayerArgs): RepeatVector => new RepeatVector(args);
+export const permute = (args: PermuteLayerArgs): Permute => new Permute(args);
+export const masking = (args: MaskingLayerArgs = {}): Masking => new Masking(args);
+export const upSampling2d = (args: UpSampling2DLayerArgs = {}): UpSampling2D => new UpSampling2D(args);
+export const zeroPadding2d = (args: ZeroPadding2DLayerArgs = {}): ZeroPadding2D => new ZeroPadding2D(args);
+export const cropping2D = (args: Cropping2DLayerArgs): Cropping2D => new Cropping2D(args);
+export const cropping2d = cropping2D;
+
+import { GaussianDropout, GaussianNoise, SpatialDropout1D } from './noise';
+import type { GaussianDropoutLayerArgs, GaussianNoiseLayerArgs, SpatialDropout1DLayerArgs } from './noise';
+export { GaussianDropout, GaussianNoise, SpatialDropout1D } from './noise';
+export type { GaussianDropoutLayerArgs, GaussianNoiseLayerArgs, SpatialDropout1DLayerArgs } from './noise';
+export const gaussianNoise = (args: GaussianNoiseLayerArgs): GaussianNoise => new GaussianNoise(args);
+export const gaussianDropout = (args: GaussianDropoutLayerArgs): GaussianDropout => new GaussianDropout(args);
+export const spatialDropout1d = (args: SpatialDropout1DLayerArgs): SpatialDropout1D => new SpatialDropout1D(args);
+
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, type Pooling1DLayerArgs } from './pooling1d';
+export { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, type Pooling1DLayerArgs } from './pooling1d';
+export const maxPooling1d = (args: Pooling1DLayerArgs = {}): MaxPooling1D => new MaxPooling1D(args);
+export const averagePooling1d = (args: Pooling1DLayerArgs = {}): AveragePooling1D => new AveragePooling1D(args);
+export const maxPool1d = maxPooling1d;
+export const avgPool1d = averagePooling1d;
+export const avgPooling1d = averagePooling1d;
+export const globalAveragePooling1d = (args: LayerArgs = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(args);
+export const globalMaxPooling1d = (args: LayerArgs = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(args);
+export const globalMaxPooling2d = (args: LayerArgs = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(args);
+export const maxPool2d = (args: Pooling2DLayerArgs = {}): MaxPooling2D => new MaxPooling2D(args);
+export const avgPool2d = (args: Pooling2DLayerArgs = {}): AveragePooling2D => new AveragePooling2D(args);
+export const avgPooling2d = avgPool2d;
+export const globalMaxPool1d = globalMaxPooling1d;
+export const globalMaxPool2d = globalMaxPooling2d;
+
+import { LayerNormalization, type LayerNormalizationLayerArgs } from './layer_normalization';
+export { LayerNormalization, type LayerNormalizationLayerArgs } from './layer_normalization';
+export const layerNormalization = (args: LayerNormalizationLayerArgs = {}): LayerNormalization => new LayerNormalization(args);

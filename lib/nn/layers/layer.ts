@@ -8,6 +8,7 @@ import { toDevice } from '../../ops';
 import type { Tensor } from '../../tensor';
 import type { Fans, Initializer } from '../initializers';
 import type { Regularizer } from '../regularizers';
+import { isSymbolicInput, Node, SymbolicTensor } from './symbolic';
 
 /** A shape with the batch dimension (and possibly others) unknown. */
 export type Shape = (number | null)[];
@@ -81,6 +82,20 @@ export class LayerVariable {
 
 const nameCounts = new Map<string, number>();
 
+/** While a model file is loaded: the largest weight (elements) its file holds, so absurd configs fail before allocating. */
+let weightBudget: number | null = null;
+
+/** Runs `fn` (building a model from a file's config) refusing any weight larger than `maxElements`. */
+export function withWeightBudget<T>(maxElements: number, fn: () => T): T {
+  const previous = weightBudget;
+  weightBudget = maxElements;
+  try {
+    return fn();
+  } finally {
+    weightBudget = previous;
+  }
+}
+
 /** Keras-style unique names: `dense`, `dense_1`, `dense_2`, ... */
 export function uniqueLayerName(prefix: string): string {
   const n = nameCounts.get(prefix) ?? 0;
@@ -93,20 +108,35 @@ function snake(className: string): string {
   return className.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/** Whether a computeOutputShape result is a list of shapes (a layer with several outputs). */
+export const isShapeList = (s: Shape | Shape[]): s is Shape[] => s.length > 0 && Array.isArray(s[0]);
+
+const shapeText = (s: Shape): string => `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
+
 export abstract class Layer {
-  /** Serialization name (tfjs/Keras class name), e.g. 'Dense'. */
-  abstract readonly className: string;
+  /**
+   * Serialization name (tfjs/Keras class name), e.g. 'Dense'. A custom layer sets it with `static className = '...'`
+   * (tfjs' convention) or passes it to the constructor.
+   */
+  readonly className: string;
   readonly name: string;
+  /** Each call of this layer on symbolic tensors (tf.input and layer outputs), in order. */
+  readonly inboundNodes: Node[] = [];
+  /** Calls of other layers that take this layer's outputs. */
+  readonly outboundNodes: Node[] = [];
   readonly batchInputShape: Shape | null;
   built = false;
   /** Shape of the last input this layer was built for (batch dimension null). */
   inputShape: Shape | null = null;
-  protected device: Device | null = null;
+  /** Where the weights are (or will be) created; null: the first input's device. */
+  protected weightDevice: Device | null = null;
   private vars: LayerVariable[] = [];
   private isTrainable: boolean;
 
-  constructor(args: LayerArgs, className: string) {
-    this.name = args.name ?? uniqueLayerName(snake(className));
+  constructor(args: LayerArgs = {}, className?: string) {
+    const ctor = this.constructor as { className?: unknown; name: string };
+    this.className = className ?? (typeof ctor.className === 'string' ? ctor.className : ctor.name);
+    this.name = args.name ?? uniqueLayerName(snake(this.className));
     if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
     else if (args.inputShape) this.batchInputShape = [null, ...args.inputShape];
     else this.batchInputShape = null;
@@ -121,25 +151,97 @@ export abstract class Layer {
     for (const w of this.vars) w.syncGrad();
   }
 
-  /** Creates the weights for inputs of `inputShape` (batch dimension null). Called once, by apply(). */
-  build(inputShape: Shape): void {
-    this.inputShape = [...inputShape];
+  /** tfjs' getClassName(): the serialization name. */
+  getClassName(): string {
+    return this.className;
+  }
+
+  /**
+   * Creates the weights for inputs of `inputShape` (batch dimension null; a list of shapes for a layer called on a
+   * list). Called once, by apply().
+   */
+  build(inputShape: Shape | Shape[]): void {
+    this.inputShape = isShapeList(inputShape) ? null : [...inputShape];
     this.built = true;
   }
 
-  /** The forward computation on a built layer. */
-  protected abstract call(x: Tensor, args: CallArgs): Tensor;
+  /** The forward computation on a built layer: one tensor in (or a list, for merge layers), one out (or a list). */
+  protected abstract call(x: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[];
 
-  /** The output shape for an input shape (batch dimension null), without computing anything. */
-  abstract computeOutputShape(inputShape: Shape): Shape;
+  /** The output shape for an input shape (batch dimension null), without computing anything. Default: the same. */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return isShapeList(inputShape) ? inputShape.map((s) => [...s]) : [...inputShape];
+  }
 
-  /** Runs the layer on `x` (building it on first use), recording autograd. Inference mode unless {training: true}. */
-  apply(x: Tensor, args: CallArgs = {}): Tensor {
-    if (!this.built) {
-      if (this.device === null) this.device = x.device;
-      this.build([null, ...x.shape.slice(1)]);
+  /**
+   * Runs the layer on `x` (building it on first use), recording autograd; inference mode unless {training: true}.
+   * On symbolic tensors (tf.input(), other layers' outputs) it records the call for a functional model instead and
+   * returns symbolic outputs.
+   */
+  apply(x: Tensor, args?: CallArgs): Tensor;
+  apply(x: SymbolicTensor, args?: CallArgs): SymbolicTensor;
+  apply(x: Tensor[], args?: CallArgs): Tensor | Tensor[];
+  apply(x: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args?: CallArgs): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
+  apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args: CallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isSymbolicInput(x, `${this.name}.apply`)) return this.applySymbolic(x as SymbolicTensor | SymbolicTensor[], args);
+    const list = Array.isArray(x);
+    const inputs = (list ? x : [x]) as Tensor[];
+    if (inputs.length === 0 || inputs.some((t) => !t || (t as { isTensor?: unknown }).isTensor !== true)) {
+      throw new ValueError(`${this.name}.apply: expected a Tensor, a SymbolicTensor or a non-empty list of them`);
     }
-    return this.call(x, args);
+    if (!this.built) {
+      if (this.weightDevice === null) this.weightDevice = inputs[0].device;
+      const shapes = inputs.map((t): Shape => [null, ...t.shape.slice(1)]);
+      this.build(list ? shapes : shapes[0]);
+    }
+    return this.call(list ? inputs : inputs[0], args);
+  }
+
+  /** apply() on symbolic tensors: builds the layer for their shapes and records a node; returns symbolic outputs. */
+  private applySymbolic(x: SymbolicTensor | SymbolicTensor[], args: CallArgs): SymbolicTensor | SymbolicTensor[] {
+    const list = Array.isArray(x);
+    const inputs = list ? x : [x];
+    const shapes = inputs.map((s) => s.shape);
+    const inShape = list ? shapes : shapes[0];
+    if (!this.built) this.build(inShape);
+    else if (!list && this.inputShape) this.checkInputShape(shapes[0]);
+    const outShape = this.computeOutputShape(inShape);
+    const outShapes = isShapeList(outShape) ? outShape : [outShape];
+    const nodeIndex = this.inboundNodes.length;
+    const outputs = outShapes.map(
+      (s, i) => new SymbolicTensor(inputs[0].dtype, s, this, nodeIndex, i, outShapes.length > 1 ? `${this.name}/${i}` : this.name),
+    );
+    const node = new Node(this, inputs, outputs, list, { ...args });
+    this.inboundNodes.push(node);
+    for (const s of inputs) s.sourceLayer.outboundNodes.push(node);
+    return isShapeList(outShape) ? outputs : outputs[0];
+  }
+
+  /** A built layer called again (shared) must get inputs of the rank and known sizes it was built for. */
+  private checkInputShape(shape: Shape): void {
+    const want = this.inputShape!;
+    const ok = want.length === shape.length && want.every((d, i) => d === null || shape[i] === null || d === shape[i]);
+    if (!ok) throw new ValueError(`${this.name}.apply: the layer was built for inputs ${shapeText(want)}, got ${shapeText(shape)}`);
+  }
+
+  /** The symbolic input of the layer's only call (tfjs layer.input); throws when it was called 0 or several times. */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode('input');
+    const ins = node.inputs.length === 0 ? node.outputs : node.inputs;
+    return node.inputIsList ? ins : ins[0];
+  }
+
+  /** The symbolic output of the layer's only call (tfjs layer.output). */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    const node = this.onlyNode('output');
+    return node.outputs.length === 1 ? node.outputs[0] : node.outputs;
+  }
+
+  private onlyNode(what: string): Node {
+    if (this.inboundNodes.length === 0) throw new ValueError(`layer '${this.name}' has never been called on symbolic tensors, so it has no ${what}`);
+    if (this.inboundNodes.length > 1) throw new ValueError(`layer '${this.name}' has been called ${this.inboundNodes.length} times (a shared layer), so '${what}' is ambiguous`);
+    return this.inboundNodes[0];
   }
 
   /** The name of the activation this layer ends with, if any ('softmax' lets a model fuse it into the loss). */
@@ -155,7 +257,14 @@ export abstract class Layer {
     fans: Fans,
     opts: { trainable?: boolean; regularizer?: Regularizer | null } = {},
   ): LayerVariable {
-    const device = this.device ?? getDefaultDevice();
+    const device = this.weightDevice ?? getDefaultDevice();
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(size)) {
+      throw new ValueError(`layer '${this.name}': weight '${name}' has an invalid shape [${shape}]`);
+    }
+    if (weightBudget !== null && size > weightBudget) {
+      throw new ValueError(`layer '${this.name}': weight '${name}' of shape [${shape}] (${size} values) is larger than any weight the model file holds (${weightBudget})`);
+    }
     const t = keep(noGrad(() => initializer.init(shape, fans, device)));
     const v = new LayerVariable(`${this.name}/${name}`, t, this, opts.trainable ?? true, opts.regularizer ?? null);
     this.vars.push(v);
@@ -208,7 +317,7 @@ export abstract class Layer {
   /** Moves the weights to `device` (and builds later weights there). */
   to(device: Device): this {
     const d = normalizeDevice(device, `${this.name}.to`);
-    this.device = d;
+    this.weightDevice = d;
     for (const v of this.vars) v.moveTo(d);
     return this;
   }

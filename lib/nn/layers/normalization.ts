@@ -31,7 +31,7 @@ export interface BatchNormalizationLayerArgs extends LayerArgs {
  * path). Inference: the moving statistics replace the batch's.
  */
 export class BatchNormalization extends Layer {
-  readonly className = 'BatchNormalization';
+  override readonly className = 'BatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;
@@ -109,7 +109,7 @@ export class BatchNormalization extends Layer {
     });
   }
 
-  computeOutputShape(inputShape: Shape): Shape {
+  override computeOutputShape(inputShape: Shape): Shape {
     return [...inputShape];
   }
 

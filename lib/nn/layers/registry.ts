@@ -5,6 +5,12 @@ import { AveragePooling2D, Conv2D, GlobalAveragePooling2D, MaxPooling2D } from '
 import type { Layer } from './layer';
 import { BatchNormalization } from './normalization';
 import { Bidirectional, Embedding, GRU, LSTM, SimpleRNN, TimeDistributed } from './recurrent';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './advanced_activations';
+import { Cropping2D, Masking, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from './reshaping';
+import { GaussianDropout, GaussianNoise, SpatialDropout1D } from './noise';
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D } from './pooling1d';
+import { LayerNormalization } from './layer_normalization';
 
 type Factory = (config: Record<string, unknown>) => Layer;
 
@@ -46,5 +52,34 @@ const builtins: [string, Factory][] = [
   ['GRU', (c) => new GRU(c as never)],
   ['Bidirectional', (c) => new Bidirectional({ ...(c as object), layer: deserializeLayer(c.layer as never) } as never)],
   ['TimeDistributed', (c) => new TimeDistributed({ ...(c as object), layer: deserializeLayer(c.layer as never) } as never)],
+  ['Add', (c) => new Add(c as never)],
+  ['Subtract', (c) => new Subtract(c as never)],
+  ['Multiply', (c) => new Multiply(c as never)],
+  ['Average', (c) => new Average(c as never)],
+  ['Maximum', (c) => new Maximum(c as never)],
+  ['Minimum', (c) => new Minimum(c as never)],
+  ['Concatenate', (c) => new Concatenate(c as never)],
+  ['Dot', (c) => new Dot(c as never)],
+  ['ReLU', (c) => new ReLU(c as never)],
+  ['LeakyReLU', (c) => new LeakyReLU(c as never)],
+  ['ELU', (c) => new ELU(c as never)],
+  ['ThresholdedReLU', (c) => new ThresholdedReLU(c as never)],
+  ['Softmax', (c) => new Softmax(c as never)],
+  ['PReLU', (c) => new PReLU(c as never)],
+  ['RepeatVector', (c) => new RepeatVector(c as never)],
+  ['Permute', (c) => new Permute(c as never)],
+  ['Masking', (c) => new Masking(c as never)],
+  ['UpSampling2D', (c) => new UpSampling2D(c as never)],
+  ['ZeroPadding2D', (c) => new ZeroPadding2D(c as never)],
+  ['Cropping2D', (c) => new Cropping2D(c as never)],
+  ['GaussianNoise', (c) => new GaussianNoise(c as never)],
+  ['GaussianDropout', (c) => new GaussianDropout(c as never)],
+  ['SpatialDropout1D', (c) => new SpatialDropout1D(c as never)],
+  ['MaxPooling1D', (c) => new MaxPooling1D(c as never)],
+  ['AveragePooling1D', (c) => new AveragePooling1D(c as never)],
+  ['GlobalAveragePooling1D', (c) => new GlobalAveragePooling1D(c as never)],
+  ['GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c as never)],
+  ['GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as never)],
+  ['LayerNormalization', (c) => new LayerNormalization(c as never)],
 ];
 for (const [name, f] of builtins) registerLayer(name, f);

@@ -192,7 +192,7 @@ export abstract class RNNBase extends Layer {
    */
   callWithState(x: Tensor, initialState?: Tensor[], args: CallArgs = {}): RNNResult {
     if (!this.built) {
-      if (this.device === null) this.device = x.device;
+      if (this.weightDevice === null) this.weightDevice = x.device;
       this.build([null, ...x.shape.slice(1)]);
     }
     const what = `${this.className.toLowerCase()} '${this.name}'`;

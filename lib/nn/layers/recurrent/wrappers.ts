@@ -75,7 +75,7 @@ export class TimeDistributed extends Wrapper {
   override build(inputShape: Shape): void {
     if (inputShape.length < 3) throw new ValueError(`timeDistributed '${this.name}': needs inputs [batch, steps, ...], got [${inputShape}]`);
     if (!this.layer.built) {
-      if (this.device) this.layer.to(this.device);
+      if (this.weightDevice) this.layer.to(this.weightDevice);
       this.layer.build([null, ...inputShape.slice(2)]);
     }
     super.build(inputShape);
@@ -86,7 +86,7 @@ export class TimeDistributed extends Wrapper {
     return reshape(y, [B, T, ...y.shape.slice(1)]);
   }
   override computeOutputShape(inputShape: Shape): Shape {
-    const inner = this.layer.computeOutputShape([null, ...inputShape.slice(2)]);
+    const inner = this.layer.computeOutputShape([null, ...inputShape.slice(2)]) as Shape;
     return [inputShape[0], inputShape[1], ...inner.slice(1)];
   }
   override getConfig(): Record<string, unknown> {
@@ -139,7 +139,7 @@ export class Bidirectional extends Wrapper {
   override build(inputShape: Shape): void {
     for (const l of this.inner) {
       if (!l.built) {
-        if (this.device) l.to(this.device);
+        if (this.weightDevice) l.to(this.weightDevice);
         l.build(inputShape);
       }
     }
@@ -148,7 +148,7 @@ export class Bidirectional extends Wrapper {
   /** Both directions' results; the output merged, the states forward then backward. */
   callWithState(x: Tensor, initialState?: Tensor[], args: CallArgs = {}): RNNResult {
     if (!this.built) {
-      if (this.device === null) this.device = x.device;
+      if (this.weightDevice === null) this.weightDevice = x.device;
       this.build([null, ...x.shape.slice(1)]);
     }
     const n = this.forwardLayer.stateCount;

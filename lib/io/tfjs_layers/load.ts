@@ -1,0 +1,87 @@
+// tf.loadLayersModel('file://dir/model.json'): reads the tfjs layers-model format (tfjs, tfjs-node and the
+// converter's output, sharded and quantized weights included). Validates model.json, the manifest and the shard
+// sizes before building, builds with no weight larger than the file holds, then matches weights by name and shape.
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
+import type { LayersModel } from '../../models/layers_model';
+import { assignAll, buildWithinBudget } from '../build_model';
+import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '../model_files';
+import { fromPythonic } from './naming';
+import { checkManifest, elementsOf, readWeights } from './weights';
+
+export interface LoadLayersModelOptions {
+  /** Where the weights go (default: the default device). */
+  device?: Device;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** 'file://x/model.json', 'x/model.json' or a directory holding model.json -> the model.json path. */
+async function modelJsonPath(url: string): Promise<string> {
+  if (typeof url !== 'string' || url === '') throw new ModelFileError(`loadLayersModel: expected a path or file:// URL, got ${JSON.stringify(url)}`);
+  if (/^https?:\/\//.test(url)) throw new ModelFileError(`loadLayersModel: ${url}: http(s) loading is not supported yet; download model.json and its weight files and load them with file://`);
+  const p = url.startsWith('file://') ? url.slice('file://'.length) : url;
+  const st = await fsp.stat(p).catch(() => null);
+  if (!st) throw new ModelFileError(`${p}: not found`);
+  return st.isDirectory() ? path.join(p, 'model.json') : p;
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  const st = await fsp.stat(file).catch(() => null);
+  if (!st) throw new ModelFileError(`${file}: not found`);
+  if (st.size > MAX_MODEL_JSON_BYTES) throw new ModelFileError(`${file}: ${st.size} bytes exceeds the ${MAX_MODEL_JSON_BYTES}-byte limit for model.json`);
+  let json: unknown;
+  try {
+    json = JSON.parse(await fsp.readFile(file, 'utf8'));
+  } catch (e) {
+    throw new ModelFileError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!isObject(json)) throw new ModelFileError(`${file}: not a JSON object`);
+  return json;
+}
+
+/**
+ * Loads a model saved in the tfjs layers-model format (or, when the model.json is tensornode's own format, the
+ * same as loadModel). The model comes back uncompiled, as in tfjs.
+ */
+export async function loadLayersModel(url: string, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
+  const file = await modelJsonPath(url);
+  const json = await readJson(file);
+  if (json.format === MODEL_FORMAT) return loadModel(path.dirname(file), { device: opts.device });
+  const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
+  const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
+  if (json.format !== undefined && json.format !== 'layers-model') throw bad(`'format' is ${JSON.stringify(json.format)}; only 'layers-model' (and tensornode's own) can be loaded as a layers model`);
+  let topology = json.modelTopology;
+  if (!isObject(topology)) throw bad(`'modelTopology' must be an object`);
+  // The converter nests the model under model_config (beside training_config).
+  if (isObject(topology.model_config)) topology = topology.model_config;
+  const ts = fromPythonic(topology) as Record<string, unknown>;
+  const className = ts.className;
+  if (className !== 'Sequential' && className !== 'Model' && className !== 'Functional') throw bad(`unknown model class ${JSON.stringify(className)} (supported: Sequential, Model, Functional)`);
+  // Older Keras wrote a Sequential's config as the list of layers itself.
+  const config = Array.isArray(ts.config) ? { layers: ts.config } : ts.config;
+  if (!isObject(config) || !Array.isArray(config.layers) || config.layers.length === 0) throw bad(`'modelTopology.config' must hold a non-empty 'layers' list`);
+  if (json.weightsManifest === undefined) throw bad(`no 'weightsManifest'`);
+  const groups = checkManifest(file, json.weightsManifest);
+  const weights = await readWeights(file, groups);
+  const budget = Math.max(0, ...[...weights.values()].map((w) => elementsOf(w.spec.shape)));
+
+  const model = buildWithinBudget(file, className === 'Sequential', config, device, budget);
+  try {
+    const vars = model.weights;
+    const wanted = new Set(vars.map((v) => v.name));
+    for (const name of weights.keys()) if (!wanted.has(name)) throw bad(`weightsManifest has '${name}', which is not a weight of the architecture (its weights: ${[...wanted].join(', ')})`);
+    for (const v of vars) {
+      const w = weights.get(v.name);
+      if (!w) throw bad(`the weight '${v.name}' (shape [${v.shape.join(', ')}]) is missing from weightsManifest`);
+      if (w.spec.shape.join(',') !== v.shape.join(',')) throw bad(`weight '${v.name}' has shape [${w.spec.shape.join(', ')}] in weightsManifest, but the architecture expects [${v.shape.join(', ')}]`);
+      if ((w.spec.dtype === 'int32') !== (v.value.dtype === 'int32')) throw bad(`weight '${v.name}' is ${w.spec.dtype} in weightsManifest, but the architecture has ${v.value.dtype}`);
+    }
+    assignAll(vars.map((v) => ({ v, arr: weights.get(v.name)!.values })), device);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
