@@ -7,7 +7,7 @@ import type { Tensor } from '../../../tensor';
 import { getInitializer, type Fans, type Initializer } from '../../initializers';
 import { getRegularizer, type Regularizer } from '../../regularizers';
 import type { InitializerArg, RegularizerArg } from '../kernel_layer';
-import { checkPositiveInt, Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
+import { checkPositiveInt, isShapeList, Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
 
 export interface RNNLayerArgs extends LayerArgs {
   units: number;
@@ -152,7 +152,9 @@ export abstract class RNNBase extends Layer {
     return { shape: [this.gates * this.units], init: this.biasInit };
   }
 
-  override build(inputShape: Shape): void {
+  override build(shapes: Shape | Shape[]): void {
+    // Called on [x, ...initialState] the first shape is the sequence's.
+    const inputShape = isShapeList(shapes) ? shapes[0] : shapes;
     const inDim = inputShape[inputShape.length - 1];
     if (inputShape.length !== 3 || typeof inDim !== 'number') {
       throw new ValueError(`${this.className.toLowerCase()} '${this.name}': needs inputs [batch, steps, features] with known features, got [${inputShape}]`);
@@ -212,12 +214,17 @@ export abstract class RNNBase extends Layer {
     return { output, states: r.states };
   }
 
-  protected call(x: Tensor, args: CallArgs): Tensor {
-    return this.callWithState(x, undefined, args).output;
+  /** apply(x) or apply([x, ...initialState]); with returnState the result is [output, ...final states]. */
+  protected call(x: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
+    const [input, ...initial] = Array.isArray(x) ? x : [x];
+    const r = this.callWithState(input, initial.length > 0 ? initial : undefined, args);
+    return this.returnState ? [r.output, ...r.states] : r.output;
   }
 
-  override computeOutputShape(inputShape: Shape): Shape {
-    return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
+  override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {
+    const s = isShapeList(shapes) ? shapes[0] : shapes;
+    const out: Shape = this.returnSequences ? [s[0], s[1], this.units] : [s[0], this.units];
+    return this.returnState ? [out, ...Array.from({ length: this.stateCount }, (): Shape => [s[0], this.units])] : out;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -4,7 +4,7 @@ import type { Device } from '../../../device';
 import { add, concat, mul, reshape, scale, slice } from '../../../ops';
 import type { Tensor } from '../../../tensor';
 import { deserializeLayer } from '../registry';
-import { Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
+import { isShapeList, Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
 import { RNNBase, type RNNResult } from './rnn';
 
 /** A layer whose weights are those of its inner layers (in order). */
@@ -164,7 +164,8 @@ export class Bidirectional extends Wrapper {
     return this.callWithState(x, undefined, args).output;
   }
   override computeOutputShape(inputShape: Shape): Shape {
-    const s = this.forwardLayer.computeOutputShape(inputShape);
+    const full = this.forwardLayer.computeOutputShape(inputShape);
+    const s = isShapeList(full) ? full[0] : full;
     if (this.mergeMode !== 'concat') return s;
     const last = s[s.length - 1];
     return [...s.slice(0, -1), last === null ? null : 2 * last];
