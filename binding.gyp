@@ -4,7 +4,8 @@
       "target_name": "tensornode",
       "sources": ["<!@(node tools/sources.js)"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
+      "ldflags": ["-Wl,-z,nodelete"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++1y"],
       "conditions": [

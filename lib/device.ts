@@ -67,9 +67,20 @@ export function setDefaultDevice(d: Device): void {
   defaultDevice = normalizeDevice(d, 'setDefaultDevice');
 }
 
-/** Waits for all queued work on a device (blocking); throws the first error a queued kernel raised. */
+/**
+ * Waits for all queued work on a device (blocking); throws the first error this environment's kernels raised that
+ * no read has reported yet (each failed output also rejects its own reads).
+ */
 export function synchronize(d: Device = getDefaultDevice()): void {
   native.sync(normalizeDevice(d, 'synchronize'));
+}
+
+/**
+ * Resolves once the device's queue is at or below half its bounds (at once when it already is): await it in a
+ * producer loop to keep the queue short without blocking the event loop (op calls past the bounds would wait).
+ */
+export function whenReady(d: Device = getDefaultDevice()): Promise<void> {
+  return native.whenReady(normalizeDevice(d, 'whenReady'));
 }
 
 /** Threads used by CPU kernels and BLAS (default: all cores, or TENSORNODE_NUM_THREADS). */

@@ -18,6 +18,7 @@ export {
   getDefaultDevice,
   setDefaultDevice,
   synchronize,
+  whenReady,
   setNumThreads,
   setTF32,
   setCudnnBenchmark,

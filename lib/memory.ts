@@ -1,6 +1,6 @@
 // Memory: reference-counted storages, tidy() scopes, keep(), live-tensor accounting and the GC backstop.
 import { ValueError } from './errors';
-import type { NativeStorage } from './native';
+import { native, type NativeStorage } from './native';
 import type { Tensor } from './tensor';
 
 /** A native storage shared by a tensor and its views; freed when the last user releases it. */
@@ -32,6 +32,11 @@ interface DeviceStats {
 
 export interface MemoryInfo extends DeviceStats {
   devices: Record<string, DeviceStats>;
+  /**
+   * Bytes that only queued work still holds (their tensors were disposed before the stream ran the kernels that
+   * use them), summed over devices; counted per process, since every environment shares the device streams.
+   */
+  numBytesInQueue: number;
 }
 
 const perDevice = new Map<string, DeviceStats>();
@@ -46,12 +51,14 @@ export function memory(): MemoryInfo {
   const devices: Record<string, DeviceStats> = {};
   let numTensors = 0;
   let numBytes = 0;
+  let numBytesInQueue = 0;
   for (const [d, s] of perDevice) {
     devices[d] = { ...s };
     numTensors += s.numTensors;
     numBytes += s.numBytes;
+    numBytesInQueue += native.queueStats(d).queueOnlyBytes;
   }
-  return { numTensors, numBytes, devices };
+  return { numTensors, numBytes, devices, numBytesInQueue };
 }
 
 // The GC backstop: a tensor collected without dispose() still gives its storage back.

@@ -22,6 +22,8 @@ interface NativeAddon {
   read(storage: NativeStorage, offset: number, nbytes: number): Promise<ArrayBuffer>;
   readSync(storage: NativeStorage, offset: number, nbytes: number): ArrayBuffer;
   sync(device: string): void;
+  queueStats(device: string): { kernels: number; bytes: number; queueOnlyBytes: number };
+  whenReady(device: string): Promise<void>;
   copyTo(storage: NativeStorage, nbytes: number, device: string): NativeStorage;
   backendInfo(): { cpu: { compiled: boolean; usable: boolean; blas: string; threads: number; cachedBytes: number }; cudaJson: string | null };
   setNumThreads(n: number): void;
@@ -79,6 +81,8 @@ export const native: NativeAddon = {
   },
   readSync: wrap(addon.readSync),
   sync: wrap(addon.sync),
+  queueStats: wrap(addon.queueStats),
+  whenReady: wrap(addon.whenReady),
   copyTo: wrap(addon.copyTo),
   backendInfo: wrap(addon.backendInfo),
   setNumThreads: wrap(addon.setNumThreads),

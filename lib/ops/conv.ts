@@ -31,12 +31,15 @@ export interface Pool2dOptions {
   padding?: Padding;
 }
 
-/** A positive (or, with min 0, non-negative) integer pair from a number or a 2-list. */
+/** Largest window, stride, dilation or pad the kernels take (native/core/params/conv.h kMaxWindowAttr). */
+const MAX_WINDOW_ATTR = 2 ** 30;
+
+/** A positive (or, with min 0, non-negative) integer pair from a number or a 2-list, each at most 2^30. */
 function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
   const list = typeof v === 'number' ? [v, v] : v;
-  const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min;
+  const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min && d <= MAX_WINDOW_ATTR;
   if (!Array.isArray(list) || list.length !== 2 || !list.every(ok)) {
-    throw new ValueError(`${op}: '${arg}' must be an integer >= ${min} or a list of two, got ${JSON.stringify(v)}`);
+    throw new ValueError(`${op}: '${arg}' must be an integer in [${min}, 2^30] or a list of two, got ${JSON.stringify(v)}`);
   }
   return [list[0], list[1]];
 }
@@ -54,6 +57,12 @@ function resolvePads(op: string, padding: unknown, hw: [number, number], stride:
   if (typeof padding === 'string') throw new ValueError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
   const [ph, pw] = pair(op, 'padding', padding, 0);
   return [ph, ph, pw, pw];
+}
+
+/** 'same' pads grow with the window's extent: past 2^30 the kernels would reject them, so the call does. */
+function checkPads(op: string, pads: number[]): number[] {
+  if (pads.some((p) => p > MAX_WINDOW_ATTR)) throw new ValueError(`${op}: padding [${pads}] exceeds 2^30 on some side`);
+  return pads;
 }
 
 /** OH = floor((H + top + bottom - span) / s) + 1 (native/KERNELS.md), checked to be at least 1. */
@@ -92,11 +101,13 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   if (inC !== x.shape[3]) {
     throw new ShapeError(`${op}: 'filter' [${filter.shape}] expects ${inC} input channels (dim 2), but 'x' [${x.shape}] has ${x.shape[3]}`);
   }
-  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: 'filter' must have a kernel of at least 1x1, got shape [${filter.shape}]`);
+  if (kh < 1 || kw < 1 || kh > MAX_WINDOW_ATTR || kw > MAX_WINDOW_ATTR) {
+    throw new ShapeError(`${op}: 'filter' must have a kernel of at least 1x1 and at most 2^30, got shape [${filter.shape}]`);
+  }
   const stride = pair(op, 'stride', options.stride ?? 1, 1);
   const dilation = pair(op, 'dilation', options.dilation ?? 1, 1);
   const span: [number, number] = [(kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1];
-  const pads = resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, span);
+  const pads = checkPads(op, resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, span));
   const [oh, ow] = outputSize(op, x, pads, stride, span, `${kh}x${kw} kernel`);
   const attrs: Attrs = { strides: stride, pads, dilations: dilation };
   // The native kernels take [O, kh, kw, C] filters (native/KERNELS.md): reorder here; the filter's gradient flows
@@ -125,7 +136,7 @@ function poolSetup(op: string, x: Tensor, options: Pool2dOptions): { attrs: Attr
   if (options === null || typeof options !== 'object') throw new ValueError(`${op}: options with 'kernelSize' are required`);
   const kernel = pair(op, 'kernelSize', options.kernelSize, 1);
   const stride = pair(op, 'stride', options.stride ?? kernel, 1);
-  const pads = resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, kernel);
+  const pads = checkPads(op, resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, kernel));
   if (pads[0] >= kernel[0] || pads[1] >= kernel[0] || pads[2] >= kernel[1] || pads[3] >= kernel[1]) {
     throw new ValueError(`${op}: padding [${pads}] must be smaller than the ${kernel[0]}x${kernel[1]} window on every side`);
   }

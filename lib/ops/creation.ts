@@ -5,6 +5,7 @@ import { getDefaultDevice, normalizeDevice, type Device } from '../device';
 import { fromHostArray, runKernel } from '../engine/kernel';
 import { nextSeed } from '../random';
 import { Tensor, type NestedArray } from '../tensor';
+import { checkInt32Value, checkInt32Values } from './int32';
 import { checkDType, checkNumber, checkShape, checkTensor } from './validate';
 
 export interface CreateOptions {
@@ -84,6 +85,8 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
   if (size !== flat.length) {
     throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
   }
+  // int32 takes finite values that truncate into range; anything else is an error here, never a silent wrap.
+  if (dtype === 'int32' && !(flat instanceof Int32Array)) checkInt32Values(op, 'values', flat);
   // A typed array of the right kind is uploaded as it is (the addon copies it); anything else is converted once.
   const host =
     dtype === 'float32'
@@ -98,6 +101,7 @@ export function full(shape: readonly number[], value: number, arg?: CreateArg): 
   const s = checkShape('full', 'shape', shape);
   checkNumber('full', 'value', value);
   const { dtype, device } = resolve('full', opts);
+  if (dtype === 'int32') checkInt32Value('full', 'value', value);
   const [t] = runKernel('fill', [], [{ shape: s, dtype }], { value }, device);
   return finish('full', t, opts);
 }
@@ -128,6 +132,10 @@ export function arange(start: number, stop?: number, step = 1, arg?: CreateArg):
   if (step === 0) throw new ValueError('arange: step must not be 0');
   const n = Math.max(0, Math.ceil((stop - start) / step));
   const { dtype, device } = resolve('arange', opts);
+  if (dtype === 'int32' && n > 0) {
+    checkInt32Value('arange', 'start', start);
+    checkInt32Value('arange', 'last value', start + step * (n - 1));
+  }
   const [t] = runKernel('arange', [], [{ shape: [n], dtype }], { start, step }, device);
   return finish('arange', t, opts);
 }

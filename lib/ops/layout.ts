@@ -3,6 +3,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
+import { checkInt32Value } from './int32';
 import { checkSameDevice, checkTensor, normalizeAxis } from './validate';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -94,6 +95,7 @@ export function pad(x: Tensor, paddings: [number, number][], value = 0): Tensor 
     throw new ValueError(`${op}: 'paddings' must be ${x.rank} pairs [before, after] of non-negative integers for x of shape [${x.shape}], got ${JSON.stringify(paddings)}`);
   }
   if (typeof value !== 'number') throw new ValueError(`${op}: 'value' must be a number, got ${value}`);
+  if (x.dtype === 'int32') checkInt32Value(op, 'value', value);
   const before = paddings.map((p) => p[0]);
   const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
   const y = rawPad(x, before, shape, value);

@@ -47,7 +47,8 @@ function consume<T>(t: Tensor, fn: (t: Tensor) => T): T {
 /**
  * Cross-entropy of softmax(logits) [N, C] against int32 class indices [N] or float32 (soft / one-hot) labels [N, C].
  * Per row: logsumexp(z)*sum(t) - sum(t*z) (= logsumexp(z) - z[label] for indices), as torch cross_entropy.
- * Integer labels outside [0, C) raise a ValueError from the device (at the next data()/sync).
+ * Integer labels outside [0, C) are data, so the device finds them: the loss (and everything computed from it)
+ * is poisoned, and every read of it rejects with a ValueError naming the label and its row.
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, options: LossOptions = {}): Tensor {
   const op = 'softmaxCrossEntropy';
@@ -58,6 +59,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, options: Los
   checkRank(op, 'logits', logits, 2);
   const reduction = checkReduction(op, options.reduction);
   const [N, C] = logits.shape;
+  if (C === 0 && N > 0) throw new ShapeError(`${op}: 'logits' [${logits.shape}] has no classes (C = 0)`);
   const sparse = labels.dtype === 'int32';
   if (sparse && !(labels.rank === 1 && labels.shape[0] === N)) {
     throw new ShapeError(`${op}: int32 'labels' must have shape [${N}] (one class index per row of logits [${logits.shape}]), got [${labels.shape}]`);

@@ -13,6 +13,8 @@ export interface MatmulOptions {
   transposeB?: boolean;
 }
 
+const INT32_MAX = 2147483647;
+
 /** The output shape of op(a) @ op(b), validated; throws ShapeError naming the mismatch. */
 function matmulShape(op: string, a: Tensor, b: Tensor, ta: boolean, tb: boolean): number[] {
   for (const [name, t] of [['a', a], ['b', b]] as const) {
@@ -26,6 +28,10 @@ function matmulShape(op: string, a: Tensor, b: Tensor, ta: boolean, tb: boolean)
     throw new ShapeError(
       `${op}: inner dimensions differ: a [${a.shape}]${ta ? ' (transposed)' : ''} has K=${Ka}, b [${b.shape}]${tb ? ' (transposed)' : ''} has K=${Kb}`,
     );
+  }
+  // GEMM libraries index with 32-bit ints (the CPU backend's cblas_sgemm, cuBLAS): a larger matrix dim fails here.
+  if (M > INT32_MAX || N > INT32_MAX || Ka > INT32_MAX) {
+    throw new ShapeError(`${op}: matrix dimensions M=${M}, N=${N}, K=${Ka} must each be below 2^31`);
   }
   const batch = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2));
   return [...batch, M, N];

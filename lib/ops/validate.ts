@@ -89,10 +89,13 @@ export function normalizeAxis(op: string, axis: unknown, rank: number, arg = 'ax
   return axis < 0 ? axis + rank : axis;
 }
 
-/** Axes as a sorted unique list; undefined means all axes. */
+/** Axes as a sorted unique list; undefined means all axes. A scalar has no axis to name (as in tfjs and NumPy). */
 export function normalizeAxes(op: string, axis: number | number[] | undefined, rank: number): number[] {
   if (axis === undefined) return [...Array(rank).keys()];
-  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => normalizeAxis(op, a, rank));
+  const list = (Array.isArray(axis) ? axis : [axis]).map((a) => {
+    if (rank === 0) throw new ValueError(`${op}: 'axis' ${a} is out of range for a scalar (rank 0); omit it`);
+    return normalizeAxis(op, a, rank);
+  });
   const unique = [...new Set(list)].sort((a, b) => a - b);
   if (unique.length !== list.length) throw new ValueError(`${op}: 'axis' has repeated entries: [${axis}]`);
   return unique;

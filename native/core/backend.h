@@ -22,14 +22,33 @@ class Backend {
   virtual Status allocate(size_t nbytes, StoragePtr& out) = 0;
   // Copies host bytes into a fresh storage (the caller may reuse `src` when it returns).
   virtual Status fromHost(const void* src, size_t nbytes, StoragePtr& out) = 0;
-  // Queues a kernel on the device's stream; errors it raises later are kept and reported by the next sync/read.
+  // Queues a kernel on the device's stream. An error it raises later poisons its outputs (runQueuedKernel) and is
+  // recorded with ctx->owner; it never reaches another environment. May block while the queue is over its bounds.
   virtual Status enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) = 0;
-  // Queues a copy of `nbytes` at `offset` of `src` to the host; `done` fires when the stream reaches it.
+  // Queues a copy of `nbytes` at `offset` of `src` to the host; `done` fires when the stream reaches it, with the
+  // storage's poison error instead of the bytes when the kernel that wrote it failed.
   virtual void readAsync(StoragePtr src, size_t offset, size_t nbytes, HostReadDone done) = 0;
-  // Waits for all queued work, then returns (and clears) the first error raised since the last sync.
+  // Waits for the work queued so far; returns stream-level failures (kernel errors go to their owner).
   virtual Status synchronize() = 0;
-  // Copies device bytes to host memory, waiting for queued work first (blocks the caller).
+  // Copies device bytes to host memory once the work queued before it has run (blocks the caller); a poisoned
+  // storage returns its error and leaves `dst` untouched.
   virtual Status toHostSync(const StoragePtr& src, size_t offset, size_t nbytes, void* dst) = 0;
+
+  // Lifecycle hooks, called by the napi layer's environment cleanup and at process exit (defaults: nothing queued
+  // outside the caller's thread). cancel: drops the queued work of an owner whose environment is gone.
+  virtual void cancel(const StreamOwner* owner) { (void)owner; }
+  // Stops the stream before the process (or the addon) goes away: drops queued work, waits for the running kernel,
+  // joins the stream's threads. A later call may start the stream again.
+  virtual void shutdown() {}
+
+  // Work queued and not yet finished: kernels and the bytes of their outputs (what backpressure bounds).
+  struct QueueStats {
+    int64_t kernels = 0;
+    int64_t bytes = 0;
+  };
+  virtual QueueStats queueStats() { return {}; }
+  // Calls `ready` (on any thread) once the queue is at or below half its bounds: at once when it already is.
+  virtual void whenReady(std::function<void()> ready) { ready(); }
 };
 
 // What the CUDA part of the addon provides when it is compiled in (set by native/cuda at load).
@@ -47,6 +66,11 @@ const CudaHooks* cudaHooks();  // null when the CUDA backend was not compiled
 
 // The live backend for a device, created lazily; an error explains why a device is unusable.
 Status getBackend(const Device& device, Backend*& out);
+// Shuts down every live backend's stream (Backend::shutdown); used by the last environment's cleanup and at exit.
+void shutdownBackends();
+// Every live backend (the CPU one and the CUDA devices created so far).
+std::vector<Backend*> liveBackends();
+
 // Copies a storage to another device (ordered after pending work on both); returns the new storage.
 Status copyToDevice(const StoragePtr& src, size_t nbytes, const Device& to, StoragePtr& out);
 

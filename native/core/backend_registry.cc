@@ -40,6 +40,17 @@ Status getBackend(const Device& device, Backend*& out) {
   return Status::ok();
 }
 
+std::vector<Backend*> liveBackends() {
+  std::vector<Backend*> out{cpuBackend()};
+  std::lock_guard<std::mutex> lock(gMutex);
+  for (auto& [index, backend] : cudaBackends()) out.push_back(backend);
+  return out;
+}
+
+void shutdownBackends() {
+  for (Backend* b : liveBackends()) b->shutdown();
+}
+
 Status copyToDevice(const StoragePtr& src, size_t nbytes, const Device& to, StoragePtr& out) {
   Backend* from = nullptr;
   Backend* dst = nullptr;

@@ -9,6 +9,8 @@
 #include "shape.h"
 #include "status.h"
 #include "storage.h"
+#include "stream_owner.h"
+#include <memory>
 
 namespace tn {
 
@@ -33,6 +35,8 @@ struct KernelContext {
   std::vector<TensorArg> outputs;
   Attrs attrs;
   Backend* backend = nullptr;
+  // The environment that queued the call: a failure is recorded there (for its synchronize()), never elsewhere.
+  std::shared_ptr<StreamOwner> owner;
 
   const TensorArg& in(size_t i) const { return inputs[i]; }
   const TensorArg& out(size_t i) const { return outputs[i]; }
@@ -49,6 +53,11 @@ std::vector<std::string> kernelNames(DeviceType type);
 Status checkArity(const KernelContext& ctx, size_t nIn, size_t nOut);
 // Checks one argument's dtype, naming the op and the argument.
 Status checkDType(const KernelContext& ctx, const TensorArg& t, DType want, const char* argName);
+
+// Runs a queued kernel with the poison rules every stream follows (KERNELS.md): work of a cancelled owner is
+// skipped; a poisoned input poisons every output without running the kernel; a failing kernel poisons every output
+// and records the error with its owner. Never lets an output read back memory the kernel did not write.
+void runQueuedKernel(KernelFn fn, KernelContext& ctx);
 
 }  // namespace tn
 

@@ -42,4 +42,18 @@ Status checkDType(const KernelContext& ctx, const TensorArg& t, DType want, cons
   return Status::ok();
 }
 
+void runQueuedKernel(KernelFn fn, KernelContext& ctx) {
+  if (ctx.owner && ctx.owner->cancelled()) return;
+  for (const TensorArg& in : ctx.inputs) {
+    if (const Status* p = in.storage->poisoned()) {
+      for (TensorArg& out : ctx.outputs) out.storage->poison(*p);
+      return;
+    }
+  }
+  Status s = fn(ctx);
+  if (s.isOk()) return;
+  for (TensorArg& out : ctx.outputs) out.storage->poison(s);
+  if (ctx.owner) ctx.owner->record(s);
+}
+
 }  // namespace tn

@@ -1,6 +1,7 @@
 // Scalar math of the elementwise ops and their derivatives, shared by the CPU and CUDA kernels so both agree.
 #pragma once
 #include <cmath>
+#include <cstdint>
 
 #include "hd.h"
 
@@ -19,6 +20,15 @@ TN_HD float geluGrad(float x) {
 TN_HD float sign(float x) { return x > 0 ? 1.f : (x < 0 ? -1.f : 0.f); }
 // log(1 + exp(x)) without overflow.
 TN_HD float softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
+
+// int32 add/sub/mul wrap modulo 2^32 (two's complement, as Java, Go and TF's int32 kernels): done in uint32 so
+// overflow is defined behaviour, never UB. The T overloads keep float math as it is.
+TN_HD int32_t wrapAdd(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b)); }
+TN_HD int32_t wrapSub(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b)); }
+TN_HD int32_t wrapMul(int32_t a, int32_t b) { return static_cast<int32_t>(static_cast<uint32_t>(a) * static_cast<uint32_t>(b)); }
+TN_HD float wrapAdd(float a, float b) { return a + b; }
+TN_HD float wrapSub(float a, float b) { return a - b; }
+TN_HD float wrapMul(float a, float b) { return a * b; }
 
 }  // namespace scalar
 }  // namespace tn

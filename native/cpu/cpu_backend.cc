@@ -1,4 +1,5 @@
-// CPU stream: JS enqueues kernels and returns at once; one worker thread runs them in order, kernels fan out via parallelFor.
+// CPU stream: JS enqueues kernels and returns at once; one worker thread runs them in order, kernels fan out via
+// parallelFor. The queue is bounded (backpressure), errors poison outputs, and the thread stops before exit.
 #include "cpu_backend.h"
 
 #include "host_block_cache.h"
@@ -16,10 +17,19 @@ namespace tn {
 
 namespace {
 
+// Queue bounds: past either one, enqueue waits for the stream (a loop that never awaits stays bounded in memory).
+constexpr int64_t kMaxQueuedKernels = 1024;
+int64_t maxQueuedBytes() {
+  static const int64_t bytes = [] {
+    const char* env = std::getenv("TENSORNODE_QUEUE_MB");
+    long mb = env ? std::strtol(env, nullptr, 10) : 0;
+    return static_cast<int64_t>(mb > 0 ? mb : 1024) << 20;
+  }();
+  return bytes;
+}
+
 class CpuBackend final : public Backend {
  public:
-  CpuBackend() : worker_([this] { loop(); }) { worker_.detach(); }  // lives until process exit
-
   Device device() const override { return Device{DeviceType::CPU, 0}; }
 
   Status allocate(size_t nbytes, StoragePtr& out) override {
@@ -38,90 +48,226 @@ class CpuBackend final : public Backend {
   }
 
   Status enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) override {
-    std::shared_ptr<KernelContext> shared(std::move(ctx));
-    push([this, fn, shared] {
-      Status s = fn(*shared);
-      if (!s.isOk()) recordError(s);
-    });
+    int64_t bytes = 0;
+    for (const TensorArg& o : ctx->outputs) bytes += static_cast<int64_t>(o.storage->nbytes());
+    const StreamOwner* owner = ctx->owner.get();
+    Task task;
+    task.fn = fn;
+    task.ctx = std::move(ctx);
+    task.owner = owner;
+    task.bytes = bytes;
+    TN_CHECK(push(std::move(task)), Device, "cpu: the stream is shutting down");
     return Status::ok();
   }
 
   void readAsync(StoragePtr src, size_t offset, size_t nbytes, HostReadDone done) override {
-    push([this, src, offset, nbytes, done] {
-      auto bytes = std::make_shared<std::vector<uint8_t>>(nbytes);
-      if (nbytes) std::memcpy(bytes->data(), static_cast<uint8_t*>(src->data()) + offset, nbytes);
-      done(takeError(), bytes);
-    });
+    Task task;
+    task.run = [src, offset, nbytes, done] {
+                if (const Status* p = src->poisoned()) return done(*p, nullptr);
+                // The one host copy: the napi layer hands this buffer to JS without copying it again.
+                auto bytes = std::make_shared<std::vector<uint8_t>>();
+                try {
+                  bytes->resize(nbytes);
+                } catch (const std::bad_alloc&) {
+                  return done(makeError(ErrorKind::OutOfMemory, "read: out of memory allocating ", nbytes,
+                                        " bytes of host memory"), nullptr);
+                }
+                if (nbytes) std::memcpy(bytes->data(), static_cast<uint8_t*>(src->data()) + offset, nbytes);
+                done(Status::ok(), bytes);
+              };
+    if (!push(std::move(task))) done(makeError(ErrorKind::Device, "read: the cpu stream is shutting down"), nullptr);
   }
 
   Status synchronize() override {
-    std::unique_lock<std::mutex> lock(mutex_);
-    idle_.wait(lock, [this] { return queue_.empty() && !busy_; });
-    Status s = error_;
-    error_ = Status::ok();
-    return s;
+    return runAndWait([] { return Status::ok(); });
   }
 
   Status toHostSync(const StoragePtr& src, size_t offset, size_t nbytes, void* dst) override {
-    Status s = synchronize();
-    if (nbytes) std::memcpy(dst, static_cast<uint8_t*>(src->data()) + offset, nbytes);
-    return s;
+    // Copied on the stream thread once the work before it ran, straight into the caller's (JS) buffer.
+    return runAndWait([&] {
+      if (const Status* p = src->poisoned()) return *p;
+      if (nbytes) std::memcpy(dst, static_cast<uint8_t*>(src->data()) + offset, nbytes);
+      return Status::ok();
+    });
+  }
+
+  void cancel(const StreamOwner* owner) override {
+    std::deque<Task> dropped;  // destroyed outside the lock: releasing storages frees memory
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (auto it = queue_.begin(); it != queue_.end();) {
+        if (it->ctx && it->owner == owner) {
+          finishAccounting(*it);
+          dropped.push_back(std::move(*it));
+          it = queue_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    space_.notify_all();
+    fireReadyIfBelow();
+  }
+
+  void shutdown() override {
+    std::deque<Task> dropped;
+    std::thread worker;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+      for (Task& t : queue_) finishAccounting(t);
+      dropped.swap(queue_);
+      worker.swap(worker_);
+    }
+    wake_.notify_all();
+    space_.notify_all();
+    if (worker.joinable()) worker.join();  // the running kernel finishes first; nothing else starts
+    // Dropped kernels poison their outputs, so the reads and waits queued after them (run here, in order) report
+    // the shutdown rather than memory no kernel wrote.
+    for (Task& t : dropped) {
+      if (t.ctx) {
+        Status s = makeError(ErrorKind::Device, t.ctx->op, ": cancelled, the cpu stream shut down");
+        for (TensorArg& out : t.ctx->outputs) out.storage->poison(s);
+      } else if (t.run) {
+        t.run();
+      }
+    }
+    dropped.clear();
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = false;  // a later environment (a new worker) may start the stream again
+      ready.swap(ready_);
+    }
+    for (auto& r : ready) r();
+  }
+
+  QueueStats queueStats() override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return QueueStats{kernels_, bytes_};
+  }
+
+  void whenReady(std::function<void()> ready) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!belowHalf()) {
+        ready_.push_back(std::move(ready));
+        return;
+      }
+    }
+    ready();
   }
 
  private:
-  void push(std::function<void()> task) {
+  // A kernel (fn + ctx) or another step in stream order (a read, a wait marker).
+  struct Task {
+    KernelFn fn = nullptr;
+    std::shared_ptr<KernelContext> ctx;
+    std::function<void()> run;
+    const StreamOwner* owner = nullptr;  // identity only (cancel); the context holds the owner alive
+    int64_t bytes = 0;
+  };
+
+  bool belowHalf() const { return kernels_ <= kMaxQueuedKernels / 2 && bytes_ <= maxQueuedBytes() / 2; }
+
+  void finishAccounting(const Task& t) {
+    if (t.ctx) --kernels_;
+    bytes_ -= t.bytes;
+  }
+
+  // Runs `fn` on the stream thread after everything queued before it, blocking the caller until it returns.
+  template <typename Fn>
+  Status runAndWait(Fn&& fn) {
+    struct Wait {
+      std::mutex m;
+      std::condition_variable cv;
+      bool done = false;
+      Status status;
+    };
+    auto wait = std::make_shared<Wait>();
+    Task task;
+    // Runs on the stream thread, or on the shutting-down thread when a shutdown drops the queue (never both).
+    task.run = [wait, &fn] {
+      Status s = fn();
+      std::lock_guard<std::mutex> lock(wait->m);
+      wait->status = s;
+      wait->done = true;
+      wait->cv.notify_all();
+    };
+    if (!push(std::move(task))) return makeError(ErrorKind::Device, "cpu: the stream is shutting down");
+    std::unique_lock<std::mutex> lock(wait->m);
+    wait->cv.wait(lock, [&] { return wait->done; });
+    return wait->status;
+  }
+
+  // Queues a task, waiting first while a kernel would take the queue past its bounds. False when shutting down.
+  bool push(Task task) {
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::unique_lock<std::mutex> lock(mutex_);
+      if (stopping_) return false;
+      if (task.ctx) {
+        space_.wait(lock, [&] {
+          return stopping_ || kernels_ == 0 ||
+                 (kernels_ < kMaxQueuedKernels && bytes_ + task.bytes <= maxQueuedBytes());
+        });
+        if (stopping_) return false;
+        ++kernels_;
+      }
+      bytes_ += task.bytes;
       queue_.push_back(std::move(task));
+      if (!worker_.joinable()) worker_ = std::thread([this] { loop(); });
     }
     wake_.notify_one();
+    return true;
   }
 
   void loop() {
     lowerCurrentThreadPriority();
     for (;;) {
-      std::function<void()> task;
+      Task task;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return !queue_.empty(); });
+        wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+        if (stopping_) return;
         task = std::move(queue_.front());
         queue_.pop_front();
-        busy_ = true;
       }
-      task();
-      task = nullptr;  // release the kernel's storages on this thread, before reporting idle
+      if (task.ctx) runQueuedKernel(task.fn, *task.ctx);
+      else task.run();
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        busy_ = false;
-        if (queue_.empty()) idle_.notify_all();
+        finishAccounting(task);
       }
+      bool kernel = task.ctx != nullptr;
+      task = Task();  // release the kernel's storages on this thread, before the space is given back
+      if (kernel) space_.notify_all();
+      fireReadyIfBelow();
     }
   }
 
-  void recordError(const Status& s) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (error_.isOk()) error_ = s;
-  }
-
-  Status takeError() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    Status s = error_;
-    error_ = Status::ok();
-    return s;
+  void fireReadyIfBelow() {
+    std::vector<std::function<void()>> ready;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (ready_.empty() || !belowHalf()) return;
+      ready.swap(ready_);
+    }
+    for (auto& r : ready) r();
   }
 
   std::mutex mutex_;
-  std::condition_variable wake_, idle_;
-  std::deque<std::function<void()>> queue_;
-  bool busy_ = false;
-  Status error_;
-  std::thread worker_;
+  std::condition_variable wake_, space_;
+  std::deque<Task> queue_;
+  int64_t kernels_ = 0, bytes_ = 0;
+  bool stopping_ = false;
+  std::vector<std::function<void()>> ready_;
+  std::thread worker_;  // started by the first push, joined by shutdown()
 };
 
 }  // namespace
 
 Backend* cpuBackend() {
-  static auto* backend = new CpuBackend();  // never destroyed: its worker runs until process exit
+  static auto* backend = new CpuBackend();  // never destroyed; shutdown() joins its thread before exit
   return backend;
 }
 

@@ -8,9 +8,9 @@ namespace cuda {
 namespace {
 
 // ---- binary ops (a, b broadcast to y); same rules as native/cpu/kernels/elementwise.cc ----
-struct Add { template <typename T> __device__ static T f(T a, T b) { return a + b; } };
-struct Sub { template <typename T> __device__ static T f(T a, T b) { return a - b; } };
-struct Mul { template <typename T> __device__ static T f(T a, T b) { return a * b; } };
+struct Add { template <typename T> __device__ static T f(T a, T b) { return scalar::wrapAdd(a, b); } };
+struct Sub { template <typename T> __device__ static T f(T a, T b) { return scalar::wrapSub(a, b); } };
+struct Mul { template <typename T> __device__ static T f(T a, T b) { return scalar::wrapMul(a, b); } };
 struct Div { template <typename T> __device__ static T f(T a, T b) { return a / b; } };
 struct Pow { template <typename T> __device__ static T f(T a, T b) { return powf(a, b); } };
 struct Maximum { template <typename T> __device__ static T f(T a, T b) { return a > b || a != a ? a : b; } };  // NaN from a

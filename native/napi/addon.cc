@@ -48,6 +48,7 @@ Napi::Value setCudnnBenchmark(const Napi::CallbackInfo& info) {
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->storageConstructor = Napi::Persistent(StorageWrap::define(env));
+  data->state = EnvState::create(env);
   env.SetInstanceData<AddonData>(data);
   exports.Set("Storage", data->storageConstructor.Value());
   exports.Set("run", Napi::Function::New(env, runOp, "run"));
@@ -56,6 +57,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("read", Napi::Function::New(env, readAsync, "read"));
   exports.Set("readSync", Napi::Function::New(env, readSync, "readSync"));
   exports.Set("sync", Napi::Function::New(env, synchronize, "sync"));
+  exports.Set("queueStats", Napi::Function::New(env, queueStats, "queueStats"));
+  exports.Set("whenReady", Napi::Function::New(env, whenReady, "whenReady"));
   exports.Set("copyTo", Napi::Function::New(env, copyStorageToDevice, "copyTo"));
   exports.Set("backendInfo", Napi::Function::New(env, backendInfo, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads, "setNumThreads"));

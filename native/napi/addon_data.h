@@ -2,10 +2,15 @@
 #pragma once
 #include <napi.h>
 
+#include <memory>
+
+#include "env_state.h"
+
 namespace tn {
 
 struct AddonData {
   Napi::FunctionReference storageConstructor;
+  std::shared_ptr<EnvState> state;  // completions and lifecycle of this environment (shared with stream threads)
 };
 
 AddonData& addonData(Napi::Env env);

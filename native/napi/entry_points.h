@@ -10,6 +10,8 @@ Napi::Value fromHost(const Napi::CallbackInfo& info);
 Napi::Value readAsync(const Napi::CallbackInfo& info);
 Napi::Value readSync(const Napi::CallbackInfo& info);
 Napi::Value synchronize(const Napi::CallbackInfo& info);
+Napi::Value queueStats(const Napi::CallbackInfo& info);
+Napi::Value whenReady(const Napi::CallbackInfo& info);
 Napi::Value copyStorageToDevice(const Napi::CallbackInfo& info);
 Napi::Value backendInfo(const Napi::CallbackInfo& info);
 Napi::Value setNumThreads(const Napi::CallbackInfo& info);

@@ -2,6 +2,7 @@
 #include "entry_points.h"
 
 #include "../core/backend.h"
+#include "addon_data.h"
 #include "convert.h"
 #include "errors.h"
 #include "storage_wrap.h"
@@ -47,6 +48,7 @@ Napi::Value runOp(const Napi::CallbackInfo& info) {
   auto ctx = std::make_unique<KernelContext>();
   ctx->op = op;
   ctx->backend = backend;
+  ctx->owner = addonData(env).state->owner();
   ctx->attrs = parseAttrs(env, info[4], op);
   Napi::Array created = Napi::Array::New(env);
   for (uint32_t i = 0; i < nArgs; ++i) {

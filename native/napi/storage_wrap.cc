@@ -19,6 +19,7 @@ StorageWrap::StorageWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Stor
 StorageWrap::~StorageWrap() {
   // Finalizer backstop for tensors that were never disposed: give the bytes back to V8's accounting too.
   if (storage_ && reported_) Napi::MemoryManagement::AdjustExternalMemory(Env(), -reported_);
+  if (storage_ && storage_.use_count() > 1) storage_->markHeldByQueueOnly();
   storage_.reset();
 }
 
@@ -42,6 +43,8 @@ StoragePtr StorageWrap::unwrap(Napi::Env env, const Napi::Value& value, const ch
 
 void StorageWrap::release(Napi::Env env) {
   if (!storage_) return;
+  // Still held by queued work: counted (memory().numBytesInQueue) until the stream lets go of it.
+  if (storage_.use_count() > 1) storage_->markHeldByQueueOnly();
   storage_.reset();  // queued kernels keep their own references; memory is freed after the last one
   Napi::MemoryManagement::AdjustExternalMemory(env, -reported_);
   reported_ = 0;

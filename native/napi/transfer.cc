@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "../core/backend.h"
+#include "addon_data.h"
 #include "convert.h"
 #include "entry_points.h"
 #include "errors.h"
@@ -11,25 +12,33 @@ namespace tn {
 
 namespace {
 
-struct ReadResult {
-  Status status;
-  std::shared_ptr<std::vector<uint8_t>> bytes;
-};
-
-void settleRead(Napi::Env env, Napi::Function, Napi::Promise::Deferred* deferred, ReadResult* result) {
-  if (env != nullptr) {
-    if (result->status.isOk()) {
-      Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, result->bytes->size());
-      if (!result->bytes->empty()) std::memcpy(buffer.Data(), result->bytes->data(), result->bytes->size());
-      deferred->Resolve(buffer);
-    } else {
-      deferred->Reject(toJsError(env, result->status).Value());
+// Settles a read's promise on the JS thread. The bytes become the ArrayBuffer's memory (no second copy).
+void settleRead(napi_env env, napi_deferred deferred, const Status& status, std::shared_ptr<std::vector<uint8_t>> bytes) {
+  Napi::Env e(env);
+  if (!status.isOk()) {
+    napi_reject_deferred(env, deferred, toJsError(e, status).Value());
+    return;
+  }
+  napi_value buffer = nullptr;
+  if (!bytes || bytes->empty()) {
+    void* unused = nullptr;
+    napi_create_arraybuffer(env, 0, &unused, &buffer);
+  } else {
+    auto* holder = new std::shared_ptr<std::vector<uint8_t>>(std::move(bytes));
+    napi_status s = napi_create_external_arraybuffer(
+        env, (*holder)->data(), (*holder)->size(),
+        [](napi_env, void*, void* hint) { delete static_cast<std::shared_ptr<std::vector<uint8_t>>*>(hint); }, holder,
+        &buffer);
+    if (s != napi_ok) {
+      // Runtimes that forbid external buffers: fall back to one more copy.
+      void* data = nullptr;
+      if (napi_create_arraybuffer(env, (*holder)->size(), &data, &buffer) == napi_ok)
+        std::memcpy(data, (*holder)->data(), (*holder)->size());
+      delete holder;
     }
   }
-  delete result;
+  if (buffer) napi_resolve_deferred(env, deferred, buffer);
 }
-
-using ReadTsfn = Napi::TypedThreadSafeFunction<Napi::Promise::Deferred, ReadResult, settleRead>;
 
 // Checks that [offset, offset+nbytes) lies inside the storage.
 void checkRange(Napi::Env env, const StoragePtr& s, double offset, double nbytes, const char* what) {
@@ -62,16 +71,18 @@ Napi::Value readAsync(const Napi::CallbackInfo& info) {
   checkRange(env, storage, offset, nbytes, "read");
   Backend* backend = nullptr;
   throwIfError(env, getBackend(storage->device(), backend));
-  auto* deferred = new Napi::Promise::Deferred(env);
-  Napi::Promise promise = deferred->Promise();
-  ReadTsfn tsfn = ReadTsfn::New(env, "tensornode.read", 0, 1, deferred,
-                                [](Napi::Env, void*, Napi::Promise::Deferred* d) { delete d; });
+  napi_deferred deferred = nullptr;
+  napi_value promise = nullptr;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
+  std::shared_ptr<EnvState> state = addonData(env).state;
+  state->expect(env);
+  // The stream thread posts the completion; it is dropped if this environment is gone by then (worker terminated).
   backend->readAsync(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes),
-                     [tsfn](Status status, std::shared_ptr<std::vector<uint8_t>> bytes) mutable {
-                       tsfn.BlockingCall(new ReadResult{std::move(status), std::move(bytes)});
-                       tsfn.Release();
+                     [state, deferred](Status status, std::shared_ptr<std::vector<uint8_t>> bytes) {
+                       if (!status.isOk()) state->owner()->observed(status);
+                       state->post([deferred, status, bytes](napi_env e) { settleRead(e, deferred, status, bytes); });
                      });
-  return promise;
+  return Napi::Value(env, promise);
 }
 
 // readSync(storage, offset, nbytes) -> ArrayBuffer; waits for the device (the documented exception).
@@ -83,17 +94,54 @@ Napi::Value readSync(const Napi::CallbackInfo& info) {
   Backend* backend = nullptr;
   throwIfError(env, getBackend(storage->device(), backend));
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, static_cast<size_t>(nbytes));
-  throwIfError(env, backend->toHostSync(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes), buffer.Data()));
+  Status s = backend->toHostSync(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes), buffer.Data());
+  if (!s.isOk()) addonData(env).state->owner()->observed(s);
+  throwIfError(env, s);
   return buffer;
 }
 
-// sync(device): waits for the device's queued work; throws the first error it raised.
+// sync(device): waits for the device's queued work; throws the first error this environment's kernels raised.
 Napi::Value synchronize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Backend* backend = nullptr;
   throwIfError(env, getBackend(parseDevice(env, info[0]), backend));
   throwIfError(env, backend->synchronize());
+  throwIfError(env, addonData(env).state->owner()->take());
   return env.Undefined();
+}
+
+// queueStats(device) -> { kernels, bytes, queueOnlyBytes }: work queued on the device and memory only it holds.
+Napi::Value queueStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Device device = parseDevice(env, info[0]);
+  Backend* backend = nullptr;
+  throwIfError(env, getBackend(device, backend));
+  Backend::QueueStats q = backend->queueStats();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("kernels", static_cast<double>(q.kernels));
+  out.Set("bytes", static_cast<double>(q.bytes));
+  out.Set("queueOnlyBytes", static_cast<double>(queueOnlyBytes(device).load()));
+  return out;
+}
+
+// whenReady(device) -> Promise<void>, resolved once the device's queue is at or below half its bounds.
+Napi::Value whenReady(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Backend* backend = nullptr;
+  throwIfError(env, getBackend(parseDevice(env, info[0]), backend));
+  napi_deferred deferred = nullptr;
+  napi_value promise = nullptr;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
+  std::shared_ptr<EnvState> state = addonData(env).state;
+  state->expect(env);
+  backend->whenReady([state, deferred] {
+    state->post([deferred](napi_env e) {
+      napi_value undefined = nullptr;
+      napi_get_undefined(e, &undefined);
+      napi_resolve_deferred(e, deferred, undefined);
+    });
+  });
+  return Napi::Value(env, promise);
 }
 
 // copyTo(storage, nbytes, device) -> Storage on the target device.

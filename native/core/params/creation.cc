@@ -1,12 +1,16 @@
 // Attr reading and argument checks of the creation kernels, shared by the CPU and CUDA backends.
 #include "creation.h"
 
+#include "int32_range.h"
+
 namespace tn {
 
 Status readFillParams(const KernelContext& ctx, double& value) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
   value = 0;
-  return ctx.attrs.getNumber("value", value);
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("value", value));
+  if (ctx.out(0).dtype == DType::Int32) TN_RETURN_IF_ERROR(checkInt32Value(ctx, "value", value));
+  return Status::ok();
 }
 
 Status readArangeParams(const KernelContext& ctx, double& start, double& step) {
@@ -14,7 +18,15 @@ Status readArangeParams(const KernelContext& ctx, double& start, double& step) {
   start = 0;
   step = 1;
   TN_RETURN_IF_ERROR(ctx.attrs.getNumber("start", start));
-  return ctx.attrs.getNumber("step", step);
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumber("step", step));
+  TN_CHECK(std::isfinite(start) && std::isfinite(step), Value, ctx.op, ": start and step must be finite, got ", start,
+           " and ", step);
+  const int64_t n = ctx.out(0).size();
+  if (ctx.out(0).dtype == DType::Int32 && n > 0) {
+    TN_RETURN_IF_ERROR(checkInt32Value(ctx, "start", start));
+    TN_RETURN_IF_ERROR(checkInt32Value(ctx, "last value", start + step * static_cast<double>(n - 1)));
+  }
+  return Status::ok();
 }
 
 Status readRandomParams(const KernelContext& ctx, bool normal, RandomParams& p) {

@@ -1,6 +1,8 @@
 // Attr reading and shape checks of the layout kernels, shared by the CPU and CUDA backends.
 #include "layout.h"
 
+#include "int32_range.h"
+
 #include <cstring>
 
 #include "axis.h"
@@ -81,6 +83,7 @@ Status readPadParams(const KernelContext& ctx, std::vector<int64_t>& before, uin
     float f = static_cast<float>(value);
     std::memcpy(&fillWord, &f, sizeof f);
   } else {
+    TN_RETURN_IF_ERROR(checkInt32Value(ctx, "value", value));
     int32_t v = static_cast<int32_t>(value);
     std::memcpy(&fillWord, &v, sizeof v);
   }

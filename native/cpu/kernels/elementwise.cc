@@ -11,9 +11,9 @@ namespace cpu {
 namespace {
 
 // ---- binary ops (a, b broadcast to out) ----
-struct Add { template <typename T> static T f(T a, T b) { return a + b; } };
-struct Sub { template <typename T> static T f(T a, T b) { return a - b; } };
-struct Mul { template <typename T> static T f(T a, T b) { return a * b; } };
+struct Add { template <typename T> static T f(T a, T b) { return scalar::wrapAdd(a, b); } };
+struct Sub { template <typename T> static T f(T a, T b) { return scalar::wrapSub(a, b); } };
+struct Mul { template <typename T> static T f(T a, T b) { return scalar::wrapMul(a, b); } };
 struct Div { template <typename T> static T f(T a, T b) { return a / b; } };
 struct Pow { template <typename T> static T f(T a, T b) { return std::pow(a, b); } };
 struct Maximum { template <typename T> static T f(T a, T b) { return a > b || a != a ? a : b; } };  // NaN propagates
