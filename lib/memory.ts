@@ -119,6 +119,10 @@ function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
  * here: it passes to that graph, which disposes it after backward() or when the graph's output is disposed.
  */
 export function tidy<T>(fn: () => T): T {
+  // An async body would run on outside the scope after its first await: refuse it before it runs.
+  if (typeof fn === 'function' && fn.constructor?.name === 'AsyncFunction') {
+    throw new ValueError('tidy: the function must be synchronous (it is async); await outside tidy');
+  }
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
@@ -131,6 +135,8 @@ export function tidy<T>(fn: () => T): T {
   }
   scopes.pop();
   if (result instanceof Promise) {
+    // A plain function that returned a promise: what it made so far is disposed, not leaked.
+    endScope(scope, new Set());
     throw new ValueError('tidy: the function must be synchronous (it returned a Promise); await outside tidy');
   }
   const survivors = new Set<Tensor>();

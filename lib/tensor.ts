@@ -124,6 +124,9 @@ export class Tensor {
 
   /** Reverse-mode autograd from this tensor; a non-scalar needs the gradient of its output. */
   backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
+    if (gradient !== undefined && !(gradient instanceof Tensor)) {
+      throw new ValueError(`backward: 'gradient' must be a Tensor of shape [${this.shape}], got ${Array.isArray(gradient) ? 'an array' : typeof gradient}`);
+    }
     runBackward(this, gradient, options);
   }
 

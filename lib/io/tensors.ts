@@ -1,12 +1,17 @@
 // Tensors to and from safetensors files: float32/int32 stored as F32/I32; common PyTorch dtypes converted on load.
 
-import { DTypeError } from '../errors';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { DTypeError, ValueError } from '../errors';
 import { tensor, type CreateOptions } from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { readSafetensorsFile, SafetensorsError, tensorValues, type TensorInput, type TensorView, writeSafetensorsFile } from './safetensors';
 
 /** Writes tensors (awaiting their values) to `file` atomically, as F32 / I32. */
 export async function saveTensors(file: string, tensors: Record<string, Tensor> | Map<string, Tensor>, metadata?: Record<string, string>): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) throw new ValueError(`saveTensors: 'file' ${JSON.stringify(file)}: directory ${JSON.stringify(dir)} does not exist`);
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   const out = new Map<string, TensorInput>();
   for (const [name, t] of entries) out.set(name, { data: await t.data(), shape: t.shape });

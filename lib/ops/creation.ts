@@ -42,6 +42,9 @@ function finish(op: string, t: Tensor, opts: CreateOptions): Tensor {
   return t;
 }
 
+/** Deepest nesting tensor() accepts (far beyond any real tensor; keeps flatten's recursion bounded). */
+const MAX_NESTED_RANK = 64;
+
 function inferShape(values: NestedArray): number[] {
   const shape: number[] = [];
   let v: NestedArray = values;
@@ -71,11 +74,17 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
   const { dtype, device } = resolve(op, opts, values instanceof Int32Array ? 'int32' : 'float32');
   let flat: ArrayLike<number>;
   let inferred: number[];
+  if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+    throw new DTypeError(`${op}: 'values' is a ${values.constructor.name}; 64-bit integers are not supported (use Int32Array or Float32Array)`);
+  }
   if (ArrayBuffer.isView(values)) {
     flat = values;
     inferred = [values.length];
   } else {
     inferred = inferShape(values as NestedArray);
+    if (inferred.length > MAX_NESTED_RANK) {
+      throw new ShapeError(`${op}: nested array of rank ${inferred.length} is deeper than the ${MAX_NESTED_RANK} supported`);
+    }
     const out: number[] = [];
     flatten(op, values as NestedArray, inferred, out);
     flat = out;

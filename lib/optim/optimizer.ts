@@ -54,7 +54,7 @@ export abstract class Optimizer {
   constructor(args: OptimizerArgs, defaultLr: number) {
     const lr = args.learningRate ?? args.lr ?? defaultLr;
     if (!(lr instanceof LearningRateSchedule) && !(typeof lr === 'number' && lr >= 0 && Number.isFinite(lr))) {
-      throw new ValueError(`${this.constructor.name}: 'learningRate' must be a finite number >= 0 or a schedule, got ${JSON.stringify(lr)}`);
+      throw new ValueError(`${this.constructor.name}: 'learningRate' must be a finite number >= 0 or a schedule, got ${typeof lr === 'number' ? String(lr) : JSON.stringify(lr)}`);
     }
     this.learningRate = lr;
     for (const k of ['clipValue', 'clipNorm', 'globalClipNorm'] as const) {
