@@ -103,8 +103,19 @@ function hex2(b: number): string {
 }
 
 /** Reads and decodes one IDX file (gzip detected by content). */
+/** Total bytes an IDX header declares (magic, dims, payload); undefined when the header is unreadable. */
+export function idxDeclaredSize(head: Uint8Array): number | undefined {
+  const t = IDX_TYPES[head[2]];
+  const rank = head[3];
+  if (head.length < 4 || !t || !rank || head.length < 4 + 4 * rank) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let count = 1;
+  for (let i = 0; i < rank; i++) count *= view.getUint32(4 + 4 * i);
+  return 4 + 4 * rank + count * t.size;
+}
+
 export async function readIdxFile(file: string, opts: DecodeIdxOptions = {}): Promise<IdxArray> {
-  return decodeIdx(await readMaybeGzip(file), file, opts);
+  return decodeIdx(await readMaybeGzip(file, idxDeclaredSize), file, opts);
 }
 
 /** Decodes an IDX image file (rank 3, ubyte) into [N, rows, cols, 1] float32 scaled to [0, 1]. */
