@@ -13,20 +13,20 @@ class StreamOwner {
  public:
   void record(const Status& s) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (firstError_.isOk()) firstError_ = s;
+    if (firstError_.isOk()) (void)(firstError_ = s);
   }
   // Returns and clears the first error recorded since the last take().
   Status take() {
     std::lock_guard<std::mutex> lock(mutex_);
     Status s = firstError_;
-    firstError_ = Status::ok();
+    (void)(firstError_ = Status());
     return s;
   }
   // A read has just reported `s` to JS: synchronize() does not report the same error again.
   void observed(const Status& s) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!firstError_.isOk() && firstError_.kind() == s.kind() && firstError_.message() == s.message())
-      firstError_ = Status::ok();
+      (void)(firstError_ = Status());
   }
   void cancel() { cancelled_.store(true, std::memory_order_release); }
   bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }

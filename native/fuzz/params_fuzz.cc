@@ -82,7 +82,12 @@ void callReader(uint8_t which, const tn::KernelContext& ctx) {
     case 0: { WindowGeometry g; (void)readPoolForwardArgs(ctx, g); break; }
     case 1: { WindowGeometry g; (void)readAvgPoolBackwardArgs(ctx, g); break; }
     case 2: { WindowGeometry g; (void)readMaxPoolBackwardArgs(ctx, g); break; }
-    case 3: { WindowGeometry g; (void)readWindowAttrs(ctx, true, g); if (!ctx.inputs.empty()) (void)finishGeometry(ctx, ctx.in(0).shape, g); break; }
+    case 3: {  // finishGeometry's contract: callers checked a rank-4 image first (checkImage)
+      WindowGeometry g;
+      if (readWindowAttrs(ctx, true, g).isOk() && !ctx.inputs.empty() && checkImage(ctx, ctx.in(0), "x").isOk())
+        (void)finishGeometry(ctx, ctx.in(0).shape, g);
+      break;
+    }
     case 4: { double v; (void)readFillParams(ctx, v); break; }
     case 5: { double a, b; (void)readArangeParams(ctx, a, b); break; }
     case 6: { RandomParams p; (void)readRandomParams(ctx, which & 32, p); break; }

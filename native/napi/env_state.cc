@@ -21,56 +21,46 @@ void onProcessExit() {
   shutdownBackends();
 }
 
-// The heap copy of what the callbacks capture, deleted on the JS thread (or when the function is torn down).
-using Completion = std::function<void(napi_env)>;
-
 }  // namespace
 
-std::shared_ptr<EnvState> EnvState::create(napi_env env) {
-  std::call_once(gAtExitOnce, [] { std::atexit(onProcessExit); });
-  auto state = std::make_shared<EnvState>();
-  state->self_ = state;
-  napi_value name;
-  napi_create_string_utf8(env, "tensornode.stream", NAPI_AUTO_LENGTH, &name);
-  // The context is a heap shared_ptr, deleted by the finalizer: callJs may outlive AddonData.
-  auto* context = new std::shared_ptr<EnvState>(state);
-  napi_status s = napi_create_threadsafe_function(
-      env, nullptr, nullptr, name, 0, 1, context,
-      [](napi_env, void* finalizeData, void*) { delete static_cast<std::shared_ptr<EnvState>*>(finalizeData); },
-      context, callJs, &state->tsfn_);
-  if (s != napi_ok) {
-    delete context;
-    state->tsfn_ = nullptr;
-  } else {
-    napi_unref_threadsafe_function(env, state->tsfn_);  // only expected completions keep the loop alive
+CompletionPort* CompletionPort::create(napi_env env, const char* name) {
+  auto* port = new CompletionPort();
+  napi_value resource = nullptr;
+  napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &resource);
+  if (napi_create_threadsafe_function(env, nullptr, nullptr, resource, 0, 1, nullptr, nullptr, nullptr, callJs,
+                                      &port->tsfn_) != napi_ok) {
+    delete port;
+    return nullptr;
   }
-  // Added after the thread-safe function: cleanup hooks run in reverse order, so this one runs before node closes it.
-  napi_add_env_cleanup_hook(env, cleanup, new std::shared_ptr<EnvState>(state));
-  gLiveEnvs.fetch_add(1);
-  return state;
+  return port;
 }
 
-void EnvState::expect(napi_env env) {
-  if (expected_++ == 0 && tsfn_) napi_ref_threadsafe_function(env, tsfn_);
-}
-
-void EnvState::post(std::function<void(napi_env)> fn) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!alive_ || !tsfn_ || gExiting.load()) return;
+void CompletionPort::deliver(const std::shared_ptr<EnvState>& state, Completion fn) {
+  std::unique_ptr<CompletionPort> self(this);
+  std::lock_guard<std::mutex> lock(state->mutex_);
+  // A dead environment's functions are node's to close; touching them from here could race their deletion.
+  if (!state->alive_ || gExiting.load()) return;
   auto* item = new Completion(std::move(fn));
   if (napi_call_threadsafe_function(tsfn_, item, napi_tsfn_nonblocking) != napi_ok) delete item;
+  napi_release_threadsafe_function(tsfn_, napi_tsfn_release);
 }
 
-void EnvState::callJs(napi_env env, napi_value, void* context, void* data) {
+void CompletionPort::callJs(napi_env env, napi_value, void*, void* data) {
   std::unique_ptr<Completion> item(static_cast<Completion*>(data));
-  if (env == nullptr || context == nullptr) return;  // the function is being torn down: drop the completion
-  EnvState& self = **static_cast<std::shared_ptr<EnvState>*>(context);
+  if (env == nullptr) return;  // the function is being torn down: drop the completion
   try {
     (*item)(env);
   } catch (...) {
     // Nothing may escape into node (the environment may be terminating); the completion is dropped.
   }
-  if (--self.expected_ == 0 && self.tsfn_) napi_unref_threadsafe_function(env, self.tsfn_);
+}
+
+std::shared_ptr<EnvState> EnvState::create(napi_env env) {
+  std::call_once(gAtExitOnce, [] { std::atexit(onProcessExit); });
+  auto state = std::make_shared<EnvState>();
+  napi_add_env_cleanup_hook(env, cleanup, new std::shared_ptr<EnvState>(state));
+  gLiveEnvs.fetch_add(1);
+  return state;
 }
 
 void EnvState::cleanup(void* arg) {
@@ -82,7 +72,6 @@ void EnvState::cleanup(void* arg) {
   }
   state->owner_->cancel();
   for (Backend* b : liveBackends()) b->cancel(state->owner_.get());
-  if (state->tsfn_) napi_release_threadsafe_function(state->tsfn_, napi_tsfn_abort);
   // The last environment: stop the streams and join their threads before the addon (and OpenBLAS) can unload.
   if (gLiveEnvs.fetch_sub(1) == 1) shutdownBackends();
 }

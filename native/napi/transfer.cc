@@ -75,12 +75,13 @@ Napi::Value readAsync(const Napi::CallbackInfo& info) {
   napi_value promise = nullptr;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
   std::shared_ptr<EnvState> state = addonData(env).state;
-  state->expect(env);
-  // The stream thread posts the completion; it is dropped if this environment is gone by then (worker terminated).
+  CompletionPort* port = CompletionPort::create(env, "tensornode.read");
+  if (!port) throw Napi::Error::New(env, "read: cannot create a completion port");
+  // The stream thread delivers the completion; it is dropped if this environment is gone by then (worker terminated).
   backend->readAsync(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes),
-                     [state, deferred](Status status, std::shared_ptr<std::vector<uint8_t>> bytes) {
+                     [state, port, deferred](Status status, std::shared_ptr<std::vector<uint8_t>> bytes) {
                        if (!status.isOk()) state->owner()->observed(status);
-                       state->post([deferred, status, bytes](napi_env e) { settleRead(e, deferred, status, bytes); });
+                       port->deliver(state, [deferred, status, bytes](napi_env e) { settleRead(e, deferred, status, bytes); });
                      });
   return Napi::Value(env, promise);
 }
@@ -133,9 +134,10 @@ Napi::Value whenReady(const Napi::CallbackInfo& info) {
   napi_value promise = nullptr;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
   std::shared_ptr<EnvState> state = addonData(env).state;
-  state->expect(env);
-  backend->whenReady([state, deferred] {
-    state->post([deferred](napi_env e) {
+  CompletionPort* port = CompletionPort::create(env, "tensornode.whenReady");
+  if (!port) throw Napi::Error::New(env, "whenReady: cannot create a completion port");
+  backend->whenReady([state, port, deferred] {
+    port->deliver(state, [deferred](napi_env e) {
       napi_value undefined = nullptr;
       napi_get_undefined(e, &undefined);
       napi_resolve_deferred(e, deferred, undefined);
