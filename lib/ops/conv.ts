@@ -39,7 +39,7 @@ function pair(op: string, arg: string, v: unknown, min: number): [number, number
   const list = typeof v === 'number' ? [v, v] : v;
   const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min && d <= MAX_WINDOW_ATTR;
   if (!Array.isArray(list) || list.length !== 2 || !list.every(ok)) {
-    throw new ValueError(`${op}: '${arg}' must be an integer in [${min}, 2^30] or a list of two, got ${JSON.stringify(v)}`);
+    throw new ValueError(`${op}: '${arg}' must be an integer >= ${min} (at most 2^30) or a list of two, got ${JSON.stringify(v)}`);
   }
   return [list[0], list[1]];
 }
