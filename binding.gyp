@@ -12,6 +12,10 @@
         ["OS=='linux' and '<!(test -f /usr/include/x86_64-linux-gnu/cblas.h -o -f /usr/include/cblas.h && echo yes || echo no)'=='yes'", {
           "defines": ["TENSORNODE_HAVE_CBLAS"],
           "libraries": ["-lopenblas"]
+        }],
+        ["OS=='linux' and '<!(test -f /usr/include/oneapi/dnnl/dnnl.hpp && echo yes || echo no)'=='yes'", {
+          "defines": ["TENSORNODE_HAVE_DNNL"],
+          "libraries": ["-ldnnl", "-ldl"]
         }]
       ]
     }

@@ -90,7 +90,7 @@ export interface MachineInfo {
   cores: number;
   loadAvgAtStart: number[];
   node: string;
-  tensornode: { cpuBlas: string; cpuThreads: number; cuda: tn.BackendInfo['cuda'] };
+  tensornode: { cpuBlas: string; cpuBlasCoreType: string; cpuEngine: string; onednn: string; cpuThreads: number; threading: string; cuda: tn.BackendInfo['cuda'] };
   gitCommit: string | null;
 }
 
@@ -120,7 +120,15 @@ export function machineInfo(): MachineInfo {
     cores: cpus.length,
     loadAvgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
     node: process.version,
-    tensornode: { cpuBlas: info.cpu.blas, cpuThreads: info.cpu.threads, cuda: info.cuda },
+    tensornode: {
+      cpuBlas: info.cpu.blas,
+      cpuBlasCoreType: info.cpu.blasCoreType,
+      cpuEngine: info.cpu.engine,
+      onednn: info.cpu.onednn.compiled ? `${info.cpu.onednn.version} (${info.cpu.onednn.isa}, ${info.cpu.onednn.runtime})` : 'not compiled',
+      cpuThreads: info.cpu.threads,
+      threading: info.cpu.threading,
+      cuda: info.cuda,
+    },
     gitCommit: gitCommit(),
   };
 }
@@ -186,7 +194,7 @@ export function machineMarkdown(m: MachineInfo, extra: string[] = []): string {
   const lines = [
     `- Date: ${m.date}; commit ${m.gitCommit ?? 'unknown'}; Node ${m.node}`,
     `- CPU: ${m.cpuModel}, ${m.cores} logical cores; load average at start ${m.loadAvgAtStart.join(' / ')}`,
-    `- tensornode CPU backend: BLAS ${m.tensornode.cpuBlas}, ${m.tensornode.cpuThreads} threads`,
+    `- tensornode CPU backend: BLAS ${m.tensornode.cpuBlas} (${m.tensornode.cpuBlasCoreType || 'n/a'}), conv/pool engine ${m.tensornode.cpuEngine}, oneDNN ${m.tensornode.onednn}; ${m.tensornode.threading}`,
     `- CUDA: ${cuda.usable ? `usable (${cuda.devices.map((d) => d.name).join(', ')})` : `not usable (${cuda.reason ?? 'unknown reason'})`}`,
     ...extra.map((e) => `- ${e}`),
   ];

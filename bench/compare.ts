@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawn, spawnSync } from 'child_process';
+import { appliedLibraryThreadDefaults } from '../lib/thread_env';
 import { type BenchRow, markdownTable, printColumns, repoRoot } from './common';
 
 export type Peer = 'torch' | 'tf';
@@ -76,7 +77,9 @@ export async function runPeer(peer: Peer, script: string, args: string[], timeou
     // Thread caps through the environment too, so the libraries' pools are sized before they start.
     const at = args.indexOf('--threads');
     const threads = at >= 0 && args[at + 1] ? args[at + 1] : '2';
-    const env = { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads, TF_CPP_MIN_LOG_LEVEL: '2' };
+    const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads, TF_CPP_MIN_LOG_LEVEL: '2' };
+    // Peers run with their own library defaults, not the ones tensornode set for itself before loading the addon.
+    for (const name of appliedLibraryThreadDefaults()) delete env[name];
     const child = spawn(python, [file, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

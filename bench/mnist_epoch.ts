@@ -1,9 +1,11 @@
-// MNIST CNN epoch time: the Keras-style CNN on 8,000 bundled digits, seconds/epoch and test accuracy; --compare adds PyTorch and Keras.
+// MNIST CNN epoch time: the Keras-style CNN on 8,000 bundled digits (or a full IDX set such as Fashion-MNIST with
+// --data DIR), seconds/epoch and test accuracy; --compare adds PyTorch and Keras.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Command } from 'commander';
 import * as tn from '../lib';
+import { loadMnistDir, type MnistData } from '../lib/data/idx';
 import { loadBundledDigits } from '../lib/data/mnist_package';
 import { appendResultsMarkdown, machineInfo, machineMarkdown, markdownTable, median, nowMs, printColumns, round, writeResultsJson } from './common';
 import { parsePeers, runPeer, type PeerResult } from './compare';
@@ -18,6 +20,7 @@ interface Options {
   compare?: boolean;
   peers: string;
   skipOurs?: boolean;
+  data?: string;
   save: boolean;
 }
 
@@ -38,7 +41,7 @@ export function steadyEpochSeconds(r: EpochResult): number {
 }
 
 /** Writes the split as raw little-endian arrays (+ meta.json) so the Python scripts train on exactly the same rows. */
-function exportDigits(dir: string, d: ReturnType<typeof loadBundledDigits>): void {
+function exportDigits(dir: string, d: MnistData): void {
   fs.mkdirSync(dir, { recursive: true });
   const write = (name: string, a: Float32Array | Int32Array) => fs.writeFileSync(path.join(dir, name), Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   write('train_x.f32', d.trainImages.data);
@@ -49,7 +52,7 @@ function exportDigits(dir: string, d: ReturnType<typeof loadBundledDigits>): voi
   fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
 }
 
-async function trainTensornode(d: ReturnType<typeof loadBundledDigits>, epochs: number, batchSize: number): Promise<EpochResult> {
+async function trainTensornode(d: MnistData, epochs: number, batchSize: number): Promise<EpochResult> {
   const x = tn.tensor(d.trainImages.data, d.trainImages.shape);
   const labels = tn.tensor(d.trainLabels.data, d.trainLabels.shape, { dtype: 'int32' });
   const y = tn.oneHot(labels, 10);
@@ -90,7 +93,8 @@ async function trainTensornode(d: ReturnType<typeof loadBundledDigits>, epochs: 
   const [testLoss, testAccuracy] = await Promise.all((model.evaluate(xTest, yTest, { batchSize: 256 }) as tn.Tensor[]).map(async (s) => (await s.data())[0]));
   for (const t of [x, labels, y, xTest, testLabels, yTest]) t.dispose();
   const info = tn.backendInfo().cpu;
-  return { framework: 'tensornode', version: '0.1.0', threads: info.threads, epochSeconds, testLoss, testAccuracy, note: `Sequential.fit, BLAS ${info.blas}` };
+  const note = `Sequential.fit, BLAS ${info.blas}, conv/pool engine ${info.engine}`;
+  return { framework: 'tensornode', version: '0.1.0', threads: info.threads, epochSeconds, testLoss, testAccuracy, note };
 }
 
 async function main(): Promise<void> {
@@ -106,6 +110,7 @@ async function main(): Promise<void> {
     .option('--compare', 'also train with bench/python/mnist_epoch_{torch,keras}.py')
     .option('--peers <list>', 'peers for --compare; name@threads overrides their thread count (e.g. torch,tf,torch@1)', 'torch,tf')
     .option('--skip-ours', 'only run the peers (with --compare)')
+    .option('--data <dir>', 'train on the full IDX set in DIR instead (e.g. /usr/share/datasets/fashion-mnist: 60,000 / 10,000)')
     .option('--no-save', 'do not write bench/results/')
     .parse()
     .opts<Options>();
@@ -117,8 +122,11 @@ async function main(): Promise<void> {
   tn.setSeed(Number(opts.seed));
   const machine = machineInfo();
   const threads = machine.tensornode.cpuThreads;
-  const digits = loadBundledDigits({ trainSize: Number(opts.train), testSize: Number(opts.test), seed: Number(opts.seed) });
-  console.log(`MNIST CNN epoch bench: ${digits.trainLabels.shape[0]} train / ${digits.testLabels.shape[0]} test digits, batch ${batchSize}, ${epochs} epochs, ${threads} threads, load ${machine.loadAvgAtStart.join(' ')}`);
+  const digits: MnistData = opts.data
+    ? await loadMnistDir(opts.data)
+    : loadBundledDigits({ trainSize: Number(opts.train), testSize: Number(opts.test), seed: Number(opts.seed) });
+  const dataset = opts.data ? `IDX set ${opts.data}` : 'bundled digits';
+  console.log(`MNIST CNN epoch bench (${dataset}): ${digits.trainLabels.shape[0]} train / ${digits.testLabels.shape[0]} test images, batch ${batchSize}, ${epochs} epochs, ${threads} threads, load ${machine.loadAvgAtStart.join(' ')}`);
 
   const results: EpochResult[] = [];
   if (!opts.skipOurs) results.push(await trainTensornode(digits, epochs, batchSize));
@@ -159,15 +167,15 @@ async function main(): Promise<void> {
       kind: 'mnist-epoch',
       machine,
       loadAvgAtEnd,
-      options: { epochs, batchSize, train: digits.trainLabels.shape[0], test: digits.testLabels.shape[0], seed: Number(opts.seed) },
+      options: { dataset, epochs, batchSize, train: digits.trainLabels.shape[0], test: digits.testLabels.shape[0], seed: Number(opts.seed) },
       model: 'conv2d 32 3x3 relu > maxPool 2 > conv2d 64 3x3 relu > maxPool 2 > flatten > dense 64 relu > dense 10 softmax; adam (lr 1e-3); categorical crossentropy',
       results: results.map((r) => ({ ...r, epochSeconds: r.epochSeconds.map((s) => round(s, 3)), steadyEpochSeconds: round(steadyEpochSeconds(r), 3) })),
     };
     const file = writeResultsJson('mnist-epoch', record);
     const section = [
-      `## MNIST CNN epoch time ${machine.date.slice(0, 10)}: ${machine.cpuModel}`,
+      `## MNIST CNN epoch time (${dataset}) ${machine.date.slice(0, 10)}: ${machine.cpuModel}`,
       '',
-      machineMarkdown(machine, [`Load average at end ${loadAvgAtEnd.join(' / ')}`, `${record.options.train} train / ${record.options.test} test bundled digits, batch ${batchSize}, ${epochs} epochs; ${record.model}`]),
+      machineMarkdown(machine, [`Load average at end ${loadAvgAtEnd.join(' / ')}`, `${record.options.train} train / ${record.options.test} test images (${dataset}), batch ${batchSize}, ${epochs} epochs; ${record.model}`]),
       `- JSON: \`bench/results/${file.split('/').pop()}\``,
       '',
       markdownTable(header, lines),

@@ -1,6 +1,7 @@
 // Devices: parsing 'cpu' / 'cuda' / 'cuda:N', the default device, and what the backends report about themselves.
 import { DeviceError, ValueError } from './errors';
-import { native } from './native';
+import { native, type NativeCpuInfo } from './native';
+import { MAX_CPU_THREADS } from './thread_env';
 
 export type Device = string;
 
@@ -12,8 +13,12 @@ export interface CudaDeviceInfo {
 }
 
 export interface BackendInfo {
-  /** cachedBytes: freed host blocks kept for reuse (bounded by TENSORNODE_CPU_CACHE_MB). */
-  cpu: { compiled: true; usable: true; blas: string; threads: number; cachedBytes: number };
+  /**
+   * cachedBytes: freed host blocks kept for reuse (bounded by TENSORNODE_CPU_CACHE_MB). engine: what runs conv and
+   * pooling ('onednn' when built with it, unless TENSORNODE_CPU_ENGINE=fallback or setCpuEngine chose the im2col +
+   * GEMM fallback). blasCoreType: OpenBLAS's kernel family. threading: how the libraries share our one pool.
+   */
+  cpu: NativeCpuInfo & { compiled: true; usable: true };
   cuda: {
     compiled: boolean;
     usable: boolean;
@@ -83,10 +88,35 @@ export function whenReady(d: Device = getDefaultDevice()): Promise<void> {
   return native.whenReady(normalizeDevice(d, 'whenReady'));
 }
 
-/** Threads used by CPU kernels and BLAS (default: all cores, or TENSORNODE_NUM_THREADS). */
+/** Threads used by CPU kernels, BLAS and oneDNN (default: all cores, or TENSORNODE_NUM_THREADS). */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > 1024) throw new ValueError(`setNumThreads: expected an integer in [1, 1024], got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CPU_THREADS) {
+    throw new ValueError(`setNumThreads: expected an integer in [1, ${MAX_CPU_THREADS}], got ${n}`);
+  }
   native.setNumThreads(n);
+}
+
+/**
+ * Selects the CPU GEMM behind matmul and the fallback convolution: 'openblas', 'onednn' or 'builtin' (the packed
+ * kernel that serves machines without OpenBLAS), among those the build has. TENSORNODE_GEMM sets the initial choice.
+ */
+export function setCpuGemm(gemm: 'openblas' | 'onednn' | 'builtin'): void {
+  if (gemm !== 'openblas' && gemm !== 'onednn' && gemm !== 'builtin') {
+    throw new ValueError(`setCpuGemm: expected 'openblas', 'onednn' or 'builtin', got ${JSON.stringify(gemm)}`);
+  }
+  native.setCpuGemm(gemm);
+}
+
+/**
+ * Selects the CPU engine for convolution and pooling: 'onednn' (the default when the build found oneDNN) or
+ * 'fallback' (im2col + GEMM and the built-in pooling loops). TENSORNODE_CPU_ENGINE sets the initial choice.
+ * Applies to kernels that run after the call (queued ones included).
+ */
+export function setCpuEngine(engine: 'onednn' | 'fallback'): void {
+  if (engine !== 'onednn' && engine !== 'fallback') {
+    throw new ValueError(`setCpuEngine: expected 'onednn' or 'fallback', got ${JSON.stringify(engine)}`);
+  }
+  native.setCpuEngine(engine);
 }
 
 /** Enables TF32 tensor-core math for CUDA matmul and conv (default off: full fp32 precision). */

@@ -20,6 +20,8 @@ export {
   synchronize,
   whenReady,
   setNumThreads,
+  setCpuEngine,
+  setCpuGemm,
   setTF32,
   setCudnnBenchmark,
   type Device,

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { rethrowNative } from './errors';
+import { applyLibraryThreadDefaults, normalizeThreadEnv } from './thread_env';
 
 /** Opaque handle of a native storage (device memory owned by reference count). */
 export interface NativeStorage {
@@ -15,6 +16,21 @@ export interface NativeStorage {
 export type AttrValue = number | boolean | string | number[];
 export type Attrs = Record<string, AttrValue | undefined>;
 
+/** What the CPU backend reports about itself (lib/device.ts's BackendInfo.cpu). */
+export interface NativeCpuInfo {
+  compiled: boolean;
+  usable: boolean;
+  /** The GEMM in use: 'openblas', 'onednn' or 'builtin' (TENSORNODE_GEMM / setCpuGemm). */
+  blas: string;
+  blasCoreType: string;
+  threads: number;
+  cachedBytes: number;
+  engine: 'onednn' | 'fallback';
+  /** kernelsRun / kernelsDeclined: conv and pool kernels oneDNN ran, or left to the fallback, since start. */
+  onednn: { compiled: boolean; version: string; isa: string; runtime: string; kernelsRun: number; kernelsDeclined: number };
+  threading: string;
+}
+
 interface NativeAddon {
   run(op: string, device: string, specs: unknown[], nInputs: number, attrs: Attrs | undefined): NativeStorage[];
   kernels(device: string): string[];
@@ -25,8 +41,10 @@ interface NativeAddon {
   queueStats(device: string): { kernels: number; bytes: number; queueOnlyBytes: number };
   whenReady(device: string): Promise<void>;
   copyTo(storage: NativeStorage, nbytes: number, device: string): NativeStorage;
-  backendInfo(): { cpu: { compiled: boolean; usable: boolean; blas: string; threads: number; cachedBytes: number }; cudaJson: string | null };
+  backendInfo(): { cpu: NativeCpuInfo; cudaJson: string | null };
   setNumThreads(n: number): void;
+  setCpuEngine(name: string): void;
+  setCpuGemm(name: string): void;
   setTF32(enabled: boolean): void;
   setCudnnBenchmark(enabled: boolean): void;
 }
@@ -54,6 +72,9 @@ function findAddon(): string {
   return found;
 }
 
+const threadWarning = normalizeThreadEnv();
+if (threadWarning) process.emitWarning(threadWarning, { code: 'TENSORNODE_NUM_THREADS' });
+applyLibraryThreadDefaults();
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const addon: NativeAddon = require(findAddon());
 
@@ -86,6 +107,8 @@ export const native: NativeAddon = {
   copyTo: wrap(addon.copyTo),
   backendInfo: wrap(addon.backendInfo),
   setNumThreads: wrap(addon.setNumThreads),
+  setCpuEngine: wrap(addon.setCpuEngine),
+  setCpuGemm: wrap(addon.setCpuGemm),
   setTF32: wrap(addon.setTF32),
   setCudnnBenchmark: wrap(addon.setCudnnBenchmark),
 };

@@ -1,4 +1,4 @@
-// `tensornode info`: versions, backends (and why CUDA is not usable), devices, CPU threads and BLAS.
+// `tensornode info`: versions, backends (and why CUDA is not usable), devices, CPU threads, BLAS and oneDNN.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -46,6 +46,13 @@ export function collectInfo(): InfoReport {
   };
 }
 
+/** One line naming the system packages that give the CPU fast path, when this build lacks them (else undefined). */
+export function fastPathHint(cpu: BackendInfo['cpu']): string | undefined {
+  const missing = [cpu.blas === 'openblas' ? '' : 'libopenblas-dev', cpu.onednn.compiled ? '' : 'libdnnl-dev'].filter(Boolean);
+  if (missing.length === 0) return undefined;
+  return `fast path: this build lacks ${missing.join(' and ')}; on Debian/Ubuntu run 'apt-get install ${missing.join(' ')}' and rebuild (npm rebuild tensornode)`;
+}
+
 export function infoCommand(opts: { json?: boolean }, io: CliIO): InfoReport {
   const r = collectInfo();
   if (opts.json) {
@@ -56,7 +63,12 @@ export function infoCommand(opts: { json?: boolean }, io: CliIO): InfoReport {
   const out = (l: string): void => println(io.stdout, l);
   out(`tensornode ${r.tensornode}`);
   out(`node ${r.node} (N-API ${r.napi}), ${r.platform}, ${r.cpuCores} CPU core(s)`);
-  out(`backend cpu: usable; BLAS: ${cpu.blas}; threads: ${cpu.threads}`);
+  const blas = cpu.blas === 'openblas' ? `OpenBLAS (${cpu.blasCoreType || 'core type unknown'})` : 'built-in GEMM';
+  const dnnl = cpu.onednn.compiled ? `oneDNN ${cpu.onednn.version} (${cpu.onednn.isa})` : 'no oneDNN';
+  out(`backend cpu: usable; GEMM: ${blas}; conv/pool engine: ${cpu.engine} (${dnnl}); threads: ${cpu.threads}`);
+  out(`  threading: ${cpu.threading}`);
+  const hint = fastPathHint(cpu);
+  if (hint) out(`  ${hint}`);
   if (!cuda.compiled) out(`backend cuda: ${cuda.reason ?? 'not compiled'}`);
   else if (!cuda.usable) out(`backend cuda: compiled but not usable (${cuda.reason ?? 'no reason given'})`);
   else {

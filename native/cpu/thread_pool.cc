@@ -9,8 +9,6 @@
 #include <thread>
 #include <vector>
 
-#include "blas.h"
-
 #ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -25,9 +23,12 @@ class ThreadPool {
  public:
   explicit ThreadPool(int threads) { resize(threads); }
 
-  int size() const { return static_cast<int>(workers_.size()) + 1; }  // +1: the calling thread works too
+  int size() const { return size_.load(std::memory_order_relaxed); }  // workers + 1: the calling thread works too
 
+  // Serialized with other resizes and with run(): two threads calling setNumThreads at once, or a resize while a
+  // kernel's parallelFor is in flight, would otherwise join and replace the same workers concurrently.
   void resize(int threads) {
+    std::lock_guard<std::mutex> lifecycle(lifecycle_);
     stopWorkers();
     stop_ = false;
     for (int i = 0; i < threads - 1; ++i)
@@ -35,9 +36,11 @@ class ThreadPool {
         lowerCurrentThreadPriority();
         workerLoop();
       });
+    size_ = static_cast<int>(workers_.size()) + 1;
   }
 
   void run(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+    std::lock_guard<std::mutex> lifecycle(lifecycle_);
     int64_t maxChunks = std::max<int64_t>(1, n / std::max<int64_t>(1, grain));
     int64_t chunks = std::min<int64_t>(size(), maxChunks);
     if (chunks <= 1) {
@@ -98,6 +101,8 @@ class ThreadPool {
   }
 
   std::vector<std::thread> workers_;
+  std::atomic<int> size_{1};
+  std::mutex lifecycle_;  // held by resize() and run(): the worker set never changes under a running job
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(int64_t, int64_t)>* job_ = nullptr;
@@ -108,12 +113,15 @@ class ThreadPool {
   bool stop_ = false;
 };
 
+// TENSORNODE_NUM_THREADS when it is a whole number (clamped to [1, kMaxCpuThreads]; the JS loader already warned
+// about and rewrote a bad value), else the machine's cores (also capped).
 int defaultThreads() {
   if (const char* env = std::getenv("TENSORNODE_NUM_THREADS")) {
-    int n = std::atoi(env);
-    if (n > 0) return n;
+    char* end = nullptr;
+    long long n = std::strtoll(env, &end, 10);
+    if (end != env && *end == '\0') return static_cast<int>(std::clamp<long long>(n, 1, kMaxCpuThreads));
   }
-  return std::max(1u, std::thread::hardware_concurrency());
+  return std::clamp<int>(static_cast<int>(std::thread::hardware_concurrency()), 1, kMaxCpuThreads);
 }
 
 ThreadPool& pool() {
@@ -143,6 +151,8 @@ void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int
   tInsideParallelFor = false;
 }
 
+bool insideParallelFor() { return tInsideParallelFor; }
+
 int cpuThreadCount() { return pool().size(); }
 
 void lowerCurrentThreadPriority() {
@@ -152,9 +162,6 @@ void lowerCurrentThreadPriority() {
 #endif
 }
 
-void setCpuThreadCount(int n) {
-  pool().resize(std::max(1, n));
-  blasSetThreads(std::max(1, n));
-}
+void setCpuThreadCount(int n) { pool().resize(std::clamp(n, 1, kMaxCpuThreads)); }
 
 }  // namespace tn

@@ -1,17 +1,38 @@
 // The addon's init: registers the Storage class and the entry points, and holds per-environment data.
 #include <napi.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "../core/backend.h"
 #include "../cpu/blas.h"
 #include "../cpu/host_block_cache.h"
+#include "../cpu/onednn/engine.h"
 #include "../cpu/thread_pool.h"
 #include "addon_data.h"
+#include "errors.h"
 #include "entry_points.h"
 #include "storage_wrap.h"
 
 namespace tn {
 
 AddonData& addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+// How the libraries share our pool, e.g. "one pool of 2: OpenBLAS single-threaded per pool slice, oneDNN omp x2
+// (OMP_WAIT_POLICY=PASSIVE)".
+std::string threadingMode() {
+  std::string mode = "one pool of " + std::to_string(cpuThreadCount()) + ": ";
+  const std::string gemm = blasName();
+  mode += gemm == "openblas" ? "OpenBLAS single-threaded per pool slice"
+          : gemm == "onednn" ? "oneDNN sgemm"
+                             : "built-in GEMM per pool slice";
+  if (onednn::compiled()) {
+    const char* wait = std::getenv("OMP_WAIT_POLICY");
+    mode += std::string(", oneDNN ") + onednn::threadingRuntime() + " sized to the pool (OMP_WAIT_POLICY=" +
+            (wait ? wait : "unset") + ")";
+  }
+  return mode;
+}
 
 Napi::Value backendInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -20,12 +41,37 @@ Napi::Value backendInfo(const Napi::CallbackInfo& info) {
   cpu.Set("compiled", true);
   cpu.Set("usable", true);
   cpu.Set("blas", blasName());
+  cpu.Set("blasCoreType", blasCoreType());
   cpu.Set("threads", cpuThreadCount());
   cpu.Set("cachedBytes", static_cast<double>(cachedHostBytes()));
+  cpu.Set("engine", onednn::engineName());
+  Napi::Object dnnl = Napi::Object::New(env);
+  dnnl.Set("compiled", onednn::compiled());
+  dnnl.Set("version", onednn::version());
+  dnnl.Set("isa", onednn::isa());
+  dnnl.Set("runtime", onednn::threadingRuntime());
+  dnnl.Set("kernelsRun", static_cast<double>(onednn::kernelsRun()));
+  dnnl.Set("kernelsDeclined", static_cast<double>(onednn::kernelsDeclined()));
+  cpu.Set("onednn", dnnl);
+  cpu.Set("threading", threadingMode());
   out.Set("cpu", cpu);
   const CudaHooks* hooks = cudaHooks();
   out.Set("cudaJson", hooks && hooks->infoJson ? Napi::Value(Napi::String::New(env, hooks->infoJson())) : env.Null());
   return out;
+}
+
+Napi::Value setCpuEngine(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  throwIfError(env, info[0].IsString() ? onednn::setEngine(info[0].As<Napi::String>().Utf8Value())
+                                       : makeError(ErrorKind::Value, "setCpuEngine: expected a string"));
+  return env.Undefined();
+}
+
+Napi::Value setCpuGemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  throwIfError(env, info[0].IsString() ? setGemm(info[0].As<Napi::String>().Utf8Value())
+                                       : makeError(ErrorKind::Value, "setCpuGemm: expected a string"));
+  return env.Undefined();
 }
 
 Napi::Value setNumThreads(const Napi::CallbackInfo& info) {
@@ -62,6 +108,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("copyTo", Napi::Function::New(env, copyStorageToDevice, "copyTo"));
   exports.Set("backendInfo", Napi::Function::New(env, backendInfo, "backendInfo"));
   exports.Set("setNumThreads", Napi::Function::New(env, setNumThreads, "setNumThreads"));
+  exports.Set("setCpuEngine", Napi::Function::New(env, setCpuEngine, "setCpuEngine"));
+  exports.Set("setCpuGemm", Napi::Function::New(env, setCpuGemm, "setCpuGemm"));
   exports.Set("setTF32", Napi::Function::New(env, setTF32, "setTF32"));
   exports.Set("setCudnnBenchmark", Napi::Function::New(env, setCudnnBenchmark, "setCudnnBenchmark"));
   return exports;

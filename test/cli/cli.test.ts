@@ -31,13 +31,18 @@ const cudaUsable = backendInfo().cuda.usable;
 const STACK = /^\s+at /m;
 
 describe('info', () => {
-  test('lists versions, backends, devices, threads and BLAS', async () => {
+  test('lists versions, backends, devices, threads, BLAS and the conv/pool engine', async () => {
     const r = await cli('info');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^tensornode \d+\.\d+\.\d+/m);
     expect(r.out).toContain(`node ${process.version}`);
     const cpu = backendInfo().cpu;
-    expect(r.out).toContain(`backend cpu: usable; BLAS: ${cpu.blas}; threads: ${cpu.threads}`);
+    expect(r.out).toMatch(new RegExp(`^backend cpu: usable; GEMM: .*; conv/pool engine: ${cpu.engine} .*; threads: ${cpu.threads}$`, 'm'));
+    expect(r.out).toContain(`  threading: ${cpu.threading}`);
+    // The install hint names exactly the missing fast-path packages.
+    const missing = [cpu.blas !== 'openblas' && 'libopenblas-dev', !cpu.onednn.compiled && 'libdnnl-dev'].filter(Boolean);
+    if (missing.length) expect(r.out).toContain(`apt-get install ${missing.join(' ')}`);
+    else expect(r.out).not.toMatch(/fast path: this build lacks/);
     expect(r.out).toMatch(/^backend cuda: /m);
     expect(r.out).toMatch(/^default device: (cpu|cuda:\d+)/m);
   });

@@ -1,4 +1,5 @@
-// CPU 2-D convolution (NHWC, filters [O,kh,kw,C]): forward, backward-input and backward-filter as im2col + GEMM.
+// CPU 2-D convolution (NHWC, filters [O,kh,kw,C]): forward, backward-input and backward-filter through oneDNN when
+// that engine is active (onednn/conv.cc), else (and for shapes oneDNN leaves) as im2col + GEMM.
 //
 // The im2col matrix has one row per output position (n, oh, ow) and K = kh*kw*C columns ordered (i, j, c), which is
 // exactly a filter row's layout. So, with the filters as an [O, K] matrix W:
@@ -7,15 +8,16 @@
 //   backward filter:  dW[O, K] += dy[P, O]^T * cols         (summed over all positions of all images)
 // Work is split into one slot per pool thread; each slot walks its share of output rows (n, oh) in tasks whose columns
 // fit in L2 (kTaskBytes), running im2col and a single-threaded GEMM back to back while the columns are still cached.
-// (One big im2col followed by one BLAS-threaded GEMM measured ~1.7x slower on a 2-core box: the columns round-trip
-// through DRAM and OpenBLAS's spinning threads compete with the pool.) backward-input takes that path only when each
+// (One big im2col followed by one pool-split GEMM measured ~1.7x slower on a 2-core box: the columns round-trip
+// through DRAM.) backward-input takes that path only when each
 // slot can own whole images, since its col2im scatters into overlapping dx rows; otherwise it runs chunked
-// BLAS-threaded GEMMs followed by a row-parallel col2im gather.
+// pool-split GEMMs followed by a row-parallel col2im gather.
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
 #include "../blas.h"
+#include "../onednn/engine.h"
 #include "../../core/params/conv.h"
 #include "cpu_kernel_util.h"
 
@@ -23,7 +25,7 @@ namespace tn {
 namespace cpu {
 namespace {
 
-// Upper bound on the column buffer of the chunked (BLAS-threaded) path.
+// Upper bound on the column buffer of the chunked (pool-split) path.
 constexpr size_t kColumnBudgetBytes = size_t(64) << 20;
 // Columns per per-thread task: about half an L2 so the GEMM reads them from cache right after im2col writes them.
 constexpr size_t kTaskBytes = size_t(1) << 20;
@@ -85,7 +87,7 @@ Status convShapes(const KernelContext& ctx, const TensorArg& x, const char* xNam
   return checkShapeIs(ctx, y, Shape{s.g.N, s.g.OH, s.g.OW, s.O}, yName);
 }
 
-// Output rows (n, oh) per chunk of the BLAS-threaded path, so that a chunk's columns fit the budget (at least one row).
+// Output rows (n, oh) per chunk of the pool-split path, so that a chunk's columns fit the budget (at least one row).
 int64_t rowsPerChunk(const ConvShapes& s) {
   int64_t rowBytes = std::max<int64_t>(1, s.g.OW * s.K() * static_cast<int64_t>(sizeof(float)));
   int64_t rows = std::max<int64_t>(1, static_cast<int64_t>(kColumnBudgetBytes) / rowBytes);
@@ -106,20 +108,6 @@ void forEachSlot(int64_t slots, int64_t n, const Fn& fn) {
     for (int64_t slot = b; slot < e; ++slot) fn(slot, n * slot / slots, n * (slot + 1) / slots);
   });
 }
-
-// While alive, BLAS calls run on the calling thread only: the pool already keeps every core busy with its own GEMMs.
-class SingleThreadedBlas {
- public:
-  explicit SingleThreadedBlas(bool active) : active_(active) {
-    if (active_) blasSetThreads(1);
-  }
-  ~SingleThreadedBlas() {
-    if (active_) blasSetThreads(cpuThreadCount());
-  }
-
- private:
-  bool active_;
-};
 
 // Fills the column rows of output rows [r0, r1) (r = n*OH + oh): cols[(r-r0)*OW + ow, (i*kw + j)*C + c].
 void im2col(const ConvShapes& s, const float* x, int64_t r0, int64_t r1, float* cols) {
@@ -223,12 +211,16 @@ Status conv2dKernel(KernelContext& ctx) {
   }
   const float *px = x.data<float>(), *pw = w.data<float>();
   float* py = y.data<float>();
+  if (onednn::active()) {
+    bool handled = false;
+    TN_RETURN_IF_ERROR(onednn::conv2dForward(s.g, O, px, pw, py, handled));
+    if (handled) return Status::ok();
+  }
   const bool pointwise = s.pointwise();
   const int64_t task = rowsPerTask(s), slots = slotCount(rows);
   const size_t slotFloats = static_cast<size_t>(std::min(task, rows) * OW * K);
   float* cols = nullptr;
   if (!pointwise) TN_RETURN_IF_ERROR(columnBuffer(slotFloats * slots, cols));
-  SingleThreadedBlas blasGuard(slots > 1);
   forEachSlot(slots, rows, [&](int64_t slot, int64_t begin, int64_t end) {
     float* mine = pointwise ? nullptr : cols + slotFloats * slot;
     for (int64_t r0 = begin; r0 < end; r0 += task) {
@@ -259,9 +251,13 @@ Status conv2dBackwardInputKernel(KernelContext& ctx) {
     return Status::ok();
   }
   const float *pdy = dy.data<float>(), *pw = w.data<float>();
+  if (onednn::active()) {
+    bool handled = false;
+    TN_RETURN_IF_ERROR(onednn::conv2dBackwardData(g, O, pdy, pw, pdx, handled));
+    if (handled) return Status::ok();
+  }
   if (s.pointwise()) {  // dx = dy * W directly, each slot writing its own rows
     const int64_t task = rowsPerTask(s), slots = slotCount(rows);
-    SingleThreadedBlas blasGuard(slots > 1);
     forEachSlot(slots, rows, [&](int64_t, int64_t begin, int64_t end) {
       for (int64_t r0 = begin; r0 < end; r0 += task) {
         int64_t P = (std::min(end, r0 + task) - r0) * OW;
@@ -275,7 +271,6 @@ Status conv2dBackwardInputKernel(KernelContext& ctx) {
     const size_t slotFloats = static_cast<size_t>(task * OW * K);
     float* dcols = nullptr;
     TN_RETURN_IF_ERROR(columnBuffer(slotFloats * slots, dcols));
-    SingleThreadedBlas blasGuard(slots > 1);
     forEachSlot(slots, g.N, [&](int64_t slot, int64_t nBegin, int64_t nEnd) {
       float* mine = dcols + slotFloats * slot;
       std::memset(pdx + nBegin * g.H * g.W * g.C, 0, (nEnd - nBegin) * g.H * g.W * g.C * sizeof(float));
@@ -287,7 +282,7 @@ Status conv2dBackwardInputKernel(KernelContext& ctx) {
     });
     return Status::ok();
   }
-  // Few images: BLAS-threaded GEMMs over bounded chunks, then a gather that parallelises over input rows.
+  // Few images: pool-split GEMMs over bounded chunks, then a gather that parallelises over input rows.
   const int64_t chunk = rowsPerChunk(s);
   float* dcols = nullptr;
   TN_RETURN_IF_ERROR(columnBuffer(static_cast<size_t>(std::min(chunk, rows) * OW * K), dcols));
@@ -315,28 +310,30 @@ Status conv2dBackwardFilterKernel(KernelContext& ctx) {
     return Status::ok();
   }
   const float *px = x.data<float>(), *pdy = dy.data<float>();
+  if (onednn::active()) {
+    bool handled = false;
+    TN_RETURN_IF_ERROR(onednn::conv2dBackwardWeights(s.g, O, px, pdy, pdw, handled));
+    if (handled) return Status::ok();
+  }
   const bool pointwise = s.pointwise();
   const int64_t task = rowsPerTask(s), slots = slotCount(rows), dwSize = O * K;
   const size_t colFloats = pointwise ? 0 : static_cast<size_t>(std::min(task, rows) * OW * K);
   const size_t slotFloats = colFloats + static_cast<size_t>(dwSize);  // columns, then the slot's partial dW
   float* scratch = nullptr;
   TN_RETURN_IF_ERROR(columnBuffer(slotFloats * slots, scratch));
-  {
-    SingleThreadedBlas blasGuard(slots > 1);
-    forEachSlot(slots, rows, [&](int64_t slot, int64_t begin, int64_t end) {
-      float* cols = scratch + slotFloats * slot;
-      float* acc = slot == 0 ? pdw : cols + colFloats;
-      for (int64_t r0 = begin; r0 < end; r0 += task) {
-        int64_t r1 = std::min(end, r0 + task), P = (r1 - r0) * OW;
-        const float* b = px + r0 * OW * K;
-        if (!pointwise) {
-          im2col(s, px, r0, r1, cols);
-          b = cols;
-        }
-        sgemm(true, false, O, K, P, 1.f, pdy + r0 * OW * O, O, b, K, r0 == begin ? 0.f : 1.f, acc, K);
+  forEachSlot(slots, rows, [&](int64_t slot, int64_t begin, int64_t end) {
+    float* cols = scratch + slotFloats * slot;
+    float* acc = slot == 0 ? pdw : cols + colFloats;
+    for (int64_t r0 = begin; r0 < end; r0 += task) {
+      int64_t r1 = std::min(end, r0 + task), P = (r1 - r0) * OW;
+      const float* b = px + r0 * OW * K;
+      if (!pointwise) {
+        im2col(s, px, r0, r1, cols);
+        b = cols;
       }
-    });
-  }
+      sgemm(true, false, O, K, P, 1.f, pdy + r0 * OW * O, O, b, K, r0 == begin ? 0.f : 1.f, acc, K);
+    }
+  });
   if (slots > 1) {
     parallelFor(dwSize, 1024, [&](int64_t b, int64_t e) {
       for (int64_t slot = 1; slot < slots; ++slot) {

@@ -4,6 +4,7 @@
 
 #include "../../core/params/elementwise.h"
 #include "../../core/scalar_ops.h"
+#include "../simd.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
@@ -33,27 +34,55 @@ bool isTrailingBlock(const Shape& in, const Shape& out) {
   return std::equal(in.begin() + lead, in.end(), out.end() - rest);
 }
 
+// The vectorizable inner loops, cloned per instruction set (simd.h). Strides are 0 or 1 so that one loop serves
+// same-shape, scalar-operand and repeated-row operands.
+template <typename Op, typename T, typename R>
+TN_MULTIVERSION void binarySpan(const T* a, int64_t sa, const T* b, int64_t sb, R* y, int64_t n) {
+  if (sa == 1 && sb == 1) {
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::f(a[i], b[i]);
+  } else if (sa == 1) {
+    const T vb = b[0];
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::f(a[i], vb);
+  } else {
+    const T va = a[0];
+    for (int64_t i = 0; i < n; ++i) y[i] = Op::f(va, b[i]);
+  }
+}
+
+// Rows of `full` (length m each) combined with the one repeated row `block`; `blockFirst` puts it on the left.
+template <typename Op, typename T, typename R>
+TN_MULTIVERSION void binaryRows(const T* full, const T* block, bool blockFirst, R* y, int64_t rows, int64_t m) {
+  for (int64_t r = 0; r < rows; ++r) {
+    const T* f = full + r * m;
+    R* out = y + r * m;
+    if (blockFirst) {
+      for (int64_t j = 0; j < m; ++j) out[j] = Op::f(block[j], f[j]);
+    } else {
+      for (int64_t j = 0; j < m; ++j) out[j] = Op::f(f[j], block[j]);
+    }
+  }
+}
+
 template <typename Op, typename T, typename R>
 void binaryLoop(const TensorArg& a, const TensorArg& b, const TensorArg& y) {
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
   R* py = y.data<R>();
   int64_t n = y.size();
-  if (a.shape == y.shape && b.shape == y.shape) {
-    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) py[i] = Op::f(pa[i], pb[i]); });
-  } else if (a.shape == y.shape && b.size() == 1) {
-    T vb = pb[0];
-    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) py[i] = Op::f(pa[i], vb); });
-  } else if (a.shape == y.shape && isTrailingBlock(b.shape, y.shape)) {
-    // b repeats along the leading dims (a bias add over channels, say): index it modulo its size.
-    const int64_t m = b.size();
+  if (n == 0) return;
+  const bool aFull = a.shape == y.shape, bFull = b.shape == y.shape;
+  if ((aFull && (bFull || b.size() == 1)) || (bFull && a.size() == 1)) {
+    const int64_t sa = aFull ? 1 : 0, sb = bFull ? 1 : 0;
     parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
-      for (int64_t i = s, j = s % m; i < e; ++i, j = j + 1 == m ? 0 : j + 1) py[i] = Op::f(pa[i], pb[j]);
+      binarySpan<Op, T, R>(pa + sa * s, sa, pb + sb * s, sb, py + s, e - s);
     });
-  } else if (b.shape == y.shape && isTrailingBlock(a.shape, y.shape)) {
-    const int64_t m = a.size();
-    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
-      for (int64_t i = s, j = s % m; i < e; ++i, j = j + 1 == m ? 0 : j + 1) py[i] = Op::f(pa[j], pb[i]);
+  } else if ((aFull && isTrailingBlock(b.shape, y.shape)) || (bFull && isTrailingBlock(a.shape, y.shape))) {
+    // One operand repeats along the leading dims (a bias add over channels, say): whole rows, vectorized per row.
+    const T* full = aFull ? pa : pb;
+    const T* block = aFull ? pb : pa;
+    const int64_t m = aFull ? b.size() : a.size();
+    parallelFor(n / m, std::max<int64_t>(1, kElementwiseGrain / m), [&](int64_t r0, int64_t r1) {
+      binaryRows<Op, T, R>(full + r0 * m, block, !aFull, py + r0 * m, r1 - r0, m);
     });
   } else {
     Shape shapes[2] = {a.shape, b.shape};
@@ -132,6 +161,11 @@ struct Clip { static float f(float x, const UnaryParams& p) { return std::min(st
 struct Scale { static float f(float x, const UnaryParams& p) { return p.alpha * x + p.beta; } };
 
 template <typename Op>
+TN_MULTIVERSION void unarySpan(const float* x, float* y, int64_t n, const UnaryParams& p) {
+  for (int64_t i = 0; i < n; ++i) y[i] = Op::f(x[i], p);
+}
+
+template <typename Op>
 Status unaryKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
   TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Float32, "x"));
@@ -140,7 +174,7 @@ Status unaryKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(readUnaryParams(ctx, p));
   const float* x = ctx.in(0).data<float>();
   float* y = ctx.out(0).data<float>();
-  parallelFor(ctx.in(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) { for (int64_t i = s; i < e; ++i) y[i] = Op::f(x[i], p); });
+  parallelFor(ctx.in(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) { unarySpan<Op>(x + s, y + s, e - s, p); });
   return Status::ok();
 }
 
@@ -169,6 +203,11 @@ struct ClipGrad { static float f(float x, float g, const UnaryParams& p) { retur
 struct AbsGrad { static float f(float x, float g, const UnaryParams&) { return g * scalar::sign(x); } };           // saved x
 
 template <typename Op>
+TN_MULTIVERSION void unaryBackwardSpan(const float* s, const float* g, float* dx, int64_t n, const UnaryParams& p) {
+  for (int64_t i = 0; i < n; ++i) dx[i] = Op::f(s[i], g[i], p);
+}
+
+template <typename Op>
 Status unaryBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
   TN_CHECK(ctx.in(0).size() == ctx.in(1).size() && ctx.in(1).size() == ctx.out(0).size(), Shape, ctx.op,
@@ -177,7 +216,7 @@ Status unaryBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(readUnaryParams(ctx, p));
   const float *s = ctx.in(0).data<float>(), *g = ctx.in(1).data<float>();
   float* dx = ctx.out(0).data<float>();
-  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) dx[i] = Op::f(s[i], g[i], p); });
+  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t b, int64_t e) { unaryBackwardSpan<Op>(s + b, g + b, dx + b, e - b, p); });
   return Status::ok();
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "../../core/params/optim.h"
+#include "../simd.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
@@ -34,22 +35,29 @@ Status sgdKernel(KernelContext& ctx) {
 // decoupled (AdamW): p *= 1 - lr*wd, else g += wd*p; m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
 // p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps). The bias corrections are computed in double, as torch does
 // (core/params/optim.cc).
+// The Adam update over n elements; the four buffers are distinct tensors (restrict lets the clones vectorize).
+TN_MULTIVERSION void adamSpan(const AdamParams& prm, const float* __restrict g, float* __restrict p,
+                              float* __restrict m, float* __restrict v, int64_t n) {
+  const float b1 = prm.b1, b2 = prm.b2, eps = prm.eps, stepSize = prm.stepSize, bc2Sqrt = prm.bc2Sqrt;
+  const float shrink = prm.shrink, l2 = prm.l2, omb1 = prm.omb1, omb2 = prm.omb2;
+  for (int64_t i = 0; i < n; ++i) {
+    const float pi = p[i] * shrink;
+    const float gi = g[i] + l2 * p[i];
+    const float mi = b1 * m[i] + omb1 * gi;
+    const float vi = b2 * v[i] + omb2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = pi - stepSize * mi / (std::sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
 Status adamKernel(KernelContext& ctx) {
   AdamParams prm;
   TN_RETURN_IF_ERROR(readAdamParams(ctx, prm));
-  const float b1 = prm.b1, b2 = prm.b2, eps = prm.eps, stepSize = prm.stepSize, bc2Sqrt = prm.bc2Sqrt;
-  const float shrink = prm.shrink, l2 = prm.l2, omb1 = prm.omb1, omb2 = prm.omb2;
   const float* g = ctx.in(0).data<float>();
   float *p = ctx.out(0).data<float>(), *m = ctx.out(1).data<float>(), *v = ctx.out(2).data<float>();
-  parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) {
-    for (int64_t i = s; i < e; ++i) {
-      const float pi = p[i] * shrink;
-      const float gi = g[i] + l2 * p[i];
-      m[i] = b1 * m[i] + omb1 * gi;
-      v[i] = b2 * v[i] + omb2 * gi * gi;
-      p[i] = pi - stepSize * m[i] / (std::sqrt(v[i]) / bc2Sqrt + eps);
-    }
-  });
+  parallelFor(ctx.out(0).size(), kElementwiseGrain,
+              [&](int64_t s, int64_t e) { adamSpan(prm, g + s, p + s, m + s, v + s, e - s); });
   return Status::ok();
 }
 

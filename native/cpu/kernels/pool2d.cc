@@ -1,9 +1,11 @@
-// CPU 2-D max and average pooling over NHWC images, forward and backward (padding never counts as an element).
+// CPU 2-D max and average pooling over NHWC images, forward and backward (padding never counts as an element):
+// through oneDNN when that engine is active (onednn/pool.cc), else these loops.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "../../core/params/conv.h"
+#include "../onednn/engine.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
@@ -26,6 +28,11 @@ Status poolForwardKernel(KernelContext& ctx) {
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   const float* px = x.data<float>();
   float* py = y.data<float>();
+  if (onednn::active()) {
+    bool handled = false;
+    TN_RETURN_IF_ERROR(onednn::poolForward(kMax, g, px, py, handled));
+    if (handled) return Status::ok();
+  }
   const int64_t C = g.C;
   parallelFor(g.N * g.OH, 1, [&](int64_t b, int64_t e) {
     for (int64_t r = b; r < e; ++r) {
@@ -70,6 +77,11 @@ Status maxPoolBackwardKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkShapeIs(ctx, dx, x.shape, "dx"));
   const float *px = x.data<float>(), *py = y.data<float>(), *pdy = dy.data<float>();
   float* pdx = dx.data<float>();
+  if (onednn::active()) {
+    bool handled = false;
+    TN_RETURN_IF_ERROR(onednn::poolBackward(true, g, px, pdy, pdx, handled));
+    if (handled) return Status::ok();
+  }
   const int64_t C = g.C;
   std::memset(pdx, 0, dx.size() * sizeof(float));
   if (dx.size() == 0) return Status::ok();
@@ -121,6 +133,11 @@ Status avgPoolBackwardKernel(KernelContext& ctx) {
   const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   const float* pdy = dy.data<float>();
   float* pdx = dx.data<float>();
+  if (onednn::active()) {
+    bool handled = false;
+    TN_RETURN_IF_ERROR(onednn::poolBackward(false, g, nullptr, pdy, pdx, handled));
+    if (handled) return Status::ok();
+  }
   const int64_t C = g.C;
   // In-bounds extent of every window row/column: the divisor of window (oh, ow) is rowsIn[oh] * colsIn[ow].
   std::vector<int64_t> rowsIn(g.OH), colsIn(g.OW);

@@ -52,7 +52,33 @@ ReducePlan makePlan(const Shape& shape, const std::vector<bool>& reduced) {
 template <typename Op, typename Load>
 void runReduce(const ReducePlan& p, const Load& load, float* out) {
   const int64_t R = p.redN;
-  if (p.simple && p.inner == 1) {
+  const int64_t threads = cpuThreadCount();
+  if (p.simple && threads > 1 && p.outer * ((p.inner + 255) / 256) < threads && R >= 64 * threads &&
+      R * p.inner >= kElementwiseGrain) {
+    // Few output blocks but a long reduced axis (a bias gradient: [N*H*W, C] summed to [C]; a full sum): each pool
+    // thread folds a slice of the reduced axis into its own accumulators, then the slices are folded in order.
+    const int64_t I = p.inner, slices = threads, outN = p.outer * I;
+    std::vector<double> part(static_cast<size_t>(slices * outN));
+    parallelFor(slices, 1, [&](int64_t a, int64_t b) {
+      for (int64_t sl = a; sl < b; ++sl) {
+        const int64_t r0 = R * sl / slices, r1 = R * (sl + 1) / slices;
+        double* acc = part.data() + sl * outN;
+        for (int64_t o = 0; o < p.outer; ++o) {
+          double* ao = acc + o * I;
+          for (int64_t i = 0; i < I; ++i) ao[i] = Op::init();
+          for (int64_t r = r0; r < r1; ++r) {
+            const int64_t base = (o * R + r) * I;
+            for (int64_t i = 0; i < I; ++i) ao[i] = Op::step(ao[i], load(base + i, o * I + i));
+          }
+        }
+      }
+    });
+    for (int64_t j = 0; j < outN; ++j) {
+      double a = part[j];
+      for (int64_t sl = 1; sl < slices; ++sl) a = Op::combine(a, part[sl * outN + j]);
+      out[j] = Op::finish(a, R);
+    }
+  } else if (p.simple && p.inner == 1) {
     parallelFor(p.outer, std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(R, 1)), [&](int64_t s, int64_t e) {
       for (int64_t o = s; o < e; ++o) {
         double acc = Op::init();
@@ -111,6 +137,7 @@ void runReduce(const ReducePlan& p, const Load& load, float* out) {
 struct SumOp {
   static double init() { return 0.0; }
   static double step(double a, float v) { return a + v; }
+  static double combine(double a, double b) { return a + b; }
   static float finish(double a, int64_t) { return static_cast<float>(a); }
 };
 struct MeanOp : SumOp {
@@ -120,11 +147,13 @@ struct MeanOp : SumOp {
 struct MaxOp {
   static double init() { return -std::numeric_limits<double>::infinity(); }
   static double step(double a, float v) { return v > a || v != v ? v : a; }
+  static double combine(double a, double b) { return b > a || b != b ? b : a; }
   static float finish(double a, int64_t) { return static_cast<float>(a); }
 };
 struct MinOp {
   static double init() { return std::numeric_limits<double>::infinity(); }
   static double step(double a, float v) { return v < a || v != v ? v : a; }
+  static double combine(double a, double b) { return b < a || b != b ? b : a; }
   static float finish(double a, int64_t) { return static_cast<float>(a); }
 };
 

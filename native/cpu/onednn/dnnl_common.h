@@ -1,0 +1,66 @@
+// Internals shared by the oneDNN kernels (only built with TENSORNODE_HAVE_DNNL): the engine and stream, thread setup,
+// a per-shape primitive cache and the exception-to-Status guard.
+#pragma once
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <vector>
+
+#include "../../core/status.h"
+
+namespace tn {
+namespace onednn {
+
+dnnl::engine& cpuEngine();
+dnnl::stream& cpuStream();
+// Makes oneDNN's OpenMP team on this thread as large as our pool (setNumThreads) and returns that count; it is part
+// of every cache key, since oneDNN fixes a primitive's thread split when it is created.
+int prepareThreads();
+
+using dims = dnnl::memory::dims;
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+inline dnnl::memory::desc nhwc(int64_t n, int64_t c, int64_t h, int64_t w) {
+  return dnnl::memory::desc({n, c, h, w}, dt::f32, tag::nhwc);
+}
+
+// Primitives and their scratch memory per shape key, built once by `make` (a shape seen again skips descriptor
+// creation and JIT). Bounded: when full, it is cleared (training and serving use a handful of shapes).
+template <typename Entry>
+class PrimitiveCache {
+ public:
+  template <typename Make>
+  Entry& get(const std::vector<int64_t>& key, const Make& make) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return *it->second;
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    return *(entries_[key] = make());
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 512;
+  std::mutex mutex_;
+  std::map<std::vector<int64_t>, std::unique_ptr<Entry>> entries_;
+};
+
+// Runs body() and turns a oneDNN error or an allocation failure into a Status naming the op (never throws).
+template <typename Body>
+Status guarded(const char* op, const Body& body) {
+  try {
+    return body();
+  } catch (const dnnl::error& e) {
+    return makeError(ErrorKind::Backend, op, ": oneDNN failed (status ", static_cast<int>(e.status), "): ", e.what());
+  } catch (const std::bad_alloc&) {
+    return makeError(ErrorKind::OutOfMemory, op, ": out of memory in oneDNN");
+  } catch (const std::exception& e) {
+    return makeError(ErrorKind::Backend, op, ": ", e.what());
+  }
+}
+
+}  // namespace onednn
+}  // namespace tn

@@ -1,0 +1,148 @@
+// The CPU engine switch, oneDNN's engine/stream and thread setup; without oneDNN, the switch stays on the fallback.
+#include "engine.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+#include "../thread_pool.h"
+
+#ifdef TENSORNODE_HAVE_DNNL
+#include <dlfcn.h>
+
+#include "dnnl_common.h"
+#endif
+
+namespace tn {
+namespace onednn {
+
+namespace {
+// The engine in force; read by every conv/pool kernel on the stream thread, written by setEngine from JS.
+std::atomic<bool> gUseOnednn{[] {
+  const char* env = std::getenv("TENSORNODE_CPU_ENGINE");
+  return compiled() && !(env && std::strcmp(env, "fallback") == 0);
+}()};
+std::atomic<int64_t> gRun{0}, gDeclined{0};
+}  // namespace
+
+int64_t kernelsRun() { return gRun.load(); }
+int64_t kernelsDeclined() { return gDeclined.load(); }
+void countKernel(bool ran) { (ran ? gRun : gDeclined).fetch_add(1, std::memory_order_relaxed); }
+
+#ifdef TENSORNODE_HAVE_DNNL
+
+bool compiled() { return true; }
+
+dnnl::engine& cpuEngine() {
+  static dnnl::engine* e = new dnnl::engine(dnnl::engine::kind::cpu, 0);  // never destroyed: used until exit
+  return *e;
+}
+
+dnnl::stream& cpuStream() {
+  static dnnl::stream* s = new dnnl::stream(cpuEngine());
+  return *s;
+}
+
+namespace {
+using SetThreadsFn = void (*)(int);
+
+// omp_set_num_threads of the OpenMP runtime oneDNN links (already loaded with it); null for a non-OpenMP oneDNN.
+SetThreadsFn ompSetNumThreads() {
+  static SetThreadsFn fn = [] {
+    for (const char* lib : {"libgomp.so.1", "libiomp5.so", "libomp.so.5", "libomp.so"}) {
+      if (void* h = dlopen(lib, RTLD_NOW | RTLD_NOLOAD))
+        if (void* sym = dlsym(h, "omp_set_num_threads")) return reinterpret_cast<SetThreadsFn>(sym);
+    }
+    return static_cast<SetThreadsFn>(nullptr);
+  }();
+  return fn;
+}
+}  // namespace
+
+int prepareThreads() {
+  thread_local int applied = 0;  // the OpenMP thread-count setting is per calling thread
+  int want = cpuThreadCount();
+  if (want != applied) {
+    if (SetThreadsFn fn = ompSetNumThreads()) fn(want);
+    applied = want;
+  }
+  return want;
+}
+
+std::string version() {
+  const dnnl_version_t* v = dnnl_version();
+  return std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
+}
+
+std::string isa() {
+  switch (dnnl_get_effective_cpu_isa()) {
+    case dnnl_cpu_isa_sse41: return "sse41";
+    case dnnl_cpu_isa_avx: return "avx";
+    case dnnl_cpu_isa_avx2: return "avx2";
+    case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+    case dnnl_cpu_isa_avx512_core: return "avx512_core";
+    case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+    default: return "other";
+  }
+}
+
+const char* threadingRuntime() {
+#if DNNL_CPU_RUNTIME == DNNL_RUNTIME_OMP
+  return "omp";
+#elif DNNL_CPU_RUNTIME == DNNL_RUNTIME_SEQ
+  return "sequential";
+#else
+  return "other";
+#endif
+}
+
+#else  // no oneDNN in this build: the switch stays on the fallback and the entries are never reached
+
+bool compiled() { return false; }
+std::string version() { return ""; }
+std::string isa() { return ""; }
+const char* threadingRuntime() { return "none"; }
+
+namespace {
+Status notCompiled(bool& handled) {
+  handled = false;
+  return Status::ok();
+}
+}  // namespace
+
+Status conv2dForward(const WindowGeometry&, int64_t, const float*, const float*, float*, bool& handled) {
+  return notCompiled(handled);
+}
+Status conv2dBackwardData(const WindowGeometry&, int64_t, const float*, const float*, float*, bool& handled) {
+  return notCompiled(handled);
+}
+Status conv2dBackwardWeights(const WindowGeometry&, int64_t, const float*, const float*, float*, bool& handled) {
+  return notCompiled(handled);
+}
+Status poolForward(bool, const WindowGeometry&, const float*, float*, bool& handled) { return notCompiled(handled); }
+Status poolBackward(bool, const WindowGeometry&, const float*, const float*, float*, bool& handled) {
+  return notCompiled(handled);
+}
+
+#endif
+
+bool active() { return gUseOnednn.load(std::memory_order_relaxed); }
+
+const char* engineName() { return active() ? "onednn" : "fallback"; }
+
+Status setEngine(const std::string& name) {
+  if (name == "fallback") {
+    gUseOnednn = false;
+    return Status::ok();
+  }
+  TN_CHECK(name == "onednn", Value, "setCpuEngine: expected 'onednn' or 'fallback', got '", name, "'");
+  TN_CHECK(compiled(), Value,
+           "setCpuEngine: this build has no oneDNN (install libdnnl-dev, e.g. apt-get install libdnnl-dev, and rebuild)");
+  gUseOnednn = true;
+  return Status::ok();
+}
+
+}  // namespace onednn
+}  // namespace tn
