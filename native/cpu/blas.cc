@@ -92,7 +92,7 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
   // oneDNN threads its own sgemm (OpenMP team sized to the pool); inside a pool slice it would nest teams, so a
   // slice's GEMM (conv fallback) runs on the built-in kernel instead.
   if (g == Gemm::OneDnn && !insideParallelFor()) {
-    onednn::prepareThreads();
+    onednn::prepareThreads(M * N * K);
     if (dnnl_sgemm(transA ? 'T' : 'N', transB ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta, C, ldc) ==
         dnnl_success)
       return;

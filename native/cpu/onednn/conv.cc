@@ -103,7 +103,7 @@ std::unique_ptr<ConvEntry> makeEntry(Kind kind, const WindowGeometry& g, int64_t
 }
 
 ConvEntry& entryFor(Kind kind, const WindowGeometry& g, int64_t O) {
-  int threads = prepareThreads();
+  int threads = prepareThreads(g.N * g.OH * g.OW * O * g.kh * g.kw * g.C);
   return cache().get(convKey(kind, threads, g, O), [&] { return makeEntry(kind, g, O); });
 }
 

@@ -59,9 +59,10 @@ SetThreadsFn ompSetNumThreads() {
 }
 }  // namespace
 
-int prepareThreads() {
+int prepareThreads(int64_t work) {
+  constexpr int64_t kSmallWork = int64_t(1) << 20;
   thread_local int applied = 0;  // the OpenMP thread-count setting is per calling thread
-  int want = cpuThreadCount();
+  int want = work < kSmallWork ? 1 : cpuThreadCount();
   if (want != applied) {
     if (SetThreadsFn fn = ompSetNumThreads()) fn(want);
     applied = want;

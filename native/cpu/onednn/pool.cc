@@ -61,7 +61,8 @@ bool takes(const WindowGeometry& g) {
 }
 
 PoolEntry& entryFor(bool isMax, bool backward, const WindowGeometry& g) {
-  int threads = prepareThreads();
+  // Pooling moves far more memory per operation than convolution: count each window element visit 8 times.
+  int threads = prepareThreads(8 * g.N * g.OH * g.OW * g.C * g.kh * g.kw);
   std::vector<int64_t> key{isMax, backward, threads, g.N, g.H, g.W, g.C, g.kh, g.kw, g.sh, g.sw,
                            g.padTop, g.padBottom, g.padLeft, g.padRight};
   return cache().get(key, [&] { return makeEntry(isMax, backward, g); });
