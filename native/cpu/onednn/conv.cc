@@ -5,8 +5,6 @@
 #include "engine.h"
 
 #ifdef TENSORNODE_HAVE_DNNL
-#include <cstring>
-
 #include "dnnl_common.h"
 
 namespace tn {
@@ -39,9 +37,6 @@ struct ConvDescs {
     return dnnl::convolution_forward::primitive_desc(d, cpuEngine());
   }
 };
-
-// True when oneDNN would run this shape with its reference (unoptimised) code: the fallback is far faster then.
-bool referenceOnly(const dnnl::primitive_desc& pd) { return std::strncmp(pd.impl_info_str(), "ref", 3) == 0; }
 
 // The weights in oneDNN's layout: `buffer` (owned, per shape) when it differs from ohwi, with the reorder between.
 struct WeightsInLayout {
@@ -110,69 +105,48 @@ ConvEntry& entryFor(Kind kind, const WindowGeometry& g, int64_t O) {
 // oneDNN takes every non-empty conv; empty tensors stay with the fallback, which handles them.
 bool nonEmpty(const WindowGeometry& g, int64_t O) { return g.N > 0 && g.C > 0 && O > 0 && g.OH > 0 && g.OW > 0; }
 
-dnnl::memory wrap(const dnnl::memory::desc& d, const void* p) {
-  return dnnl::memory(d, cpuEngine(), const_cast<void*>(p));
-}
-
 }  // namespace
 
 Status conv2dForward(const WindowGeometry& g, int64_t O, const float* x, const float* w, float* y, bool& handled) {
   handled = false;
   if (!nonEmpty(g, O)) return Status::ok();
-  return guarded("conv2d", [&] {
-    ConvEntry& e = entryFor(kForward, g, O);
-    countKernel(e.usable);
-    if (!e.usable) return Status::ok();
-    dnnl::stream& s = cpuStream();
-    dnnl::memory wUser = wrap(e.weights, w);
-    if (e.w.reorder) e.w.toLayout.execute(s, wUser, e.w.buffer);
-    e.prim.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)},
-                       {DNNL_ARG_WEIGHTS, e.w.reorder ? e.w.buffer : wUser},
-                       {DNNL_ARG_DST, wrap(e.dst, y)}});
-    s.wait();
-    handled = true;
-    return Status::ok();
-  });
+  return runCached("conv2d", handled, [&]() -> ConvEntry& { return entryFor(kForward, g, O); },
+                   [&](ConvEntry& e, dnnl::stream& s) {
+                     dnnl::memory wUser = wrap(e.weights, w);
+                     if (e.w.reorder) e.w.toLayout.execute(s, wUser, e.w.buffer);
+                     e.prim.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)},
+                                        {DNNL_ARG_WEIGHTS, e.w.reorder ? e.w.buffer : wUser},
+                                        {DNNL_ARG_DST, wrap(e.dst, y)}});
+                   });
 }
 
 Status conv2dBackwardData(const WindowGeometry& g, int64_t O, const float* dy, const float* w, float* dx,
                           bool& handled) {
   handled = false;
   if (!nonEmpty(g, O)) return Status::ok();
-  return guarded("conv2d_backward_input", [&] {
-    ConvEntry& e = entryFor(kBackwardData, g, O);
-    countKernel(e.usable);
-    if (!e.usable) return Status::ok();
-    dnnl::stream& s = cpuStream();
-    dnnl::memory wUser = wrap(e.weights, w);
-    if (e.w.reorder) e.w.toLayout.execute(s, wUser, e.w.buffer);
-    e.prim.execute(s, {{DNNL_ARG_DIFF_DST, wrap(e.dst, dy)},
-                       {DNNL_ARG_WEIGHTS, e.w.reorder ? e.w.buffer : wUser},
-                       {DNNL_ARG_DIFF_SRC, wrap(e.src, dx)}});
-    s.wait();
-    handled = true;
-    return Status::ok();
-  });
+  return runCached("conv2d_backward_input", handled, [&]() -> ConvEntry& { return entryFor(kBackwardData, g, O); },
+                   [&](ConvEntry& e, dnnl::stream& s) {
+                     dnnl::memory wUser = wrap(e.weights, w);
+                     if (e.w.reorder) e.w.toLayout.execute(s, wUser, e.w.buffer);
+                     e.prim.execute(s, {{DNNL_ARG_DIFF_DST, wrap(e.dst, dy)},
+                                        {DNNL_ARG_WEIGHTS, e.w.reorder ? e.w.buffer : wUser},
+                                        {DNNL_ARG_DIFF_SRC, wrap(e.src, dx)}});
+                   });
 }
 
 Status conv2dBackwardWeights(const WindowGeometry& g, int64_t O, const float* x, const float* dy, float* dw,
                              bool& handled) {
   handled = false;
   if (!nonEmpty(g, O)) return Status::ok();
-  return guarded("conv2d_backward_filter", [&] {
-    ConvEntry& e = entryFor(kBackwardWeights, g, O);
-    countKernel(e.usable);
-    if (!e.usable) return Status::ok();
-    dnnl::stream& s = cpuStream();
-    dnnl::memory dwUser = wrap(e.weights, dw);
-    e.prim.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)},
-                       {DNNL_ARG_DIFF_DST, wrap(e.dst, dy)},
-                       {DNNL_ARG_DIFF_WEIGHTS, e.w.reorder ? e.w.buffer : dwUser}});
-    if (e.w.reorder) e.w.fromLayout.execute(s, e.w.buffer, dwUser);
-    s.wait();
-    handled = true;
-    return Status::ok();
-  });
+  return runCached("conv2d_backward_filter", handled,
+                   [&]() -> ConvEntry& { return entryFor(kBackwardWeights, g, O); },
+                   [&](ConvEntry& e, dnnl::stream& s) {
+                     dnnl::memory dwUser = wrap(e.weights, dw);
+                     e.prim.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)},
+                                        {DNNL_ARG_DIFF_DST, wrap(e.dst, dy)},
+                                        {DNNL_ARG_DIFF_WEIGHTS, e.w.reorder ? e.w.buffer : dwUser}});
+                     if (e.w.reorder) e.w.fromLayout.execute(s, e.w.buffer, dwUser);
+                   });
 }
 
 }  // namespace onednn

@@ -3,6 +3,7 @@
 #pragma once
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "../../core/status.h"
+#include "engine.h"
 
 namespace tn {
 namespace onednn {
@@ -62,6 +64,32 @@ Status guarded(const char* op, const Body& body) {
   } catch (const std::exception& e) {
     return makeError(ErrorKind::Backend, op, ": ", e.what());
   }
+}
+
+// True when oneDNN would run this primitive with its reference (unoptimised) code: the fallback is far faster then.
+inline bool referenceOnly(const dnnl::primitive_desc& pd) {
+  return std::strncmp(pd.impl_info_str(), "ref", 3) == 0;
+}
+
+// A oneDNN memory over one of our buffers (no copy).
+inline dnnl::memory wrap(const dnnl::memory::desc& d, const void* p) {
+  return dnnl::memory(d, cpuEngine(), const_cast<void*>(p));
+}
+
+// The common shape of every oneDNN kernel entry: find (or build) the cached entry, count it, and when it is usable
+// run it on the stream and wait; `handled` tells the caller whether its fallback must run instead.
+template <typename GetEntry, typename Run>
+Status runCached(const char* op, bool& handled, const GetEntry& getEntry, const Run& run) {
+  handled = false;
+  return guarded(op, [&] {
+    auto& e = getEntry();
+    countKernel(e.usable);
+    if (!e.usable) return Status::ok();
+    run(e, cpuStream());
+    cpuStream().wait();
+    handled = true;
+    return Status::ok();
+  });
 }
 
 }  // namespace onednn

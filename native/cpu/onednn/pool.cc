@@ -4,8 +4,6 @@
 #include "engine.h"
 
 #ifdef TENSORNODE_HAVE_DNNL
-#include <cstring>
-
 #include "dnnl_common.h"
 
 namespace tn {
@@ -23,8 +21,6 @@ PrimitiveCache<PoolEntry>& cache() {
   static auto* c = new PrimitiveCache<PoolEntry>();  // never destroyed: primitives are used until exit
   return *c;
 }
-
-bool referenceOnly(const dnnl::primitive_desc& pd) { return std::strncmp(pd.impl_info_str(), "ref", 3) == 0; }
 
 std::unique_ptr<PoolEntry> makeEntry(bool isMax, bool backward, const WindowGeometry& g) {
   auto e = std::make_unique<PoolEntry>();
@@ -68,49 +64,35 @@ PoolEntry& entryFor(bool isMax, bool backward, const WindowGeometry& g) {
   return cache().get(key, [&] { return makeEntry(isMax, backward, g); });
 }
 
-dnnl::memory wrap(const dnnl::memory::desc& d, const void* p) {
-  return dnnl::memory(d, cpuEngine(), const_cast<void*>(p));
-}
-
 }  // namespace
 
 Status poolForward(bool isMax, const WindowGeometry& g, const float* x, float* y, bool& handled) {
   handled = false;
   if (!takes(g)) return Status::ok();
-  return guarded(isMax ? "max_pool2d" : "avg_pool2d", [&] {
-    PoolEntry& e = entryFor(isMax, false, g);
-    countKernel(e.usable);
-    if (!e.usable) return Status::ok();
-    dnnl::stream& s = cpuStream();
-    e.forward.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)}, {DNNL_ARG_DST, wrap(e.dst, y)}});
-    s.wait();
-    handled = true;
-    return Status::ok();
-  });
+  return runCached(isMax ? "max_pool2d" : "avg_pool2d", handled,
+                   [&]() -> PoolEntry& { return entryFor(isMax, false, g); },
+                   [&](PoolEntry& e, dnnl::stream& s) {
+                     e.forward.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)}, {DNNL_ARG_DST, wrap(e.dst, y)}});
+                   });
 }
 
 Status poolBackward(bool isMax, const WindowGeometry& g, const float* x, const float* dy, float* dx, bool& handled) {
   handled = false;
   if (!takes(g)) return Status::ok();
-  return guarded(isMax ? "max_pool2d_backward" : "avg_pool2d_backward", [&] {
-    PoolEntry& e = entryFor(isMax, true, g);
-    countKernel(e.usable);
-    if (!e.usable) return Status::ok();
-    dnnl::stream& s = cpuStream();
-    if (isMax) {
-      e.forward.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)},
-                            {DNNL_ARG_DST, e.scratchDst},
-                            {DNNL_ARG_WORKSPACE, e.workspace}});
-      e.backward.execute(s, {{DNNL_ARG_DIFF_DST, wrap(e.dst, dy)},
-                             {DNNL_ARG_DIFF_SRC, wrap(e.src, dx)},
-                             {DNNL_ARG_WORKSPACE, e.workspace}});
-    } else {
-      e.backward.execute(s, {{DNNL_ARG_DIFF_DST, wrap(e.dst, dy)}, {DNNL_ARG_DIFF_SRC, wrap(e.src, dx)}});
-    }
-    s.wait();
-    handled = true;
-    return Status::ok();
-  });
+  return runCached(isMax ? "max_pool2d_backward" : "avg_pool2d_backward", handled,
+                   [&]() -> PoolEntry& { return entryFor(isMax, true, g); },
+                   [&](PoolEntry& e, dnnl::stream& s) {
+                     if (isMax)
+                       e.forward.execute(s, {{DNNL_ARG_SRC, wrap(e.src, x)},
+                                             {DNNL_ARG_DST, e.scratchDst},
+                                             {DNNL_ARG_WORKSPACE, e.workspace}});
+                     dnnl::memory dxMem = wrap(e.src, dx), dyMem = wrap(e.dst, dy);
+                     if (isMax)
+                       e.backward.execute(s, {{DNNL_ARG_DIFF_DST, dyMem}, {DNNL_ARG_DIFF_SRC, dxMem},
+                                              {DNNL_ARG_WORKSPACE, e.workspace}});
+                     else
+                       e.backward.execute(s, {{DNNL_ARG_DIFF_DST, dyMem}, {DNNL_ARG_DIFF_SRC, dxMem}});
+                   });
 }
 
 }  // namespace onednn
