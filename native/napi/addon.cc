@@ -28,7 +28,8 @@ std::string threadingMode() {
                              : "built-in GEMM per pool slice";
   if (onednn::compiled()) {
     const char* wait = std::getenv("OMP_WAIT_POLICY");
-    mode += std::string(", oneDNN ") + onednn::threadingRuntime() + " sized to the pool (OMP_WAIT_POLICY=" +
+    mode += std::string(", oneDNN ") + onednn::threadingRuntime() +
+            " sized to the pool, 1 thread for small kernels or while load >= cores (OMP_WAIT_POLICY=" +
             (wait ? wait : "unset") + ")";
   }
   return mode;
