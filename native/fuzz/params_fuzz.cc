@@ -46,12 +46,17 @@ struct Bytes {
   }
 };
 
-tn::TensorArg tensorArg(Bytes& in) {
-  tn::TensorArg t;
+// A shape as napi/convert.cc's parseShape lets it through: dims and their product at most 9e15 (else the call is
+// rejected before any reader sees it, and the readers may compute element counts in int64).
+bool tensorArg(Bytes& in, tn::TensorArg& t) {
   t.dtype = (in.u8() & 1) ? tn::DType::Int32 : tn::DType::Float32;
   int rank = in.u8() % 7;
-  for (int i = 0; i < rank; ++i) t.shape.push_back(in.dim());
-  return t;  // no storage: the readers look at shapes, dtypes and attrs only
+  double total = 1;
+  for (int i = 0; i < rank; ++i) {
+    t.shape.push_back(in.dim());
+    total *= static_cast<double>(t.shape.back());
+  }
+  return total <= 9.0e15;  // no storage: the readers look at shapes, dtypes and attrs only
 }
 
 const char* const kAttrNames[] = {"strides", "pads", "dilations", "kernel", "axes", "axis", "perm", "begin", "before",
@@ -124,8 +129,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tn::KernelContext ctx;
   ctx.op = "fuzz";
   int nIn = in.u8() % 4, nOut = in.u8() % 3;
-  for (int i = 0; i < nIn; ++i) ctx.inputs.push_back(tensorArg(in));
-  for (int i = 0; i < nOut; ++i) ctx.outputs.push_back(tensorArg(in));
+  for (int i = 0; i < nIn + nOut; ++i) {
+    tn::TensorArg t;
+    if (!tensorArg(in, t)) return 0;  // an input the napi layer rejects: not the readers' to handle
+    (i < nIn ? ctx.inputs : ctx.outputs).push_back(std::move(t));
+  }
   int nAttrs = in.u8() % 6;
   for (int i = 0; i < nAttrs; ++i) {
     const char* name = kAttrNames[in.u8() % (sizeof kAttrNames / sizeof kAttrNames[0])];
