@@ -8,6 +8,7 @@
       "ldflags": ["-Wl,-z,nodelete"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++1y"],
+      "libraries": ["-ldl"],
       "conditions": [
         ["OS=='linux' and '<!(test -f /usr/include/x86_64-linux-gnu/cblas.h -o -f /usr/include/cblas.h && echo yes || echo no)'=='yes'", {
           "defines": ["TENSORNODE_HAVE_CBLAS"],

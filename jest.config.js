@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   // Generous: several suites train small models, and a loaded machine can be many times slower than an idle one.
   testTimeout: 240000,
+  // GPU out-of-memory tests last (test/gpu/sequencer.js); test/gpu itself runs in band (package.json "test").
+  testSequencer: '<rootDir>/test/gpu/sequencer.js',
 };

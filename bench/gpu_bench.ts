@@ -1,4 +1,5 @@
 // GPU benchmarks on cuda:0 (matmul fp32/TF32, conv2d fwd+bwd, pooling, launch overhead), beside PyTorch on the same GPU.
+import * as fs from 'fs';
 import * as os from 'os';
 import { Command } from 'commander';
 import * as tn from '../lib';
@@ -16,6 +17,7 @@ interface Options {
   compare: boolean;
   cudnnBenchmark: boolean;
   save: boolean;
+  record?: string;
 }
 
 /** conv2d N x H x W x C -> O, k x k 'same': forward and forward+backward (dx and dw), several steps per sample. */
@@ -99,6 +101,39 @@ async function poolCases(device: tn.Device, iters: number, warmup: number): Prom
   return rows;
 }
 
+/** One training step (forward, backward, Adam) of the seed CNN (bench/mnist_epoch.ts's model), batch 128, fp32. */
+async function cnnStepCase(device: tn.Device, iters: number, warmup: number): Promise<BenchRow[]> {
+  const batch = 128;
+  const reps = 5;
+  tn.setSeed(0);
+  const model = tn.sequential({
+    layers: [
+      tn.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+      tn.layers.maxPooling2d({ poolSize: 2 }),
+      tn.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+      tn.layers.maxPooling2d({ poolSize: 2 }),
+      tn.layers.flatten(),
+      tn.layers.dense({ units: 64, activation: 'relu' }),
+      tn.layers.dense({ units: 10 }),
+    ],
+  }).to(device);
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  const x = tn.rand([batch, 28, 28, 1], { device, seed: 31 });
+  const y = tn.cast(tn.mul(tn.rand([batch], { device, seed: 32 }), 10), 'int32');
+  // trainOnBatch resolves the loss, so every queued kernel of the step is inside the interval.
+  const t = await timeSamples(
+    async () => {
+      for (let r = 0; r < reps; r++) await model.trainOnBatch(x, y);
+    },
+    iters,
+    warmup,
+    reps,
+  );
+  tn.dispose([x, y]);
+  model.dispose();
+  return [{ key: 'cnn-step', group: 'train', name: `seed CNN training step (batch ${batch}, Adam) fp32`, ms: t.ms, bestMs: t.bestMs }];
+}
+
 async function main(): Promise<void> {
   const opts = new Command()
     .name('gpu_bench')
@@ -110,6 +145,7 @@ async function main(): Promise<void> {
     .option('--no-compare', 'skip PyTorch (bench/python/torch_gpu_bench.py via TORCH_PYTHON, ../venv or python3)')
     .option('--no-cudnn-benchmark', 'use cuDNN heuristics instead of benchmarked algorithms (both sides)')
     .option('--no-save', 'do not write bench/results/')
+    .option('--record <file>', 'write the JSON record to this file instead of bench/results/ (tools/gpu-check)')
     .parse()
     .opts<Options>();
   const info = tn.backendInfo().cuda;
@@ -143,6 +179,7 @@ async function main(): Promise<void> {
     const base = r.name.startsWith('conv2d') ? 'conv' : r.name.startsWith('maxPool2d') ? 'maxpool' : 'avgpool';
     rows.push({ key: `${base}-${back}`, group: 'mnist-shapes', name: r.name, ms: r.ms, bestMs: r.bestMs, gflops: r.gflops });
   }
+  rows.push(...(await cnnStepCase(device, iters, warmup)));
   rows.push(...(await runOverheadBench({ device, iters: quick ? 3 : 5 })));
   console.log();
   printTable(rows);
@@ -158,7 +195,7 @@ async function main(): Promise<void> {
     console.log(`\nSide by side with PyTorch ${torch.version} (median):`);
     printComparison(comparison, ['torch']);
   }
-  if (opts.save) {
+  if (opts.record || opts.save) {
     const record = {
       kind: 'gpu',
       machine,
@@ -169,6 +206,11 @@ async function main(): Promise<void> {
       torch,
       comparison,
     };
+    if (opts.record) {
+      fs.writeFileSync(opts.record, JSON.stringify(record, null, 2) + '\n');
+      console.log(`wrote ${opts.record}`);
+      return;
+    }
     const file = writeResultsJson('gpu', record);
     const gpu = info.devices.map((d) => `${d.name} (cc ${d.computeCapability}, ${(d.totalMemory / 2 ** 30).toFixed(0)} GiB)`).join(', ');
     const torchDev = torch?.device ? JSON.stringify(torch.device) : 'not run';

@@ -1,4 +1,4 @@
-# Decides whether to build the CUDA backend: TENSORNODE_CUDA=0 forces it off, =1 makes missing pieces a configure error.
+# Decides whether to build the CUDA module (tensornode_cuda.so, dlopen()ed by the addon): TENSORNODE_CUDA=0 forces it off, =1 makes missing pieces a configure error.
 # Needs nvcc, the CUDA runtime, cuBLAS and cuDNN 9. cuBLAS/cuDNN are also looked up in the pip-wheel layout
 # (CUBLAS_ROOT / CUDNN_ROOT, e.g. from tools/fetch-cuda-libs.sh, or site-packages/nvidia/{cu13,cublas,cudnn}).
 set(TN_CUDA_REQUEST "$ENV{TENSORNODE_CUDA}")
@@ -96,7 +96,9 @@ if(NOT TN_CUDNN_MAJOR STREQUAL "9")
 endif()
 get_filename_component(TN_CUDNN_LIBDIR "${TN_CUDNN_LIBRARY}" DIRECTORY)
 
-# ---- all found: compile native/cuda into the addon ----
+# ---- all found: build native/cuda as the module tensornode_cuda.so beside the addon ----
+# The core addon never links cudart/cuBLAS/cuDNN: it dlopen()s this module at run time when present
+# (native/core/cuda_loader.cc), so the same build loads on machines without CUDA and reports exactly why.
 # SASS for Ampere (sm_80) and Hopper (sm_90) plus their PTX, which newer GPUs JIT; never "native" (CI has no GPU).
 if(NOT CMAKE_CUDA_ARCHITECTURES)
   set(CMAKE_CUDA_ARCHITECTURES "80;90")
@@ -115,24 +117,38 @@ foreach(line IN LISTS TN_CUDA_SOURCE_LINES)
     list(APPEND TN_CUDA_SOURCES "${CMAKE_SOURCE_DIR}/${line}")
   endif()
 endforeach()
+# The module carries its own private copy of the core helpers its kernels use (kernel table, attrs, param
+# checks): every native/core source of the addon except the backend registry and the module loader.
+foreach(src IN LISTS TN_SOURCES)
+  if(src MATCHES "/native/core/" AND NOT src MATCHES "/(backend_registry|cuda_loader)\\.cc$")
+    list(APPEND TN_CUDA_SOURCES "${src}")
+  endif()
+endforeach()
 
-target_sources(${PROJECT_NAME} PRIVATE ${TN_CUDA_SOURCES})
-target_compile_definitions(${PROJECT_NAME} PRIVATE TENSORNODE_WITH_CUDA)
-target_include_directories(${PROJECT_NAME} PRIVATE ${TN_CUBLAS_INCLUDE_DIR} ${TN_CUDNN_INCLUDE_DIR})
-# Shared cudart (it loads libcuda lazily, so the addon still loads without a driver); libcuda is never linked.
-target_link_libraries(${PROJECT_NAME} PRIVATE CUDA::cudart ${TN_CUBLAS_LIBRARY} ${TN_CUDNN_LIBRARY})
-set_target_properties(${PROJECT_NAME} PROPERTIES
+add_library(tensornode_cuda MODULE ${TN_CUDA_SOURCES})
+set_target_properties(tensornode_cuda PROPERTIES
+  PREFIX ""
   CUDA_RUNTIME_LIBRARY Shared
-  CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}")
-target_compile_options(${PROJECT_NAME} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr>)
+  CUDA_ARCHITECTURES "${CMAKE_CUDA_ARCHITECTURES}"
+  # Only tn_cuda_module_init is exported; the module's copies of core symbols stay private.
+  CXX_VISIBILITY_PRESET hidden
+  CUDA_VISIBILITY_PRESET hidden
+  VISIBILITY_INLINES_HIDDEN ON)
+target_compile_definitions(tensornode_cuda PRIVATE TENSORNODE_CUDA_MODULE)
+target_include_directories(tensornode_cuda PRIVATE ${TN_CUBLAS_INCLUDE_DIR} ${TN_CUDNN_INCLUDE_DIR})
+# Shared cudart (it loads libcuda lazily, so the module also loads without a driver); libcuda is never linked.
+target_link_libraries(tensornode_cuda PRIVATE CUDA::cudart ${TN_CUBLAS_LIBRARY} ${TN_CUDNN_LIBRARY} Threads::Threads)
+# Every symbol must resolve inside the module or its CUDA libraries (it cannot see the addon's symbols).
+target_link_options(tensornode_cuda PRIVATE "LINKER:--no-undefined")
+target_compile_options(tensornode_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr>)
 
-# Find exactly the libraries the addon was built against at load time (pip wheels are not on the loader path).
+# Find exactly the libraries the module was built against at load time (pip wheels are not on the loader path).
 get_filename_component(TN_CUDART_LIBDIR "${CUDA_cudart_LIBRARY}" DIRECTORY)
 set(TN_CUDA_RPATH "${TN_CUDART_LIBDIR};${TN_CUBLAS_LIBDIR};${TN_CUDNN_LIBDIR}")
 list(REMOVE_DUPLICATES TN_CUDA_RPATH)
-set_property(TARGET ${PROJECT_NAME} APPEND PROPERTY BUILD_RPATH "${TN_CUDA_RPATH}")
-set_property(TARGET ${PROJECT_NAME} APPEND PROPERTY INSTALL_RPATH "${TN_CUDA_RPATH}")
+set_property(TARGET tensornode_cuda APPEND PROPERTY BUILD_RPATH "${TN_CUDA_RPATH}")
+set_property(TARGET tensornode_cuda APPEND PROPERTY INSTALL_RPATH "${TN_CUDA_RPATH}")
 
-message(STATUS "tensornode: CUDA backend enabled (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, archs ${CMAKE_CUDA_ARCHITECTURES})")
+message(STATUS "tensornode: CUDA module enabled (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, archs ${CMAKE_CUDA_ARCHITECTURES})")
 message(STATUS "tensornode:   cuBLAS ${TN_CUBLAS_LIBRARY}")
 message(STATUS "tensornode:   cuDNN  ${TN_CUDNN_LIBRARY} (headers ${TN_CUDNN_INCLUDE_DIR})")

@@ -20,7 +20,12 @@ export interface BackendInfo {
    */
   cpu: NativeCpuInfo & { compiled: true; usable: true };
   cuda: {
+    /** The CUDA module (tensornode_cuda.so) exists beside the addon. */
     compiled: boolean;
+    /** The module was loaded (its CUDA kernels are registered); false when absent or when dlopen failed. */
+    loaded?: boolean;
+    /** Where the module was looked for. */
+    module?: string;
     usable: boolean;
     reason?: string;
     runtimeVersion?: number;
@@ -35,9 +40,7 @@ export interface BackendInfo {
 /** Which backends this build has and which are usable now (with the reason when CUDA is not). */
 export function backendInfo(): BackendInfo {
   const raw = native.backendInfo();
-  const cuda = raw.cudaJson
-    ? { devices: [], ...JSON.parse(raw.cudaJson) }
-    : { compiled: false, usable: false, reason: 'not compiled: this build has no CUDA backend (nvcc, cuBLAS or cuDNN were not found at build time)', devices: [] };
+  const cuda = { devices: [], ...JSON.parse(raw.cudaJson) };
   return { cpu: { ...raw.cpu, compiled: true, usable: true }, cuda };
 }
 
@@ -122,6 +125,15 @@ export function setCpuEngine(engine: 'onednn' | 'fallback'): void {
 /** Enables TF32 tensor-core math for CUDA matmul and conv (default off: full fp32 precision). */
 export function setTF32(enabled: boolean): void {
   native.setTF32(!!enabled);
+}
+
+/**
+ * Returns a CUDA device's unused pooled memory to the driver (like torch.cuda.empty_cache): waits for the device's
+ * queued work first. Tensors still alive keep their memory. A no-op for 'cpu' and where the CUDA module is absent;
+ * DeviceError for a GPU that is not usable.
+ */
+export function emptyCache(d: Device = getDefaultDevice()): void {
+  native.emptyCache(normalizeDevice(d, 'emptyCache'));
 }
 
 /** Lets cuDNN benchmark algorithms per shape (like torch.backends.cudnn.benchmark; default off: heuristics). */

@@ -24,6 +24,7 @@ export {
   setCpuGemm,
   setTF32,
   setCudnnBenchmark,
+  emptyCache,
   type Device,
   type BackendInfo,
 } from './device';

@@ -41,12 +41,13 @@ interface NativeAddon {
   queueStats(device: string): { kernels: number; bytes: number; queueOnlyBytes: number };
   whenReady(device: string): Promise<void>;
   copyTo(storage: NativeStorage, nbytes: number, device: string): NativeStorage;
-  backendInfo(): { cpu: NativeCpuInfo; cudaJson: string | null };
+  backendInfo(): { cpu: NativeCpuInfo; cudaJson: string };
   setNumThreads(n: number): void;
   setCpuEngine(name: string): void;
   setCpuGemm(name: string): void;
   setTF32(enabled: boolean): void;
   setCudnnBenchmark(enabled: boolean): void;
+  emptyCache(device: string): void;
 }
 
 /** The package root: the nearest directory above this file whose package.json names tensornode. */
@@ -111,4 +112,5 @@ export const native: NativeAddon = {
   setCpuGemm: wrap(addon.setCpuGemm),
   setTF32: wrap(addon.setTF32),
   setCudnnBenchmark: wrap(addon.setCudnnBenchmark),
+  emptyCache: wrap(addon.emptyCache),
 };

@@ -121,6 +121,29 @@ def overhead():
     ]
 
 
+def cnn_step(batch=128, reps=5):
+    """One training step (forward, backward, Adam) of the seed CNN (bench/mnist_epoch.ts's model) on 28x28x1 inputs."""
+    cl = torch.channels_last
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 32, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(32, 64, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(64 * 5 * 5, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10),
+    ).to(dev).to(memory_format=cl)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(batch, 1, 28, 28, device=dev).to(memory_format=cl)
+    y = torch.randint(0, 10, (batch,), device=dev)
+
+    def step():
+        for _ in range(reps):
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+
+    med, best = time_cuda(step, reps)
+    return [row("cnn-step", f"seed CNN training step (batch {batch}, Adam) fp32", med, best)]
+
+
 def main():
     if not torch.cuda.is_available():
         log("torch_gpu_bench: torch.cuda.is_available() is False")
@@ -139,6 +162,8 @@ def main():
     rows += pools(64, 56, 56, 64, "56")
     rows += conv(args.batch, 28, 28, 32, 64, 3, "conv", "", "fp32")
     rows += pools(args.batch, 28, 28, 64, "")
+    log("[torch] cnn step")
+    rows += cnn_step()
     log("[torch] overhead")
     rows += overhead()
     props = torch.cuda.get_device_properties(dev)

@@ -51,7 +51,7 @@ class Backend {
   virtual void whenReady(std::function<void()> ready) { ready(); }
 };
 
-// What the CUDA part of the addon provides when it is compiled in (set by native/cuda at load).
+// What the CUDA module (tensornode_cuda.so, native/cuda) provides once loaded (see core/cuda_module.h).
 struct CudaHooks {
   Status (*createBackend)(int index, Backend*& out) = nullptr;
   // JSON object describing versions, devices and usability (or the reason it is unusable).
@@ -60,9 +60,13 @@ struct CudaHooks {
   Status (*copy)(const StoragePtr& src, size_t nbytes, Backend* from, Backend* to, StoragePtr& out) = nullptr;
   void (*setTF32)(bool enabled) = nullptr;
   void (*setBenchmark)(bool enabled) = nullptr;
+  // Waits for the device's stream and returns its memory pool's unused memory to the driver.
+  Status (*emptyCache)(Backend* cudaBackend) = nullptr;
 };
-void setCudaHooks(const CudaHooks& hooks);
-const CudaHooks* cudaHooks();  // null when the CUDA backend was not compiled
+// Loads the CUDA module on first use (thread-safe); null when it is absent or cannot be loaded (cudaInfoJson says why).
+const CudaHooks* cudaHooks();
+// backendInfo().cuda as JSON: the module's report when loaded, else compiled/loaded flags and the exact reason.
+std::string cudaInfoJson();
 
 // The live backend for a device, created lazily; an error explains why a device is unusable.
 Status getBackend(const Device& device, Backend*& out);

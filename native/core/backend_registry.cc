@@ -8,7 +8,6 @@
 namespace tn {
 
 namespace {
-CudaHooks* gCudaHooks = nullptr;
 std::mutex gMutex;
 std::map<int, Backend*>& cudaBackends() {
   static auto* m = new std::map<int, Backend*>();  // never destroyed: backends live until the process exits
@@ -16,17 +15,15 @@ std::map<int, Backend*>& cudaBackends() {
 }
 }  // namespace
 
-void setCudaHooks(const CudaHooks& hooks) { gCudaHooks = new CudaHooks(hooks); }
-const CudaHooks* cudaHooks() { return gCudaHooks; }
-
 Status getBackend(const Device& device, Backend*& out) {
   if (device.type == DeviceType::CPU) {
     TN_CHECK(device.index == 0, Device, "device 'cpu:", device.index, "' does not exist; use 'cpu'");
     out = cpuBackend();
     return Status::ok();
   }
-  TN_CHECK(gCudaHooks && gCudaHooks->createBackend, Device, "device '", device.str(),
-           "' is unusable: this build of tensornode has no CUDA backend (see backendInfo())");
+  const CudaHooks* hooks = cudaHooks();
+  TN_CHECK(hooks && hooks->createBackend, Device, "device '", device.str(),
+           "' is unusable: the CUDA backend is not available (backendInfo().cuda.reason says why)");
   std::lock_guard<std::mutex> lock(gMutex);
   auto it = cudaBackends().find(device.index);
   if (it != cudaBackends().end()) {
@@ -34,7 +31,7 @@ Status getBackend(const Device& device, Backend*& out) {
     return Status::ok();
   }
   Backend* created = nullptr;
-  TN_RETURN_IF_ERROR(gCudaHooks->createBackend(device.index, created));
+  TN_RETURN_IF_ERROR(hooks->createBackend(device.index, created));
   cudaBackends()[device.index] = created;
   out = created;
   return Status::ok();
@@ -67,8 +64,9 @@ Status copyToDevice(const StoragePtr& src, size_t nbytes, const Device& to, Stor
     TN_CHECK(fn, Internal, "copy kernel missing");
     return dst->enqueue(fn, std::move(ctx));
   }
-  TN_CHECK(gCudaHooks && gCudaHooks->copy, Device, "cannot copy to '", to.str(), "': no CUDA backend");
-  return gCudaHooks->copy(src, nbytes, from, dst, out);
+  const CudaHooks* hooks = cudaHooks();
+  TN_CHECK(hooks && hooks->copy, Device, "cannot copy to '", to.str(), "': no CUDA backend");
+  return hooks->copy(src, nbytes, from, dst, out);
 }
 
 }  // namespace tn

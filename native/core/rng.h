@@ -27,4 +27,31 @@ TN_HD float normalAt(uint64_t seed, uint64_t index) {
   return sqrtf(-2.0f * logf(u1)) * cosf(6.28318530717958647692f * u2);
 }
 
+// x*y and x+y each rounded to float32 on its own. Compilers contract a + b*c into one fused multiply-add (nvcc does by
+// default, GCC/Clang do on targets with FMA), which rounds once and changes the last bit; these forms forbid that.
+TN_HD float mulRounded(float x, float y) {
+#if defined(__CUDA_ARCH__)
+  return __fmul_rn(x, y);
+#else
+  volatile float p = x * y;  // the store forces the rounding before any following add
+  return p;
+#endif
+}
+TN_HD float addRounded(float x, float y) {
+#if defined(__CUDA_ARCH__)
+  return __fadd_rn(x, y);
+#else
+  return x + y;
+#endif
+}
+
+// random_uniform's value: low + (high - low) * u, rounded after each operation (bit-identical on CPU and GPU).
+TN_HD float uniformValue(uint64_t seed, uint64_t index, float low, float high) {
+  return addRounded(low, mulRounded(high - low, uniformAt(seed, index)));
+}
+// random_normal's value: mean + std * z. z uses logf/cosf, whose last bits differ between libm and CUDA (KERNELS.md).
+TN_HD float normalValue(uint64_t seed, uint64_t index, float mean, float std) {
+  return addRounded(mean, mulRounded(std, normalAt(seed, index)));
+}
+
 }  // namespace tn

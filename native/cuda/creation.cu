@@ -1,4 +1,5 @@
 // CUDA creation and copy kernels: copy, fill, arange, cast, random_uniform, random_normal, one_hot, dropout.
+#include "../core/numeric_rules.h"
 #include "../core/params/creation.h"
 #include "../core/rng.h"
 #include "cuda_launch.cuh"
@@ -32,14 +33,17 @@ Status fillKernel(KernelContext& ctx) {
   if (y.dtype == DType::Float32)
     fillValue<float><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<float>(), n, static_cast<float>(value));
   else
-    fillValue<int32_t><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<int32_t>(), n, static_cast<int32_t>(value));
+    fillValue<int32_t><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<int32_t>(), n, rules::toInt32(value));
   return launchStatus("fill");
 }
 
 // y[i] = start + i*step, computed in double as on the CPU, then converted.
-template <typename T>
-__global__ void arangeValues(T* y, int64_t n, double start, double step) {
-  TN_GRID_LOOP(i, n) y[i] = static_cast<T>(start + step * static_cast<double>(i));
+// y[i] = rules::arangeValue (double, no contraction), then converted as on the CPU.
+__global__ void arangeF32(float* y, int64_t n, double start, double step) {
+  TN_GRID_LOOP(i, n) y[i] = static_cast<float>(rules::arangeValue(start, step, i));
+}
+__global__ void arangeI32(int32_t* y, int64_t n, double start, double step) {
+  TN_GRID_LOOP(i, n) y[i] = rules::toInt32(rules::arangeValue(start, step, i));
 }
 
 Status arangeKernel(KernelContext& ctx) {
@@ -49,16 +53,18 @@ Status arangeKernel(KernelContext& ctx) {
   int64_t n = y.size();
   if (n == 0) return Status::ok();
   if (y.dtype == DType::Float32)
-    arangeValues<float><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<float>(), n, start, step);
+    arangeF32<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<float>(), n, start, step);
   else
-    arangeValues<int32_t><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<int32_t>(), n, start, step);
+    arangeI32<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y.data<int32_t>(), n, start, step);
   return launchStatus("arange");
 }
 
-// f32 -> i32 truncates toward zero (static_cast), as on the CPU.
-template <typename From, typename To>
-__global__ void castValues(const From* x, To* y, int64_t n) {
-  TN_GRID_LOOP(i, n) y[i] = static_cast<To>(x[i]);
+// f32 -> i32 by rules::toInt32 (toward zero, NaN -> 0, saturating), exactly as on the CPU; i32 -> f32 rounds to nearest.
+__global__ void castToInt32(const float* x, int32_t* y, int64_t n) {
+  TN_GRID_LOOP(i, n) y[i] = rules::toInt32(x[i]);
+}
+__global__ void castToFloat(const int32_t* x, float* y, int64_t n) {
+  TN_GRID_LOOP(i, n) y[i] = static_cast<float>(x[i]);
 }
 
 Status castKernel(KernelContext& ctx) {
@@ -73,9 +79,9 @@ Status castKernel(KernelContext& ctx) {
     return Status::ok();
   }
   if (x.dtype == DType::Float32)
-    castValues<float, int32_t><<<gridFor(n), kBlock, 0, s>>>(x.data<float>(), y.data<int32_t>(), n);
+    castToInt32<<<gridFor(n), kBlock, 0, s>>>(x.data<float>(), y.data<int32_t>(), n);
   else
-    castValues<int32_t, float><<<gridFor(n), kBlock, 0, s>>>(x.data<int32_t>(), y.data<float>(), n);
+    castToFloat<<<gridFor(n), kBlock, 0, s>>>(x.data<int32_t>(), y.data<float>(), n);
   return launchStatus("cast");
 }
 
@@ -83,8 +89,8 @@ Status castKernel(KernelContext& ctx) {
 template <bool kNormal>
 __global__ void randomValues(float* y, int64_t n, uint64_t seed, float a, float b) {
   TN_GRID_LOOP(i, n) {
-    y[i] = kNormal ? a + b * normalAt(seed, static_cast<uint64_t>(i))
-                   : a + (b - a) * uniformAt(seed, static_cast<uint64_t>(i));
+    // uniformValue/normalValue round each operation (no FMA contraction), as the CPU does.
+    y[i] = kNormal ? normalValue(seed, static_cast<uint64_t>(i), a, b) : uniformValue(seed, static_cast<uint64_t>(i), a, b);
   }
 }
 

@@ -1,14 +1,40 @@
 // CUDA backend: stream-ordered allocation, kernel launch on the calling thread, async reads via events and a reader thread.
 #include "cuda_backend.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace tn {
 namespace cuda {
 
 namespace {
-constexpr size_t kPinnedCacheBytes = 64ull << 20;  // staging buffers kept for reuse by async reads
+constexpr size_t kPinnedCacheBytes = 64ull << 20;  // staging buffers kept for reuse by async reads and uploads
 constexpr size_t kPinnedMinBytes = 4096;
+// Uploads at least this big are staged through pinned buffers (smaller ones the driver stages itself and returns).
+constexpr size_t kStageMinBytes = 64ull << 10;
+
+// Events the reader thread waits on: blocking sync, so the wait sleeps instead of spinning a CPU core.
+cudaError_t createWaitEvent(cudaEvent_t* e) {
+  return cudaEventCreateWithFlags(e, cudaEventDisableTiming | cudaEventBlockingSync);
+}
+
+// The pool keeps at most this much freed memory across synchronizations (TENSORNODE_CUDA_POOL_KEEP_MB, default half
+// the device): enough for a training loop to allocate without driver calls, finite so that memory freed after a
+// peak goes back to the driver for cuDNN/cuBLAS and lazily loaded kernels.
+uint64_t poolKeepBytes(int index) {
+  if (const char* env = std::getenv("TENSORNODE_CUDA_POOL_KEEP_MB")) {
+    char* end = nullptr;
+    unsigned long long mb = std::strtoull(env, &end, 10);
+    if (end != env) return static_cast<uint64_t>(mb) << 20;
+  }
+  size_t freeBytes = 0, totalBytes = 0;
+  cudaSetDevice(index);
+  if (cudaMemGetInfo(&freeBytes, &totalBytes) != cudaSuccess) {
+    cudaGetLastError();
+    return 1ull << 30;
+  }
+  return totalBytes / 2;
+}
 }  // namespace
 
 Status cudaError(cudaError_t err, const char* op, const char* call) {
@@ -46,9 +72,9 @@ Status CudaBackend::init() {
   TN_CHECK(poolsSupported, Device, "cuda:", index_, " does not support stream-ordered memory pools (cudaMallocAsync)");
   TN_CUDA_RETURN(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), op);
   TN_CUDA_RETURN(cudaDeviceGetDefaultMemPool(&pool_, index_), op);
-  // Keep freed memory in the pool instead of returning it to the driver at every synchronization: allocation then
-  // costs no driver call in a training loop. The pool's high-water mark is what the process holds.
-  uint64_t threshold = UINT64_MAX;
+  // Keep freed memory in the pool (up to a finite threshold) instead of returning it to the driver at every
+  // synchronization: allocation then costs no driver call in a training loop.
+  uint64_t threshold = poolKeepBytes(index_);
   TN_CUDA_RETURN(cudaMemPoolSetAttribute(pool_, cudaMemPoolAttrReleaseThreshold, &threshold), op);
   void* report = nullptr;
   TN_CUDA_RETURN(cudaHostAlloc(&report, sizeof(DeviceReport), cudaHostAllocMapped | cudaHostAllocPortable), op);
@@ -67,6 +93,13 @@ Status CudaBackend::allocate(size_t nbytes, StoragePtr& out) {
   void* p = nullptr;
   // At least one byte so empty tensors still own a valid pointer (as on CPU).
   cudaError_t err = cudaMallocAsync(&p, nbytes == 0 ? 1 : nbytes, stream_);
+  if (err == cudaErrorMemoryAllocation) {
+    // The pool may hold freed blocks that do not fit this request, or frees still pending on the stream: wait for
+    // them, return everything unused to the driver, and try once more.
+    cudaGetLastError();
+    if (cudaStreamSynchronize(stream_) == cudaSuccess && cudaMemPoolTrimTo(pool_, 0) == cudaSuccess)
+      err = cudaMallocAsync(&p, nbytes == 0 ? 1 : nbytes, stream_);
+  }
   if (err != cudaSuccess) {
     cudaGetLastError();
     size_t freeBytes = 0, totalBytes = 0;
@@ -77,16 +110,51 @@ Status CudaBackend::allocate(size_t nbytes, StoragePtr& out) {
                      totalBytes, " bytes free on the device)");
   }
   cudaStream_t stream = stream_;
+  const int index = index_;
   // Freed on the same stream: the memory is reused only after every kernel queued before the free has run, so
-  // dropping the last reference right after queuing a kernel is safe. Errors at exit (runtime unloading) are ignored.
-  out = std::make_shared<Storage>(device(), p, nbytes, [stream](void* q) { cudaFreeAsync(q, stream); });
+  // dropping the last reference right after queuing a kernel is safe. The last reference may go on any thread with
+  // any current device (multi-GPU), so the free sets this device and restores the caller's. Errors at exit (runtime
+  // unloading) are ignored.
+  out = std::make_shared<Storage>(device(), p, nbytes, [stream, index](void* q) {
+    int current = -1;
+    const bool restore = cudaGetDevice(&current) == cudaSuccess && current != index;
+    if (restore) cudaSetDevice(index);
+    cudaFreeAsync(q, stream);
+    if (restore) cudaSetDevice(current);
+    cudaGetLastError();
+  });
   return Status::ok();
 }
 
 Status CudaBackend::fromHost(const void* src, size_t nbytes, StoragePtr& out) {
   TN_RETURN_IF_ERROR(allocate(nbytes, out));
   if (nbytes == 0) return Status::ok();
-  // From pageable memory the runtime stages `src` before returning, so the caller may reuse it at once.
+  // A copy from pageable memory may wait for the stream to reach it (the driver stages it through its own buffers),
+  // which would block the JS thread on every batch upload. So uploads are copied into a pinned staging buffer here
+  // and copied from there asynchronously; the reader thread returns the buffer to the cache once an event says the
+  // copy is done. Tiny uploads (the driver returns at once) and ones larger than the staging cache copy directly.
+  if (nbytes >= kStageMinBytes && nbytes <= kPinnedCacheBytes) {
+    size_t capacity = 0;
+    if (void* pinned = acquirePinned(nbytes, capacity)) {
+      std::memcpy(pinned, src, nbytes);
+      cudaError_t err = cudaMemcpyAsync(out->data(), pinned, nbytes, cudaMemcpyHostToDevice, stream_);
+      cudaEvent_t copied = nullptr;
+      if (err == cudaSuccess) err = createWaitEvent(&copied);
+      if (err == cudaSuccess) err = cudaEventRecord(copied, stream_);
+      if (err != cudaSuccess) {
+        if (copied) cudaEventDestroy(copied);
+        cudaStreamSynchronize(stream_);  // the buffer may be in use by a queued copy
+        releasePinned(pinned, capacity);
+        return cudaError(err, "fromHost", "staged cudaMemcpyAsync");
+      }
+      {
+        std::lock_guard<std::mutex> lock(readMutex_);
+        reads_.push_back(PendingRead{copied, pinned, nbytes, nullptr});  // no callback: release the buffer only
+      }
+      readWake_.notify_one();
+      return Status::ok();
+    }
+  }
   TN_CUDA_RETURN(cudaMemcpyAsync(out->data(), src, nbytes, cudaMemcpyHostToDevice, stream_), "fromHost");
   return Status::ok();
 }
@@ -94,6 +162,9 @@ Status CudaBackend::fromHost(const void* src, size_t nbytes, StoragePtr& out) {
 Status CudaBackend::enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) {
   std::lock_guard<std::mutex> lock(launchMutex_);
   TN_RETURN_IF_ERROR(activate(ctx->op.c_str()));
+  // Clear a stale non-sticky error left by an earlier runtime call (one whose Status was already reported, or a call
+  // by another library), so that launchStatus below blames this op only for what this op did.
+  cudaGetLastError();
   ctx->backend = this;
   // Runs on the calling thread: the kernel validates, then launches asynchronously on the stream. A validation
   // error therefore surfaces at the call. The context (and its storages) can go right away: frees are stream-ordered.
@@ -190,7 +261,7 @@ void CudaBackend::readAsync(StoragePtr src, size_t offset, size_t nbytes, HostRe
     if (err != cudaSuccess) s = cudaError(err, "read", "cudaMemcpyAsync");
   }
   if (s.isOk()) {
-    cudaError_t err = cudaEventCreateWithFlags(&r.event, cudaEventDisableTiming);
+    cudaError_t err = createWaitEvent(&r.event);
     if (err == cudaSuccess) err = cudaEventRecord(r.event, stream_);
     if (err != cudaSuccess) s = cudaError(err, "read", "cudaEventRecord");
   }
@@ -223,7 +294,11 @@ void CudaBackend::readerLoop() {
     }
     auto bytes = std::make_shared<std::vector<uint8_t>>();
     Status s;
-    if (r.event) {
+    if (r.event && !r.done) {  // a staged upload finished: nothing to report, the buffer goes back below
+      cudaEventSynchronize(r.event);
+      cudaEventDestroy(r.event);
+      cudaGetLastError();
+    } else if (r.event) {
       cudaError_t err = cudaEventSynchronize(r.event);
       cudaEventDestroy(r.event);
       if (err != cudaSuccess) s = cudaError(err, "read", "cudaEventSynchronize");
@@ -238,7 +313,7 @@ void CudaBackend::readerLoop() {
       while (capacity < r.nbytes) capacity *= 2;
       releasePinned(r.pinned, capacity);
     }
-    r.done(s, bytes);
+    if (r.done) r.done(s, bytes);  // staged uploads have no callback: only their buffer to release
   }
 }
 

@@ -1,9 +1,10 @@
-// Plugs the CUDA backend into core: backend creation with precise reasons, backendInfo JSON, cross-device copies, switches.
+// The CUDA module's entry point: registers the CUDA kernels with the core and hands it the hooks (backend creation with
+// precise reasons, backendInfo JSON, cross-device copies, switches, emptyCache).
 #include <atomic>
 #include <cstring>
 #include <sstream>
 
-#include "../cpu/cpu_backend.h"
+#include "../core/cuda_module.h"
 #include "cuda_backend.h"
 
 namespace tn {
@@ -171,16 +172,9 @@ Status copyAcross(const StoragePtr& src, size_t nbytes, Backend* from, Backend* 
 void setTF32(bool enabled) { gTF32.store(enabled); }
 void setBenchmark(bool enabled) { gBenchmark.store(enabled); }
 
-const bool kHooksRegistered = [] {
-  CudaHooks hooks;
-  hooks.createBackend = createBackend;
-  hooks.infoJson = infoJson;
-  hooks.copy = copyAcross;
-  hooks.setTF32 = setTF32;
-  hooks.setBenchmark = setBenchmark;
-  setCudaHooks(hooks);
-  return true;
-}();
+Status emptyCache(Backend* backend) {
+  return static_cast<CudaBackend*>(backend)->releaseCachedMemory("emptyCache");
+}
 
 }  // namespace
 
@@ -189,3 +183,19 @@ bool cudnnBenchmarkEnabled() { return gBenchmark.load(std::memory_order_relaxed)
 
 }  // namespace cuda
 }  // namespace tn
+
+// The one symbol the module exports (everything else is hidden). The module's kernels registered themselves in its
+// own copy of the kernel table at load; they are handed to the core's table here.
+extern "C" __attribute__((visibility("default"))) uint64_t tn_cuda_module_init(uint64_t abi, tn::CudaHooks* hooks,
+                                                                              tn::RegisterKernelFn registerKernel) {
+  if (abi != tn::kCudaModuleAbi) return tn::kCudaModuleAbi;
+  for (const std::string& name : tn::kernelNames(tn::DeviceType::CUDA))
+    registerKernel(tn::DeviceType::CUDA, name.c_str(), tn::findKernel(tn::DeviceType::CUDA, name));
+  hooks->createBackend = tn::cuda::createBackend;
+  hooks->infoJson = tn::cuda::infoJson;
+  hooks->copy = tn::cuda::copyAcross;
+  hooks->setTF32 = tn::cuda::setTF32;
+  hooks->setBenchmark = tn::cuda::setBenchmark;
+  hooks->emptyCache = tn::cuda::emptyCache;
+  return 0;
+}

@@ -7,6 +7,8 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cuda_backend.h"
 #include "layout.h"
@@ -165,34 +167,43 @@ std::string convKey(ConvKind kind, int device, const ConvPlan& p) {
   return os.str();
 }
 
-// Picks the first candidate (cuDNN lists them best first) that succeeded, fits the workspace limit and respects the
-// TF32 switch. Works for the three perf-result types, which share these fields.
+// The math type a candidate runs with. TF32 off: always CUDNN_FMA_MATH, because CUDNN_DEFAULT_MATH lets cuDNN pick
+// TF32 tensor-core kernels for float32 on sm_80+ (PyTorch does the same with allow_tf32 off).
+cudnnMathType_t mathFor(cudnnMathType_t listed) { return tf32Enabled() ? listed : CUDNN_FMA_MATH; }
+
+// Every acceptable candidate (cuDNN lists them best first): succeeded in the query, fits the workspace limit, never
+// down-converts float32 to half, and uses tensor-op (TF32) math only when the TF32 switch is on. Works for the three
+// perf-result types, which share these fields.
 template <typename Perf>
-bool pickAlgo(const Perf* perf, int count, AlgoChoice& out) {
+void acceptableAlgos(const Perf* perf, int count, std::vector<AlgoChoice>& out) {
   for (int i = 0; i < count; ++i) {
     if (perf[i].status != CUDNN_STATUS_SUCCESS || perf[i].memory > kWorkspaceLimit) continue;
-    // Never down-convert float32 to half; tensor-op (TF32) math only when the TF32 switch is on.
     if (perf[i].mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) continue;
     if (!tf32Enabled() && perf[i].mathType == CUDNN_TENSOR_OP_MATH) continue;
-    out.algo = static_cast<int>(perf[i].algo);
-    out.workspace = perf[i].memory;
-    out.math = perf[i].mathType;
-    return true;
+    out.push_back(AlgoChoice{static_cast<int>(perf[i].algo), perf[i].memory, mathFor(perf[i].mathType)});
   }
-  return false;
 }
 
-// Chooses (once per shape key) the algorithm: heuristics by default, measured with cudnnFind* in benchmark mode.
-Status chooseAlgo(const KernelContext& ctx, cudnnHandle_t h, ConvKind kind, const ConvPlan& p, const ConvDescs& d,
-                  AlgoChoice& out) {
+std::map<std::string, AlgoChoice>& algoCache() {
   static auto* cache = new std::map<std::string, AlgoChoice>();  // never destroyed
-  static auto* cacheMutex = new std::mutex();
-  const std::string key = convKey(kind, backendOf(ctx)->index(), p);
+  return *cache;
+}
+std::mutex& algoCacheMutex() {
+  static auto* m = new std::mutex();
+  return *m;
+}
+
+// The algorithms to try for one shape, best first: the cached one (an algorithm that already ran for this key), or
+// the candidates of the heuristics (default) or of cudnnFind* (benchmark mode). Nothing is cached here: runConv
+// caches the first candidate that actually ran, because heuristics do list algorithms that fail at execution.
+Status algoCandidates(const KernelContext& ctx, cudnnHandle_t h, ConvKind kind, const ConvDescs& d,
+                      const std::string& key, std::vector<AlgoChoice>& out, bool& cached) {
   {
-    std::lock_guard<std::mutex> lock(*cacheMutex);
-    auto it = cache->find(key);
-    if (it != cache->end()) {
-      out = it->second;
+    std::lock_guard<std::mutex> lock(algoCacheMutex());
+    auto it = algoCache().find(key);
+    cached = it != algoCache().end();
+    if (cached) {
+      out.push_back(it->second);
       return Status::ok();
     }
   }
@@ -202,71 +213,113 @@ Status chooseAlgo(const KernelContext& ctx, cudnnHandle_t h, ConvKind kind, cons
   if (bench) TN_RETURN_IF_ERROR(backendOf(ctx)->releaseCachedMemory(op));
   constexpr int kMaxCandidates = 16;
   int returned = 0;
-  bool found = false;
   if (kind == ConvKind::Forward) {
     cudnnConvolutionFwdAlgoPerf_t perf[kMaxCandidates];
     if (bench)
       TN_CUDNN_RETURN(cudnnFindConvolutionForwardAlgorithm(h, d.x.d, d.w.d, d.conv.d, d.y.d, kMaxCandidates, &returned, perf), op);
     else
       TN_CUDNN_RETURN(cudnnGetConvolutionForwardAlgorithm_v7(h, d.x.d, d.w.d, d.conv.d, d.y.d, kMaxCandidates, &returned, perf), op);
-    found = pickAlgo(perf, returned, out);
+    acceptableAlgos(perf, returned, out);
   } else if (kind == ConvKind::BackwardData) {
     cudnnConvolutionBwdDataAlgoPerf_t perf[kMaxCandidates];
     if (bench)
       TN_CUDNN_RETURN(cudnnFindConvolutionBackwardDataAlgorithm(h, d.w.d, d.y.d, d.conv.d, d.x.d, kMaxCandidates, &returned, perf), op);
     else
       TN_CUDNN_RETURN(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, d.w.d, d.y.d, d.conv.d, d.x.d, kMaxCandidates, &returned, perf), op);
-    found = pickAlgo(perf, returned, out);
+    acceptableAlgos(perf, returned, out);
   } else {
     cudnnConvolutionBwdFilterAlgoPerf_t perf[kMaxCandidates];
     if (bench)
       TN_CUDNN_RETURN(cudnnFindConvolutionBackwardFilterAlgorithm(h, d.x.d, d.y.d, d.conv.d, d.w.d, kMaxCandidates, &returned, perf), op);
     else
       TN_CUDNN_RETURN(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, d.x.d, d.y.d, d.conv.d, d.w.d, kMaxCandidates, &returned, perf), op);
-    found = pickAlgo(perf, returned, out);
+    acceptableAlgos(perf, returned, out);
   }
-  TN_CHECK(found, Backend, op, ": cuDNN offers no algorithm for this convolution within a ", kWorkspaceLimit >> 20,
-           " MiB workspace (", returned, " candidates)");
-  std::lock_guard<std::mutex> lock(*cacheMutex);
-  (*cache)[key] = out;
+  TN_CHECK(!out.empty(), Backend, op, ": cuDNN offers no algorithm for this convolution within a ", kWorkspaceLimit >> 20,
+           " MiB workspace", tf32Enabled() ? "" : " without TF32", " (", returned, " candidates)");
   return Status::ok();
 }
 
-// Runs one convolution pass on prepared (possibly padded) buffers: x/dx, w/dw, y/dy as the kind needs.
-Status runConv(const KernelContext& ctx, ConvKind kind, const ConvPlan& p, void* x, void* w, void* y) {
+// Queues one convolution pass with one algorithm. y (or dw) = alpha*conv + beta*y (beta 1 accumulates batch chunks).
+Status runConvWith(const KernelContext& ctx, cudnnHandle_t h, ConvKind kind, const ConvDescs& d, const AlgoChoice& c,
+                   void* x, void* w, void* y, float beta) {
+  const char* op = ctx.op.c_str();
+  TN_CUDNN_RETURN(cudnnSetConvolutionMathType(d.conv.d, c.math), op);
+  StoragePtr workspace;
+  if (c.workspace) TN_RETURN_IF_ERROR(scratch(ctx, c.workspace, workspace));
+  void* ws = workspace ? workspace->data() : nullptr;
+  const float alpha = 1.f;
+  if (kind == ConvKind::Forward) {
+    TN_CUDNN_RETURN(cudnnConvolutionForward(h, &alpha, d.x.d, x, d.w.d, w, d.conv.d,
+                                            static_cast<cudnnConvolutionFwdAlgo_t>(c.algo), ws, c.workspace, &beta,
+                                            d.y.d, y), op);
+  } else if (kind == ConvKind::BackwardData) {
+    TN_CUDNN_RETURN(cudnnConvolutionBackwardData(h, &alpha, d.w.d, w, d.y.d, y, d.conv.d,
+                                                 static_cast<cudnnConvolutionBwdDataAlgo_t>(c.algo), ws, c.workspace,
+                                                 &beta, d.x.d, x), op);
+  } else {
+    TN_CUDNN_RETURN(cudnnConvolutionBackwardFilter(h, &alpha, d.x.d, x, d.y.d, y, d.conv.d,
+                                                   static_cast<cudnnConvolutionBwdFilterAlgo_t>(c.algo), ws,
+                                                   c.workspace, &beta, d.w.d, w), op);
+  }
+  return Status::ok();
+}
+
+// Runs one convolution pass on prepared (possibly padded) buffers: x/dx, w/dw, y/dy as the kind needs. Tries the
+// candidates in order and caches the first that ran (as PyTorch does): a failure (not supported for these
+// parameters, or no memory for its workspace) moves on to the next one.
+Status runConv(const KernelContext& ctx, ConvKind kind, const ConvPlan& p, void* x, void* w, void* y, float beta) {
   const char* op = ctx.op.c_str();
   cudnnHandle_t h = nullptr;
   TN_RETURN_IF_ERROR(cudnnFor(ctx, h));
   ConvDescs d;
   TN_RETURN_IF_ERROR(makeConvDescs(op, p, d));
-  AlgoChoice choice;
-  TN_RETURN_IF_ERROR(chooseAlgo(ctx, h, kind, p, d, choice));
-  TN_CUDNN_RETURN(cudnnSetConvolutionMathType(d.conv.d, choice.math), op);
-  StoragePtr workspace;
-  if (choice.workspace) TN_RETURN_IF_ERROR(scratch(ctx, choice.workspace, workspace));
-  void* ws = workspace ? workspace->data() : nullptr;
-  const float alpha = 1.f, beta = 0.f;
-  if (kind == ConvKind::Forward) {
-    TN_CUDNN_RETURN(cudnnConvolutionForward(h, &alpha, d.x.d, x, d.w.d, w, d.conv.d,
-                                            static_cast<cudnnConvolutionFwdAlgo_t>(choice.algo), ws, choice.workspace,
-                                            &beta, d.y.d, y), op);
-  } else if (kind == ConvKind::BackwardData) {
-    TN_CUDNN_RETURN(cudnnConvolutionBackwardData(h, &alpha, d.w.d, w, d.y.d, y, d.conv.d,
-                                                 static_cast<cudnnConvolutionBwdDataAlgo_t>(choice.algo), ws,
-                                                 choice.workspace, &beta, d.x.d, x), op);
-  } else {
-    TN_CUDNN_RETURN(cudnnConvolutionBackwardFilter(h, &alpha, d.x.d, x, d.y.d, y, d.conv.d,
-                                                   static_cast<cudnnConvolutionBwdFilterAlgo_t>(choice.algo), ws,
-                                                   choice.workspace, &beta, d.w.d, w), op);
+  const std::string key = convKey(kind, backendOf(ctx)->index(), p);
+  std::vector<AlgoChoice> candidates;
+  bool cached = false;
+  TN_RETURN_IF_ERROR(algoCandidates(ctx, h, kind, d, key, candidates, cached));
+  Status last;
+  for (const AlgoChoice& c : candidates) {
+    last = runConvWith(ctx, h, kind, d, c, x, w, y, beta);
+    if (!last.isOk()) continue;
+    if (!cached) {
+      std::lock_guard<std::mutex> lock(algoCacheMutex());
+      algoCache()[key] = c;
+    }
+    return Status::ok();
   }
+  if (cached) {  // the cached algorithm failed this time (e.g. its workspace no longer fits): choose again
+    {
+      std::lock_guard<std::mutex> lock(algoCacheMutex());
+      algoCache().erase(key);
+    }
+    return runConv(ctx, kind, p, x, w, y, beta);
+  }
+  return Status(last.kind(), std::string(op) + ": none of the " + std::to_string(candidates.size()) +
+                                 " cuDNN algorithms offered ran; the last error: " + last.message());
+}
+
+// The batch is split so that every tensor cuDNN sees has at most INT_MAX elements (the legacy API's limit).
+Status convChunk(const char* op, const ConvPlan& p, int64_t& chunk) {
+  const int64_t perImage = std::max(p.Hp() * p.Wp() * p.g.C, p.g.OH * p.g.OW * p.O);
+  TN_CHECK(perImage <= INT_MAX, Shape, op, ": one image (", p.Hp(), "x", p.Wp(), "x", p.g.C, " in, ", p.g.OH, "x",
+           p.g.OW, "x", p.O, " out) exceeds cuDNN's limit of 2^31-1 elements per tensor");
+  chunk = std::max<int64_t>(1, std::min<int64_t>(p.g.N, INT_MAX / std::max<int64_t>(perImage, 1)));
   return Status::ok();
 }
 
+// The plan of images [start, start + n) of the batch.
+ConvPlan batchSlice(const ConvPlan& p, int64_t n) {
+  ConvPlan q = p;
+  q.g.N = n;
+  return q;
+}
+
 // x padded by the plan's excess (zeros) into a fresh stream-ordered buffer [N, Hp, Wp, C].
-Status padImage(const KernelContext& ctx, const ConvPlan& p, const TensorArg& x, StoragePtr& out) {
+Status padImage(const KernelContext& ctx, const ConvPlan& p, const float* x, StoragePtr& out) {
   TN_RETURN_IF_ERROR(scratch(ctx, static_cast<size_t>(p.g.N * p.Hp() * p.Wp() * p.g.C) * sizeof(float), out));
-  return launchPad(ctx.op.c_str(), x.storage->data(), x.shape, out->data(), Shape{p.g.N, p.Hp(), p.Wp(), p.g.C},
-                   {0, p.extraTop, p.extraLeft, 0}, 0u, streamOf(ctx));
+  return launchPad(ctx.op.c_str(), x, Shape{p.g.N, p.g.H, p.g.W, p.g.C}, out->data(),
+                   Shape{p.g.N, p.Hp(), p.Wp(), p.g.C}, {0, p.extraTop, p.extraLeft, 0}, 0u, streamOf(ctx));
 }
 
 // conv2d: x [N,H,W,C], w [O,kh,kw,C] -> y [N,OH,OW,O].
@@ -281,10 +334,18 @@ Status conv2dKernel(KernelContext& ctx) {
     TN_CUDA_RETURN(cudaMemsetAsync(y.storage->data(), 0, y.size() * sizeof(float), streamOf(ctx)), "conv2d");
     return Status::ok();
   }
-  StoragePtr padded;
-  if (p.explicitPad()) TN_RETURN_IF_ERROR(padImage(ctx, p, x, padded));
-  return runConv(ctx, ConvKind::Forward, p, padded ? padded->data() : x.storage->data(), w.storage->data(),
-                 y.storage->data());
+  int64_t chunk = 0;
+  TN_RETURN_IF_ERROR(convChunk(ctx.op.c_str(), p, chunk));
+  const int64_t xImg = p.g.H * p.g.W * p.g.C, yImg = p.g.OH * p.g.OW * p.O;
+  for (int64_t b = 0; b < p.g.N; b += chunk) {
+    const ConvPlan q = batchSlice(p, std::min(chunk, p.g.N - b));
+    const float* xb = x.data<float>() + b * xImg;
+    StoragePtr padded;
+    if (q.explicitPad()) TN_RETURN_IF_ERROR(padImage(ctx, q, xb, padded));
+    TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::Forward, q, padded ? padded->data() : const_cast<float*>(xb),
+                               w.storage->data(), y.data<float>() + b * yImg, 0.f));
+  }
+  return Status::ok();
 }
 
 // conv2d_backward_input: dy, w -> dx [N,H,W,C]. With explicit padding: dx = the interior of d(padded x).
@@ -299,17 +360,29 @@ Status conv2dBackwardInputKernel(KernelContext& ctx) {
     TN_CUDA_RETURN(cudaMemsetAsync(dx.storage->data(), 0, dx.size() * sizeof(float), streamOf(ctx)), "conv2d_backward_input");
     return Status::ok();
   }
-  if (!p.explicitPad())
-    return runConv(ctx, ConvKind::BackwardData, p, dx.storage->data(), w.storage->data(), dy.storage->data());
-  const Shape paddedShape{p.g.N, p.Hp(), p.Wp(), p.g.C};
-  StoragePtr dxp;
-  TN_RETURN_IF_ERROR(scratch(ctx, static_cast<size_t>(numel(paddedShape)) * sizeof(float), dxp));
-  TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::BackwardData, p, dxp->data(), w.storage->data(), dy.storage->data()));
-  return launchSlice(ctx.op.c_str(), dxp->data(), paddedShape, dx.storage->data(), dx.shape,
-                     {0, p.extraTop, p.extraLeft, 0}, streamOf(ctx));
+  int64_t chunk = 0;
+  TN_RETURN_IF_ERROR(convChunk(ctx.op.c_str(), p, chunk));
+  const int64_t xImg = p.g.H * p.g.W * p.g.C, yImg = p.g.OH * p.g.OW * p.O;
+  for (int64_t b = 0; b < p.g.N; b += chunk) {
+    const ConvPlan q = batchSlice(p, std::min(chunk, p.g.N - b));
+    float* dxb = dx.data<float>() + b * xImg;
+    float* dyb = dy.data<float>() + b * yImg;
+    if (!q.explicitPad()) {
+      TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::BackwardData, q, dxb, w.storage->data(), dyb, 0.f));
+      continue;
+    }
+    const Shape paddedShape{q.g.N, q.Hp(), q.Wp(), q.g.C};
+    StoragePtr dxp;
+    TN_RETURN_IF_ERROR(scratch(ctx, static_cast<size_t>(numel(paddedShape)) * sizeof(float), dxp));
+    TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::BackwardData, q, dxp->data(), w.storage->data(), dyb, 0.f));
+    TN_RETURN_IF_ERROR(launchSlice(ctx.op.c_str(), dxp->data(), paddedShape, dxb, Shape{q.g.N, q.g.H, q.g.W, q.g.C},
+                                   {0, q.extraTop, q.extraLeft, 0}, streamOf(ctx)));
+  }
+  return Status::ok();
 }
 
-// conv2d_backward_filter: x, dy -> dw [O,kh,kw,C]. With explicit padding the filter sees the padded x.
+// conv2d_backward_filter: x, dy -> dw [O,kh,kw,C]. With explicit padding the filter sees the padded x. Batch chunks
+// accumulate into dw (beta = 1 after the first).
 Status conv2dBackwardFilterKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
   const TensorArg &x = ctx.in(0), &dy = ctx.in(1), &dw = ctx.out(0);
@@ -321,20 +394,29 @@ Status conv2dBackwardFilterKernel(KernelContext& ctx) {
     TN_CUDA_RETURN(cudaMemsetAsync(dw.storage->data(), 0, dw.size() * sizeof(float), streamOf(ctx)), "conv2d_backward_filter");
     return Status::ok();
   }
-  StoragePtr padded;
-  if (p.explicitPad()) TN_RETURN_IF_ERROR(padImage(ctx, p, x, padded));
-  return runConv(ctx, ConvKind::BackwardFilter, p, padded ? padded->data() : x.storage->data(), dw.storage->data(),
-                 dy.storage->data());
+  int64_t chunk = 0;
+  TN_RETURN_IF_ERROR(convChunk(ctx.op.c_str(), p, chunk));
+  const int64_t xImg = p.g.H * p.g.W * p.g.C, yImg = p.g.OH * p.g.OW * p.O;
+  for (int64_t b = 0; b < p.g.N; b += chunk) {
+    const ConvPlan q = batchSlice(p, std::min(chunk, p.g.N - b));
+    const float* xb = x.data<float>() + b * xImg;
+    StoragePtr padded;
+    if (q.explicitPad()) TN_RETURN_IF_ERROR(padImage(ctx, q, xb, padded));
+    TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::BackwardFilter, q, padded ? padded->data() : const_cast<float*>(xb),
+                               dw.storage->data(), dy.data<float>() + b * yImg, b == 0 ? 0.f : 1.f));
+  }
+  return Status::ok();
 }
 
 // ---- pooling ----
 
 // cuDNN pools only with symmetric padding smaller than the window (then no window lies entirely in padding, and
-// padding never wins a max / is excluded from an average, as KERNELS.md requires). Other cases use our own kernels.
+// padding never wins a max / is excluded from an average, as KERNELS.md requires) and tensors of at most INT_MAX
+// elements (the legacy API's limit). Other cases use our own kernels.
 bool cudnnCanPool(const WindowGeometry& g) {
   return g.padTop == g.padBottom && g.padLeft == g.padRight && g.padTop < g.kh && g.padLeft < g.kw &&
-         g.N <= INT_MAX && g.H <= INT_MAX && g.W <= INT_MAX && g.C <= INT_MAX && g.kh <= INT_MAX && g.kw <= INT_MAX &&
-         g.sh <= INT_MAX && g.sw <= INT_MAX;
+         g.N * g.H * g.W * g.C <= INT_MAX && g.N * g.OH * g.OW * g.C <= INT_MAX && g.kh <= INT_MAX &&
+         g.kw <= INT_MAX && g.sh <= INT_MAX && g.sw <= INT_MAX;
 }
 
 Status makePoolDescs(const char* op, const WindowGeometry& g, bool isMax, PoolDesc& pd, TensorDesc& xd, TensorDesc& yd) {
@@ -367,26 +449,14 @@ Status poolForwardKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
-// avg_pool2d_backward: dy -> dx (x's shape).
+// avg_pool2d_backward: dy -> dx (x's shape). Always our gather kernel: cuDNN's pooling backward takes x and y as
+// well, and averaging has neither to give (passing dx as x would alias an input with the output).
 Status avgPoolBackwardKernel(KernelContext& ctx) {
   WindowGeometry g;
   TN_RETURN_IF_ERROR(readAvgPoolBackwardArgs(ctx, g));
   const TensorArg &dy = ctx.in(0), &dx = ctx.out(0);
   if (dx.size() == 0) return Status::ok();
-  const char* op = ctx.op.c_str();
-  if (!cudnnCanPool(g) || dy.size() == 0) {
-    return launchAvgPoolBackward(op, g, dy.data<float>(), dx.data<float>(), streamOf(ctx));
-  }
-  cudnnHandle_t h = nullptr;
-  TN_RETURN_IF_ERROR(cudnnFor(ctx, h));
-  PoolDesc pd;
-  TensorDesc xd, yd;
-  TN_RETURN_IF_ERROR(makePoolDescs(op, g, false, pd, xd, yd));
-  const float alpha = 1.f, beta = 0.f;
-  // Averaging does not depend on x or y; cuDNN still takes them, so dy stands in for y and dx for x (same shapes).
-  TN_CUDNN_RETURN(cudnnPoolingBackward(h, pd.d, &alpha, yd.d, dy.storage->data(), yd.d, dy.storage->data(), xd.d,
-                                       dx.storage->data(), &beta, xd.d, dx.storage->data()), op);
-  return Status::ok();
+  return launchAvgPoolBackward(ctx.op.c_str(), g, dy.data<float>(), dx.data<float>(), streamOf(ctx));
 }
 
 }  // namespace

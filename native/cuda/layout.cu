@@ -44,6 +44,13 @@ __global__ void padWords(const Word* __restrict__ x, Word* __restrict__ y, int64
   }
 }
 
+// Copies a [rows, chunk] block of words into columns [at, at + chunk) of a [rows, rowY] matrix. A kernel rather than
+// cudaMemcpy2DAsync, whose pitch may not exceed the device's max pitch (~2^31 bytes): a large concat on axis 0 would.
+__global__ void copyRows(const Word* __restrict__ x, Word* __restrict__ y, int64_t rows, int64_t chunk, int64_t rowY,
+                         int64_t at) {
+  TN_GRID_LOOP(i, rows * chunk) y[(i / chunk) * rowY + at + i % chunk] = x[i];
+}
+
 Status launchGather(const char* op, const void* x, void* y, const Shape& ys, int64_t base, const Shape& srcStrides,
                     cudaStream_t stream) {
   int64_t n = numel(ys);
@@ -104,14 +111,18 @@ Status concatKernel(KernelContext& ctx) {
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; ++d) outer *= y.shape[d];
   for (int d = axis + 1; d < y.rank(); ++d) inner *= y.shape[d];
-  const size_t rowY = static_cast<size_t>(y.shape[axis] * inner) * sizeof(Word);
-  uint8_t* py = static_cast<uint8_t*>(y.storage->data());
-  size_t at = 0;
+  const int64_t rowY = y.shape[axis] * inner;
+  Word* py = y.data<Word>();
+  int64_t at = 0;
   for (const TensorArg& x : ctx.inputs) {
-    const size_t chunk = static_cast<size_t>(x.shape[axis] * inner) * sizeof(Word);
-    if (chunk)
-      TN_CUDA_RETURN(cudaMemcpy2DAsync(py + at, rowY, x.storage->data(), chunk, chunk, static_cast<size_t>(outer),
-                                       cudaMemcpyDeviceToDevice, streamOf(ctx)), "concat");
+    const int64_t chunk = x.shape[axis] * inner;
+    if (chunk && outer == 1) {  // one contiguous block
+      TN_CUDA_RETURN(cudaMemcpyAsync(py + at, x.storage->data(), static_cast<size_t>(chunk) * sizeof(Word),
+                                     cudaMemcpyDeviceToDevice, streamOf(ctx)), "concat");
+    } else if (chunk) {
+      copyRows<<<gridFor(outer * chunk), kBlock, 0, streamOf(ctx)>>>(x.data<Word>(), py, outer, chunk, rowY, at);
+      TN_RETURN_IF_ERROR(launchStatus("concat"));
+    }
     at += chunk;
   }
   return Status::ok();

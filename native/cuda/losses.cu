@@ -1,5 +1,6 @@
 // CUDA elementwise losses (JS applies the reduction): binary cross-entropy and squared error, forward and backward.
 #include "../core/params/losses.h"
+#include "../core/numeric_rules.h"
 #include "../core/scalar_ops.h"
 #include "cuda_launch.cuh"
 
@@ -15,7 +16,8 @@ __global__ void bceForward(const float* __restrict__ x, const float* __restrict_
     if (kLogits) {
       loss[i] = fmaxf(xi, 0.f) + log1pf(expf(-fabsf(xi))) - xi * ti;
     } else {
-      const float lp = fmaxf(logf(xi), -100.f), l1p = fmaxf(log1pf(-xi), -100.f);
+      // rules::clampLog, not fmaxf: fmaxf(NaN, -100) is -100, and NaN must propagate as on the CPU.
+      const float lp = rules::clampLog(logf(xi)), l1p = rules::clampLog(log1pf(-xi));
       loss[i] = -(ti * lp + (1.f - ti) * l1p);
     }
   }

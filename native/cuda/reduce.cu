@@ -1,4 +1,5 @@
 // CUDA reductions over any sorted set of axes (sum, mean, max, min), reduce_select_backward and argmax.
+#include <algorithm>
 #include <cfloat>
 
 #include "../core/params/reduce.h"
@@ -101,51 +102,94 @@ struct LoadTie {
   __device__ float operator()(int64_t off, int64_t o) const { return x[off] == y[o] ? 1.f : 0.f; }
 };
 
-// One block per output (grid-stride over outputs): threads stride over the reduced index space, then a block reduce.
+// One block per output (grid-stride over outputs): threads stride over the reduced index range [rBegin, rEnd) of
+// split blockIdx.y, then a block reduce. `finish` applies Op::finish (the last pass); split partials stay raw.
 template <typename Op, typename Load>
-__global__ void reduceBlockPerOutput(Load load, float* __restrict__ y, ReduceGeom g) {
+__global__ void reduceBlockPerOutput(Load load, float* __restrict__ y, ReduceGeom g, int64_t perSplit, bool finish) {
   __shared__ float shared[32];
   typename Op::Combine combine;
+  const int64_t rBegin = blockIdx.y * perSplit, rEnd = rBegin + perSplit < g.redN ? rBegin + perSplit : g.redN;
   for (int64_t o = blockIdx.x; o < g.outN; o += gridDim.x) {
     const int64_t base = keptOffset(g, o);
     float acc = Op::kInit;
-    for (int64_t r = threadIdx.x; r < g.redN; r += blockDim.x) acc = combine(acc, load(base + reducedOffset(g, r), o));
+    for (int64_t r = rBegin + threadIdx.x; r < rEnd; r += blockDim.x) acc = combine(acc, load(base + reducedOffset(g, r), o));
     acc = blockReduce(acc, shared, combine);
-    if (threadIdx.x == 0) y[o] = Op::finish(acc, g.redN);
+    if (threadIdx.x == 0) y[blockIdx.y * g.outN + o] = finish ? Op::finish(acc, g.redN) : acc;
   }
 }
 
-// Kept dims innermost: threadIdx.x walks neighbouring outputs (coalesced), threadIdx.y splits the reduced range.
+// Kept dims innermost: threadIdx.x walks neighbouring outputs (coalesced), threadIdx.y splits the reduced range
+// [rBegin, rEnd) of split blockIdx.y.
 constexpr int kColsX = 32, kColsY = 8;
 template <typename Op, typename Load>
-__global__ void reduceThreadPerOutput(Load load, float* __restrict__ y, ReduceGeom g) {
+__global__ void reduceThreadPerOutput(Load load, float* __restrict__ y, ReduceGeom g, int64_t perSplit, bool finish) {
   __shared__ float partial[kColsY][kColsX + 1];
   typename Op::Combine combine;
+  const int64_t rBegin = blockIdx.y * perSplit, rEnd = rBegin + perSplit < g.redN ? rBegin + perSplit : g.redN;
   for (int64_t o0 = static_cast<int64_t>(blockIdx.x) * kColsX; o0 < g.outN; o0 += static_cast<int64_t>(gridDim.x) * kColsX) {
     const int64_t o = o0 + threadIdx.x;
     float acc = Op::kInit;
     if (o < g.outN) {
       const int64_t base = keptOffset(g, o);
-      for (int64_t r = threadIdx.y; r < g.redN; r += kColsY) acc = combine(acc, load(base + reducedOffset(g, r), o));
+      for (int64_t r = rBegin + threadIdx.y; r < rEnd; r += kColsY) acc = combine(acc, load(base + reducedOffset(g, r), o));
     }
     partial[threadIdx.y][threadIdx.x] = acc;
     __syncthreads();
     if (threadIdx.y == 0 && o < g.outN) {
       for (int j = 1; j < kColsY; ++j) acc = combine(acc, partial[j][threadIdx.x]);
-      y[o] = Op::finish(acc, g.redN);
+      y[blockIdx.y * g.outN + o] = finish ? Op::finish(acc, g.redN) : acc;
     }
     __syncthreads();
   }
 }
 
+// Second pass of a split reduction: y[o] = finish(combine over s of partial[s * outN + o]).
+template <typename Op>
+__global__ void combineSplits(const float* __restrict__ partial, float* __restrict__ y, int64_t outN, int splits,
+                              int64_t redN) {
+  typename Op::Combine combine;
+  TN_GRID_LOOP(o, outN) {
+    float acc = partial[o];
+    for (int s = 1; s < splits; ++s) acc = combine(acc, partial[s * outN + o]);
+    y[o] = Op::finish(acc, redN);
+  }
+}
+
+// Enough blocks to keep every SM of a large GPU busy (132 SMs on an H100, several blocks each).
+constexpr int64_t kTargetBlocks = 1024;
+// Below this many reduced elements per split, splitting costs more than it saves.
+constexpr int64_t kMinPerSplit = 8192;
+
+// Few outputs over many elements (full sums, bias gradients) would run on one or a few blocks, far below the GPU's
+// bandwidth: the reduced range is then split over up to kTargetBlocks blocks and the partials combined in a second pass.
 template <typename Op, typename Load>
 Status runReduce(const KernelContext& ctx, const ReduceGeom& g, Load load, float* y) {
   cudaStream_t s = streamOf(ctx);
-  if (g.innermostReduced) {
-    reduceBlockPerOutput<Op, Load><<<gridFor(g.outN, 1), kBlock, 0, s>>>(load, y, g);
-  } else {
-    reduceThreadPerOutput<Op, Load><<<gridFor(g.outN, kColsX), dim3(kColsX, kColsY), 0, s>>>(load, y, g);
+  const int64_t outBlocks = g.innermostReduced ? std::min<int64_t>(g.outN, 65535 * 8)
+                                               : (g.outN + kColsX - 1) / kColsX;
+  int64_t splits = 1;
+  if (outBlocks < kTargetBlocks) {
+    splits = std::min<int64_t>(kTargetBlocks / std::max<int64_t>(outBlocks, 1), g.redN / kMinPerSplit);
+    splits = std::max<int64_t>(1, std::min<int64_t>(splits, 65535));
   }
+  const int64_t perSplit = (g.redN + splits - 1) / splits;
+  StoragePtr partial;
+  float* out = y;
+  if (splits > 1) {
+    TN_RETURN_IF_ERROR(scratch(ctx, static_cast<size_t>(splits * g.outN) * sizeof(float), partial));
+    out = static_cast<float*>(partial->data());
+  }
+  const bool finish = splits == 1;
+  if (g.innermostReduced) {
+    reduceBlockPerOutput<Op, Load><<<dim3(gridFor(g.outN, 1), static_cast<unsigned>(splits)), kBlock, 0, s>>>(
+        load, out, g, perSplit, finish);
+  } else {
+    reduceThreadPerOutput<Op, Load><<<dim3(gridFor(g.outN, kColsX), static_cast<unsigned>(splits)), dim3(kColsX, kColsY),
+                                      0, s>>>(load, out, g, perSplit, finish);
+  }
+  TN_RETURN_IF_ERROR(launchStatus(ctx.op.c_str()));
+  if (splits == 1) return Status::ok();
+  combineSplits<Op><<<gridFor(g.outN), kBlock, 0, s>>>(out, y, g.outN, static_cast<int>(splits), g.redN);
   return launchStatus(ctx.op.c_str());
 }
 

@@ -10,6 +10,7 @@
 #include "../cpu/onednn/engine.h"
 #include "../cpu/thread_pool.h"
 #include "addon_data.h"
+#include "convert.h"
 #include "errors.h"
 #include "entry_points.h"
 #include "storage_wrap.h"
@@ -56,8 +57,8 @@ Napi::Value backendInfo(const Napi::CallbackInfo& info) {
   cpu.Set("onednn", dnnl);
   cpu.Set("threading", threadingMode());
   out.Set("cpu", cpu);
-  const CudaHooks* hooks = cudaHooks();
-  out.Set("cudaJson", hooks && hooks->infoJson ? Napi::Value(Napi::String::New(env, hooks->infoJson())) : env.Null());
+  // Always a JSON object: the CUDA module's report, or why the module is absent or cannot be loaded.
+  out.Set("cudaJson", Napi::String::New(env, cudaInfoJson()));
   return out;
 }
 
@@ -92,6 +93,18 @@ Napi::Value setCudnnBenchmark(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// emptyCache(device): returns a CUDA device's unused pool memory to the driver (no-op when not yet in use).
+Napi::Value emptyCache(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Device device = parseDevice(env, info[0]);
+  const CudaHooks* hooks = cudaHooks();
+  if (device.type != DeviceType::CUDA || !hooks || !hooks->emptyCache) return env.Undefined();
+  Backend* backend = nullptr;
+  throwIfError(env, getBackend(device, backend));
+  throwIfError(env, hooks->emptyCache(backend));
+  return env.Undefined();
+}
+
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->storageConstructor = Napi::Persistent(StorageWrap::define(env));
@@ -113,6 +126,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("setCpuGemm", Napi::Function::New(env, setCpuGemm, "setCpuGemm"));
   exports.Set("setTF32", Napi::Function::New(env, setTF32, "setTF32"));
   exports.Set("setCudnnBenchmark", Napi::Function::New(env, setCudnnBenchmark, "setCudnnBenchmark"));
+  exports.Set("emptyCache", Napi::Function::New(env, emptyCache, "emptyCache"));
   return exports;
 }
 

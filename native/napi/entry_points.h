@@ -17,5 +17,6 @@ Napi::Value backendInfo(const Napi::CallbackInfo& info);
 Napi::Value setNumThreads(const Napi::CallbackInfo& info);
 Napi::Value setTF32(const Napi::CallbackInfo& info);
 Napi::Value setCudnnBenchmark(const Napi::CallbackInfo& info);
+Napi::Value emptyCache(const Napi::CallbackInfo& info);
 
 }  // namespace tn

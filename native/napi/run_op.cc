@@ -70,6 +70,7 @@ Napi::Value runOp(const Napi::CallbackInfo& info) {
 
 Napi::Value listKernels(const Napi::CallbackInfo& info) {
   Device device = parseDevice(info.Env(), info[0]);
+  if (device.type == DeviceType::CUDA) cudaHooks();  // loads the CUDA module, whose kernels then join the table
   Napi::Array out = Napi::Array::New(info.Env());
   for (const std::string& name : kernelNames(device.type)) out.Set(out.Length(), name);
   return out;

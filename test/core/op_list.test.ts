@@ -15,9 +15,10 @@ describe('op list', () => {
   });
 
   test('CUDA backend (when compiled) registers exactly the listed kernels', () => {
-    if (!backendInfo().cuda.compiled) {
-      // Nothing to compare in a CPU-only build; the CPU comparison above still ran.
-      expect(backendInfo().cuda.reason).toMatch(/not compiled/);
+    const cuda = backendInfo().cuda;
+    if (!cuda.loaded) {
+      // Nothing to compare in a CPU-only build (or where the CUDA module cannot load); the CPU comparison above ran.
+      expect(cuda.reason).toMatch(/not compiled|cannot be loaded/);
       return;
     }
     expect(native.kernels('cuda:0').sort()).toEqual(listed);

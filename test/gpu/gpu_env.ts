@@ -78,3 +78,14 @@ export function reportGpuGate(file: string): void {
 export function pinDefaultDeviceToCpu(): void {
   beforeAll(() => tn.setDefaultDevice(CPU));
 }
+
+/** Tensor count and bytes the memory tracker attributes to the GPU. */
+export const gpuStats = (): { numTensors: number; numBytes: number } => tn.memory().devices[GPU] ?? { numTensors: 0, numBytes: 0 };
+
+/** A small op on the GPU whose result is checked: proves the device is still usable. */
+export async function smallOpWorks(): Promise<void> {
+  const a = tn.tensor([1, 2, 3, 4], [2, 2], { device: GPU });
+  const b = tn.matmul(a, a);
+  expect(Array.from(await b.data())).toEqual([7, 10, 15, 22]);
+  tn.dispose([a, b]);
+}

@@ -1,22 +1,12 @@
-// CUDA runtime behaviour: catchable OOM, memory back to baseline, bit-exact transfers, a free event loop, device errors,
+// CUDA runtime behaviour (OOM is in oom.test.ts, run last): memory back to baseline, bit-exact transfers, a free event loop, device errors,
 // device-side data errors, and several models trained one after another on one GPU.
 import * as tn from '../../lib';
 import { randomArray } from '../helpers/gradcheck';
 import { expectExact, expectNear, FP32 } from './compare';
-import { CPU, describeGpu, describeRealGpu, GPU, pinDefaultDeviceToCpu, reportGpuGate } from './gpu_env';
+import { CPU, describeGpu, describeRealGpu, GPU, gpuStats, pinDefaultDeviceToCpu, reportGpuGate, smallOpWorks } from './gpu_env';
 
 reportGpuGate('runtime.test.ts');
 pinDefaultDeviceToCpu();
-
-const gpuStats = (): { numTensors: number; numBytes: number } => tn.memory().devices[GPU] ?? { numTensors: 0, numBytes: 0 };
-
-/** A small op on the GPU whose result is checked: proves the device is still usable. */
-async function smallOpWorks(): Promise<void> {
-  const a = tn.tensor([1, 2, 3, 4], [2, 2], { device: GPU });
-  const b = tn.matmul(a, a);
-  expect(Array.from(await b.data())).toEqual([7, 10, 15, 22]);
-  tn.dispose([a, b]);
-}
 
 describeRealGpu('device information', () => {
   test('cudaDevices() and backendInfo() describe a usable device', () => {
@@ -33,59 +23,6 @@ describeRealGpu('device information', () => {
     expect(devs[0].name.length).toBeGreaterThan(0);
     expect(Number(devs[0].computeCapability)).toBeGreaterThanOrEqual(8);
     tn.synchronize(GPU);
-  });
-});
-
-describeRealGpu('out of memory', () => {
-  test('a tensor twice the size of the GPU throws OutOfMemoryError and the device stays usable', async () => {
-    const before = gpuStats();
-    const total = tn.cudaDevices()[0].totalMemory;
-    const elements = Math.ceil((total * 2) / 4);
-    let caught: unknown = null;
-    try {
-      tn.zeros([elements], { device: GPU });
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught).toBeInstanceOf(tn.OutOfMemoryError);
-    expect((caught as Error).message).toMatch(/cuda:0/);
-    expect(gpuStats()).toEqual(before);
-    await smallOpWorks();
-  });
-
-  test('an op whose output does not fit (matmul) throws OutOfMemoryError', async () => {
-    const total = tn.cudaDevices()[0].totalMemory;
-    // [n, 1] x [1, n] -> n*n floats, more than the device holds.
-    const n = Math.ceil(Math.sqrt(total / 4) * 1.5);
-    const a = tn.rand([n, 1], { device: GPU, seed: 1 });
-    const b = tn.rand([1, n], { device: GPU, seed: 2 });
-    expect(() => tn.matmul(a, b)).toThrow(tn.OutOfMemoryError);
-    tn.dispose([a, b]);
-    await smallOpWorks();
-  });
-
-  test('filling the device in 1 GiB blocks until OOM, then freeing them all, leaves room for one big block', async () => {
-    const before = gpuStats();
-    const total = tn.cudaDevices()[0].totalMemory;
-    const block = 2 ** 28; // floats: 1 GiB
-    const held: tn.Tensor[] = [];
-    let oom: unknown = null;
-    try {
-      for (let i = 0; i < Math.ceil(total / 2 ** 30) + 2; i++) held.push(tn.zeros([block], { device: GPU }));
-    } catch (e) {
-      oom = e;
-    }
-    expect(oom).toBeInstanceOf(tn.OutOfMemoryError);
-    expect(held.length).toBeGreaterThan(0);
-    // The last block is really on the device and holds zeros.
-    expect(Array.from(await tn.slice(held[held.length - 1], [block - 3], [3]).data())).toEqual([0, 0, 0]);
-    tn.dispose(held);
-    expect(gpuStats()).toEqual(before);
-    // The pool keeps the freed blocks; one allocation of half the device must still be served from them.
-    const half = tn.zeros([Math.floor(total / 2 / 4)], { device: GPU });
-    expect(half.device).toBe(GPU);
-    half.dispose();
-    await smallOpWorks();
   });
 });
 
@@ -174,21 +111,24 @@ describeRealGpu('transfers', () => {
 });
 
 describeRealGpu('asynchronous execution', () => {
-  test('await data() never blocks the event loop while a long matmul chain runs', async () => {
-    const n = 2048;
+  // A CUDA stream accepts only about 1,000 pending launches; beyond that cudaLaunchKernel blocks the JS thread until
+  // the GPU catches up (back-pressure, see native/cuda/README.md). So the property "queueing returns long before the
+  // work is done" is tested with a few long kernels (8192^3 matmuls, ~20 ms each on an H100 without TF32), never
+  // with a long chain of small ones.
+  test('await data() never blocks the event loop while a few long matmuls run', async () => {
+    const n = 8192;
     const a = tn.rand([n, n], { device: GPU, seed: 1, low: -0.02, high: 0.02 });
     const b = tn.rand([n, n], { device: GPU, seed: 2, low: -0.02, high: 0.02 });
     await a.data();
-    // Double the chain until the GPU is busy for a while (GPU speed varies); then judge the last round.
-    let chain = 32;
+    // Double the chain until the GPU is busy for a while (GPU speed varies): at most 64 matmuls, far below the limit.
+    let chain = 4;
     for (;;) {
       const started = performance.now();
       let y = a;
       for (let i = 0; i < chain; i++) {
         const m = tn.matmul(y, b);
         if (y !== a) y.dispose();
-        y = tn.tanh(m);
-        m.dispose();
+        y = m;
       }
       const s = tn.sum(y);
       y.dispose();
@@ -210,7 +150,7 @@ describeRealGpu('asynchronous execution', () => {
       worstGap = Math.max(worstGap, performance.now() - last);
       s.dispose();
       expect(Number.isFinite(v[0])).toBe(true);
-      if (waited < 300 && chain < 8192) {
+      if (waited < 300 && chain < 64) {
         chain *= 2;
         continue;
       }

@@ -1,6 +1,7 @@
 // CPU creation and copy kernels: copy, fill, arange, cast, random_uniform, random_normal, one_hot.
 #include <cstring>
 
+#include "../../core/numeric_rules.h"
 #include "../../core/params/creation.h"
 #include "../../core/rng.h"
 #include "cpu_kernel_util.h"
@@ -26,7 +27,7 @@ Status fillKernel(KernelContext& ctx) {
     parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) p[i] = static_cast<float>(value); });
   } else {
     int32_t* p = y.data<int32_t>();
-    parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) p[i] = static_cast<int32_t>(value); });
+    parallelFor(n, kElementwiseGrain, [&](int64_t b, int64_t e) { for (int64_t i = b; i < e; ++i) p[i] = rules::toInt32(value); });
   }
   return Status::ok();
 }
@@ -36,9 +37,9 @@ Status arangeKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(readArangeParams(ctx, start, step));
   const TensorArg& y = ctx.out(0);
   for (int64_t i = 0; i < y.size(); ++i) {
-    double v = start + step * static_cast<double>(i);
+    double v = rules::arangeValue(start, step, i);
     if (y.dtype == DType::Float32) y.data<float>()[i] = static_cast<float>(v);
-    else y.data<int32_t>()[i] = static_cast<int32_t>(v);
+    else y.data<int32_t>()[i] = rules::toInt32(v);
   }
   return Status::ok();
 }
@@ -53,7 +54,7 @@ Status castKernel(KernelContext& ctx) {
   } else if (x.dtype == DType::Float32) {
     const float* s = x.data<float>();
     int32_t* d = y.data<int32_t>();
-    for (int64_t i = 0; i < n; ++i) d[i] = static_cast<int32_t>(s[i]);  // truncation toward zero, as in tfjs cast
+    for (int64_t i = 0; i < n; ++i) d[i] = rules::toInt32(s[i]);  // toward zero; NaN -> 0, saturating (KERNELS.md)
   } else {
     const int32_t* s = x.data<int32_t>();
     float* d = y.data<float>();
@@ -71,7 +72,7 @@ Status randomKernel(KernelContext& ctx) {
   const float fa = prm.a, fb = prm.b;
   parallelFor(ctx.out(0).size(), kElementwiseGrain, [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
-      p[i] = kNormal ? fa + fb * normalAt(s, i) : fa + (fb - fa) * uniformAt(s, i);
+      p[i] = kNormal ? normalValue(s, i, fa, fb) : uniformValue(s, i, fa, fb);
   });
   return Status::ok();
 }

@@ -99,7 +99,7 @@ Status binaryCrossEntropyKernel(KernelContext& ctx) {
       if (fromLogits) {
         pl[i] = std::max(x, 0.f) + std::log1p(std::exp(-std::fabs(x))) - x * t;
       } else {
-        const float lp = std::max(std::log(x), -100.f), l1p = std::max(std::log1p(-x), -100.f);
+        const float lp = rules::clampLog(std::log(x)), l1p = rules::clampLog(std::log1p(-x));  // NaN propagates
         pl[i] = -(t * lp + (1.f - t) * l1p);
       }
     }
