@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { Command } from 'commander';
 import * as tn from '../lib';
+import { mnistCnn } from '../lib/cli/mnist_model';
 import { appendResultsMarkdown, type BenchRow, convForwardBackward, gradOf, machineInfo, machineMarkdown, markdownTable, poolForwardBackward, printTable, round, timeSamples, waitOn, writeResultsJson } from './common';
 import { compareRows, comparisonMarkdown, printComparison, runPeer, type PeerResult } from './compare';
 import { runConvBench } from './conv_bench';
@@ -101,25 +102,14 @@ async function poolCases(device: tn.Device, iters: number, warmup: number): Prom
   return rows;
 }
 
-/** One training step (forward, backward, Adam) of the seed CNN (bench/mnist_epoch.ts's model), batch 128, fp32. */
+/** One training step (forward, backward, Adam) of the seed CNN (the CLI's mnistCnn, dropout off), batch 128, fp32. */
 async function cnnStepCase(device: tn.Device, iters: number, warmup: number): Promise<BenchRow[]> {
   const batch = 128;
   const reps = 5;
   tn.setSeed(0);
-  const model = tn.sequential({
-    layers: [
-      tn.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
-      tn.layers.maxPooling2d({ poolSize: 2 }),
-      tn.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
-      tn.layers.maxPooling2d({ poolSize: 2 }),
-      tn.layers.flatten(),
-      tn.layers.dense({ units: 64, activation: 'relu' }),
-      tn.layers.dense({ units: 10 }),
-    ],
-  }).to(device);
-  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  const model = mnistCnn({ dropout: 0 }).to(device);
   const x = tn.rand([batch, 28, 28, 1], { device, seed: 31 });
-  const y = tn.cast(tn.mul(tn.rand([batch], { device, seed: 32 }), 10), 'int32');
+  const y = tn.oneHot(tn.cast(tn.mul(tn.rand([batch], { device, seed: 32 }), 10), 'int32'), 10);
   // trainOnBatch resolves the loss, so every queued kernel of the step is inside the interval.
   const t = await timeSamples(
     async () => {

@@ -157,8 +157,9 @@ __global__ void combineSplits(const float* __restrict__ partial, float* __restri
 
 // Enough blocks to keep every SM of a large GPU busy (132 SMs on an H100, several blocks each).
 constexpr int64_t kTargetBlocks = 1024;
-// Below this many reduced elements per split, splitting costs more than it saves.
-constexpr int64_t kMinPerSplit = 8192;
+// Below this many reduced indices per split, splitting costs more than it saves (a block should get about 8K+
+// elements: one output's share when a block reduces one output, kColsX outputs' when it reduces 32 side by side).
+constexpr int64_t kMinPerSplitBlock = 8192, kMinPerSplitCols = 256;
 
 // Few outputs over many elements (full sums, bias gradients) would run on one or a few blocks, far below the GPU's
 // bandwidth: the reduced range is then split over up to kTargetBlocks blocks and the partials combined in a second pass.
@@ -169,7 +170,8 @@ Status runReduce(const KernelContext& ctx, const ReduceGeom& g, Load load, float
                                                : (g.outN + kColsX - 1) / kColsX;
   int64_t splits = 1;
   if (outBlocks < kTargetBlocks) {
-    splits = std::min<int64_t>(kTargetBlocks / std::max<int64_t>(outBlocks, 1), g.redN / kMinPerSplit);
+    const int64_t minPer = g.innermostReduced ? kMinPerSplitBlock : kMinPerSplitCols;
+    splits = std::min<int64_t>(kTargetBlocks / std::max<int64_t>(outBlocks, 1), g.redN / minPer);
     splits = std::max<int64_t>(1, std::min<int64_t>(splits, 65535));
   }
   const int64_t perSplit = (g.redN + splits - 1) / splits;

@@ -2,18 +2,20 @@
 // float64 reference, with cuDNN benchmark mode off and on. With TF32 off the error must stay at float32 level; the
 // same check with TF32 on must see the larger error, which proves the check can catch a TF32 leak.
 // Usage: node tools/gpu-check/precision.js   (TENSORNODE_ADDON picks the build). Last line: RESULT {json}.
+// GPU_CHECK_DEVICE=cpu self-checks the references on the CPU backend (the TF32 detector checks are then left out).
 'use strict';
 const path = require('path');
 
 const tn = require(path.join(__dirname, '..', '..', 'dist', 'lib'));
 
+const GPU = process.env.GPU_CHECK_DEVICE || 'cuda:0';
+const selfCheck = GPU === 'cpu';
 const info = tn.backendInfo().cuda;
-if (!info.usable) {
+if (!info.usable && !selfCheck) {
   console.log(`skipped: CUDA unusable: ${info.reason}`);
   console.log(`RESULT ${JSON.stringify({ skipped: true, reason: info.reason })}`);
   process.exit(0);
 }
-const GPU = 'cuda:0';
 // Error relative to the root-sum-square of each output's products. float32 accumulation over K = 16384 terms stays
 // near 1e-5 of it; TF32 rounds every operand to 10 mantissa bits, about 4e-4 of it whatever K is.
 const LIMIT = 1e-4;
@@ -105,7 +107,7 @@ async function main() {
     record(`conv2d backward data, K=${9 * wide.o}, fp32, ${mode}`, a.bwdData);
     const b = await convErrors(tall, 20, ['bwdFilter']);
     record(`conv2d backward filter, K=${tall.n * 32 * 32}, fp32, ${mode}`, b.bwdFilter);
-    if (!bench) {
+    if (!bench && !selfCheck) {
       // The check must be able to fail: with TF32 on, the same products lose enough bits to exceed the limit.
       tn.setTF32(true);
       record('matmul with TF32 on (detector check)', await matmulError(), true);

@@ -2,12 +2,13 @@
 // step on cuda:0 at the same time (one stream and one set of library handles shared by all), check the results
 // against the CPU backend, dispose everything and exit; the process must then exit by itself.
 // Usage: node tools/gpu-check/workers.js   (TENSORNODE_ADDON picks the build). Last line: RESULT {json}.
+// GPU_CHECK_DEVICE=cpu self-checks the script on the CPU backend.
 'use strict';
 const path = require('path');
 const { Worker, isMainThread, parentPort, workerData } = require('worker_threads');
 
 const tn = require(path.join(__dirname, '..', '..', 'dist', 'lib'));
-const GPU = 'cuda:0';
+const GPU = process.env.GPU_CHECK_DEVICE || 'cuda:0';
 
 /** Largest |a - b| / (1 + |b|). */
 function maxRelErr(a, b) {
@@ -55,7 +56,7 @@ if (!isMainThread) {
   work(workerData.seed).then((r) => parentPort.postMessage({ ok: true, ...r }), (e) => parentPort.postMessage({ ok: false, error: String(e.stack || e) }));
 } else {
   const info = tn.backendInfo().cuda;
-  if (!info.usable) {
+  if (!info.usable && GPU !== 'cpu') {
     console.log(`skipped: CUDA unusable: ${info.reason}`);
     console.log(`RESULT ${JSON.stringify({ skipped: true, reason: info.reason })}`);
     process.exit(0);

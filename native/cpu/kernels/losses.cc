@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../../core/numeric_rules.h"
 #include "../../core/params/losses.h"
 #include "../../core/scalar_ops.h"
 #include "cpu_kernel_util.h"
