@@ -54,18 +54,18 @@ async function matmulError() {
   });
 }
 
-// conv2d 'valid', stride 1, x [n,h,w,c], w [o,kh,kw,c]: y[n,oh,ow,o] = sum_{i,j,c} x[n,oh+i,ow+j,c] w[o,i,j,c].
+// conv2d 'valid', stride 1, x [n,h,w,c], filter [kh,kw,c,o] (tfjs layout): y[n,oh,ow,o] = sum_{i,j,c} x[n,oh+i,ow+j,c] w[i,j,c,o].
 async function convErrors(dims, seed, want) {
   const { n, h, w: wd, c, o, k } = dims;
   const oh = h - k + 1, ow = wd - k + 1;
-  const xs = randoms(n * h * wd * c, seed), ws = randoms(o * k * k * c, seed + 1), dys = randoms(n * oh * ow * o, seed + 2);
+  const xs = randoms(n * h * wd * c, seed), ws = randoms(k * k * c * o, seed + 1), dys = randoms(n * oh * ow * o, seed + 2);
   const x = tn.tensor(xs, [n, h, wd, c], { device: GPU, requiresGrad: true });
-  const w = tn.tensor(ws, [o, k, k, c], { device: GPU, requiresGrad: true });
+  const w = tn.tensor(ws, [k, k, c, o], { device: GPU, requiresGrad: true });
   const y = tn.conv2d(x, w);
   tn.sum(tn.mul(y, tn.tensor(dys, [n, oh, ow, o], { device: GPU }))).backward();
   const [gy, gdx, gdw] = await Promise.all([y.data(), x.grad.data(), w.grad.data()]);
   const X = (b, r, q, ch) => xs[((b * h + r) * wd + q) * c + ch];
-  const W = (f, i, j, ch) => ws[((f * k + i) * k + j) * c + ch];
+  const W = (f, i, j, ch) => ws[((i * k + j) * c + ch) * o + f];
   const DY = (b, r, q, f) => dys[((b * oh + r) * ow + q) * o + f];
   const fwd = !want.includes('fwd') ? NaN : worstError(gy, n * oh * ow * o, (idx, add) => {
     const f = idx % o, q = Math.floor(idx / o) % ow, r = Math.floor(idx / (o * ow)) % oh, b = Math.floor(idx / (o * ow * oh));
@@ -80,7 +80,7 @@ async function convErrors(dims, seed, want) {
     }
   });
   const bwdFilter = !want.includes('bwdFilter') ? NaN : worstError(gdw, o * k * k * c, (idx, add) => {
-    const ch = idx % c, j = Math.floor(idx / c) % k, i = Math.floor(idx / (c * k)) % k, f = Math.floor(idx / (c * k * k));
+    const f = idx % o, ch = Math.floor(idx / o) % c, j = Math.floor(idx / (o * c)) % k, i = Math.floor(idx / (o * c * k));
     for (let b = 0; b < n; b++) for (let r = 0; r < oh; r++) for (let q = 0; q < ow; q++) add(X(b, r + i, q + j, ch) * DY(b, r, q, f));
   });
   tn.dispose([x, w, y, x.grad, w.grad]);

@@ -26,7 +26,7 @@ async function work(seed) {
       const a = tn.rand([256, 512], { device, seed: seed + round, low: -1, high: 1 });
       const b = tn.rand([512, 128], { device, seed: seed + round + 100, low: -1, high: 1 });
       const x = tn.rand([4, 16, 16, 8], { device, seed: seed + round + 200 });
-      const w = tn.rand([12, 3, 3, 8], { device, seed: seed + round + 300, low: -0.5, high: 0.5 });
+      const w = tn.rand([3, 3, 8, 12], { device, seed: seed + round + 300, low: -0.5, high: 0.5 });
       return [tn.matmul(a, b), tn.conv2d(x, w, { padding: 'same' })];
     });
     const [gm, gc] = run(GPU);
