@@ -178,6 +178,9 @@ add('adam_update', [[F, [50]]], [[F, [50], 'init'], [F, [50], 'init'], [F, [50],
 add('adagrad_update', [[F, [50]]], [[F, [50], 'init'], [F, [50], 'initpos']], { lr: 0.1, step: 2, lrDecay: 0.01 });
 add('rmsprop_update', [[F, [50]]], [[F, [50], 'init'], [F, [50], 'initpos'], [F, [50], 'init'], [F, [50], 'init']],
   { lr: 0.01, momentum: 0.5, centered: 0 });
+add('adamax_update', [[F, [50]]], [[F, [50], 'init'], [F, [50], 'init'], [F, [50], 'initpos']],
+  { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-7, decay: 0.01, step: 3 });
+add('adadelta_update', [[F, [50]]], [[F, [50], 'init'], [F, [50], 'initpos'], [F, [50], 'initpos']], { lr: 1, rho: 0.95, eps: 1e-7 });
 
 // ---- IEEE edge values (NaN must propagate the same way, infinities must match exactly) ----
 const S = 'special';
