@@ -43,9 +43,14 @@ async function work(seed) {
   model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
   const xs = tn.rand([64, 16], { device: GPU, seed: seed + 1 });
   const ys = tn.rand([64, 1], { device: GPU, seed: seed + 2 });
-  const first = (await model.trainOnBatch(xs, ys))[0];
+  // trainOnBatch gives the loss (or [loss, ...metrics]).
+  const step = async () => {
+    const v = await model.trainOnBatch(xs, ys);
+    return Number(Array.isArray(v) ? v[0] : v);
+  };
+  const first = await step();
   let last = first;
-  for (let i = 0; i < 20; i++) last = (await model.trainOnBatch(xs, ys))[0];
+  for (let i = 0; i < 20; i++) last = await step();
   tn.dispose([xs, ys]);
   model.dispose();
   tn.synchronize(GPU);
