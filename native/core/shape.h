@@ -8,7 +8,11 @@ namespace tn {
 
 using Shape = std::vector<int64_t>;
 
+// A zero dim anywhere gives 0 before any product: [9e15, 9e15, 0] passes napi's bounds (each dim and the total at
+// most 9e15) and must not overflow int64 on the way (UB; found by native/fuzz).
 inline int64_t numel(const Shape& s) {
+  for (int64_t d : s)
+    if (d == 0) return 0;
   int64_t n = 1;
   for (int64_t d : s) n *= d;
   return n;

@@ -54,6 +54,7 @@ bool tensorArg(Bytes& in, tn::TensorArg& t) {
   double total = 1;
   for (int i = 0; i < rank; ++i) {
     t.shape.push_back(in.dim());
+    if (t.shape.back() > int64_t(9000000000000000)) return false;  // parseShape's per-dim bound
     total *= static_cast<double>(t.shape.back());
   }
   return total <= 9.0e15;  // no storage: the readers look at shapes, dtypes and attrs only
