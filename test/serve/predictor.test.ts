@@ -152,7 +152,8 @@ test('the event loop keeps ticking while a batch computes', async () => {
   const ticks: number[] = [];
   const timer = setInterval(() => ticks.push(performance.now()), 2);
   const start = performance.now();
-  const r = await p.predict(rows(8000, 900));
+  // Large enough that the pass takes well over 50 ms on an idle machine too (8,000 rows took ~25 ms there).
+  const r = await p.predict(rows(32000, 900));
   const end = performance.now();
   clearInterval(timer);
   const during = ticks.filter((t) => t > start + r.queueMs && t < end);
