@@ -97,9 +97,40 @@ export function trainableVariables(): Variable[] {
   return [...registry.values()].filter((v) => v.trainable);
 }
 
-/** @internal A live variable by name, or undefined. */
-export function variableNamed(name: string): Variable | undefined {
-  return registry.get(name);
+/** A trainable weight that is not a Variable (a layer's weight), by name: what minimize() trains by default too. */
+export interface WeightRef {
+  readonly name: string;
+  readonly value: Tensor;
+  readonly trainable: boolean;
+}
+
+// Weakly held: a model dropped without dispose() can still be garbage-collected.
+const weights = new Set<WeakRef<WeightRef>>();
+
+/** @internal Called by LayerVariable: registers a layer's weight until unregisterWeight (its dispose). */
+export function registerWeight(w: WeightRef): void {
+  weights.add(new WeakRef(w));
+}
+
+/** @internal */
+export function unregisterWeight(w: WeightRef): void {
+  for (const r of weights) if (r.deref() === w) weights.delete(r);
+}
+
+/** The live layer weights (pruning the collected ones). */
+export function registeredWeights(): WeightRef[] {
+  const out: WeightRef[] = [];
+  for (const r of weights) {
+    const w = r.deref();
+    if (w && !w.value.isDisposed) out.push(w);
+    else weights.delete(r);
+  }
+  return out;
+}
+
+/** @internal A live variable by name, else a live layer weight by name, else undefined. */
+export function variableNamed(name: string): Variable | WeightRef | undefined {
+  return registry.get(name) ?? registeredWeights().find((w) => w.name === name);
 }
 
 /** Disposes every registered variable (tfjs's disposeVariables). */

@@ -4,7 +4,7 @@ import { DTypeError, ShapeError, ValueError } from '../errors';
 import { tidy } from '../memory';
 import { onesLike } from '../ops/creation';
 import { Tensor } from '../tensor';
-import { Variable, trainableVariables } from '../variable';
+import { Variable, registeredWeights, trainableVariables, type WeightRef } from '../variable';
 import { backward, noGrad, recordOp, withGrad } from './tape';
 
 type GradSaveFunc = (save: Tensor[]) => void;
@@ -98,9 +98,10 @@ export function valueAndGrads(f: (...args: Tensor[]) => Tensor): (args: Tensor[]
 }
 
 /**
- * tfjs's variableGrads(f, varList?): the scalar f() and its gradient for each trainable variable of varList (default:
- * every trainable variable), by variable name. Non-trainable variables in varList map to null; variables f does not
- * use are left out; .grad fields are not touched.
+ * tfjs's variableGrads(f, varList?): the scalar f() and its gradient for each trainable variable of varList, by name.
+ * The default list is every trainable Variable and every trainable layer weight (as in tfjs, where layer weights are
+ * variables). Non-trainable variables in varList map to null; variables f does not use are left out; no `.grad` field
+ * is touched.
  */
 export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
   const op = 'variableGrads';
@@ -111,13 +112,18 @@ export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: T
       if (!(v instanceof Variable)) throw new ValueError(`${op}: varList[${i}] must be a Variable (made with tf.variable), got ${v === null ? 'null' : typeof v}`);
     });
   }
-  const all = varList ?? trainableVariables();
-  const trainable = all.filter((v) => v.trainable && !v.isDisposed);
+  const all: WeightRef[] = (varList ?? [...trainableVariables(), ...registeredWeights()]).map(asRef);
+  const trainable = all.filter((v) => v.trainable && !v.value.isDisposed);
   if (trainable.length === 0) {
     throw new ValueError(`${op}: expects at least one trainable variable, but none of the ${all.length} variables is trainable`);
   }
+  const names = new Set<string>();
+  for (const v of trainable) {
+    if (names.has(v.name)) throw new ValueError(`${op}: two trainable variables are named '${v.name}' (give layers unique names, or pass varList)`);
+    names.add(v.name);
+  }
   return tidy(() => {
-    const { value, grads: gs } = differentiate(op, f, trainable);
+    const { value, grads: gs } = differentiate(op, f, trainable.map((v) => v.value));
     if (value.rank !== 0) throw new ShapeError(`${op}: f must return a scalar, but it returned a rank-${value.rank} tensor of shape [${value.shape}]`);
     if (gs.every((g) => g === null)) {
       throw new ValueError(
@@ -131,6 +137,11 @@ export function variableGrads(f: () => Tensor, varList?: Variable[]): { value: T
     for (const v of all) if (!v.trainable) (named as Record<string, Tensor | null>)[v.name] = null;
     return { value, grads: named };
   });
+}
+
+/** A Variable seen as a weight reference (its own value). */
+function asRef(w: Variable | WeightRef): WeightRef {
+  return w instanceof Variable ? { name: w.name, value: w, trainable: w.trainable } : w;
 }
 
 /**

@@ -21,10 +21,10 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn without recording gradients (inference, optimizer updates). */
-export function noGrad<T>(fn: () => T): T {
+/** Runs fn with recording set to `enabled`, restoring the previous setting after. */
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
-  gradEnabled = false;
+  gradEnabled = enabled;
   try {
     return fn();
   } finally {
@@ -32,15 +32,29 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Runs fn without recording gradients (inference, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+let gradientScopes = 0;
+
 /** Runs fn with gradients recorded, even inside noGrad (the functional gradients of autograd/gradients.ts). */
 export function withGrad<T>(fn: () => T): T {
-  const before = gradEnabled;
-  gradEnabled = true;
+  gradientScopes++;
   try {
-    return fn();
+    return withGradMode(true, fn);
   } finally {
-    gradEnabled = before;
+    gradientScopes--;
   }
+}
+
+/**
+ * True while a functional gradient (grad, variableGrads, minimize) runs its function: inference paths that skip
+ * recording (model.predict) record then, as tfjs's do.
+ */
+export function inGradientScope(): boolean {
+  return gradientScopes > 0;
 }
 
 /**

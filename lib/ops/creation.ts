@@ -41,9 +41,11 @@ function finish(op: string, t: Tensor, opts: CreateOptions): Tensor {
   return t;
 }
 
-function inferShape(values: NestedArray): number[] {
+/** The shape nested arrays imply (a typed array is rank 1). */
+export function inferShape(values: NestedArray | ArrayLike<number>): number[] {
+  if (ArrayBuffer.isView(values)) return [(values as Float32Array).length];
   const shape: number[] = [];
-  let v: NestedArray = values;
+  let v: unknown = values;
   while (Array.isArray(v)) {
     shape.push(v.length);
     v = v[0];

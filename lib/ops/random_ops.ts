@@ -67,13 +67,18 @@ export function randomUniformInt(shape: readonly number[], minval: number, maxva
   return fromHostArray(host, s, 'int32', getDefaultDevice());
 }
 
-/** Normal values (tfjs defaults mean 0, stdDev 1); int32 rounds them. */
-export function randomNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype?: DType, seed?: Seed): Tensor {
-  const op = 'randomNormal';
+/** The checked (shape, mean, stdDev, dtype) of a normal draw. */
+function normalArgs(op: string, shape: readonly number[], mean: number, stdDev: number, dtype: unknown): { s: number[]; dt: DType } {
   const s = checkShape(op, 'shape', shape);
   checkNumber(op, 'mean', mean);
   checkNumber(op, 'stdDev', stdDev, { min: 0 });
-  const dt = floatOrInt(op, dtype);
+  return { s, dt: floatOrInt(op, dtype) };
+}
+
+/** Normal values (tfjs defaults mean 0, stdDev 1); int32 rounds them. */
+export function randomNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype?: DType, seed?: Seed): Tensor {
+  const op = 'randomNormal';
+  const { s, dt } = normalArgs(op, shape, mean, stdDev, dtype);
   const y = runKernel('random_normal', [], [{ shape: s, dtype: 'float32' }], { seed: seedValue(op, seed), mean, std: stdDev }, getDefaultDevice())[0];
   return dt === 'int32' ? roundToInt(y) : y;
 }
@@ -104,10 +109,7 @@ function gaussians(rng: () => number): () => number {
 /** Normal values with every draw beyond two standard deviations redrawn (tfjs defaults mean 0, stdDev 1). */
 export function truncatedNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype?: DType, seed?: Seed): Tensor {
   const op = 'truncatedNormal';
-  const s = checkShape(op, 'shape', shape);
-  checkNumber(op, 'mean', mean);
-  checkNumber(op, 'stdDev', stdDev, { min: 0 });
-  const dt = floatOrInt(op, dtype);
+  const { s, dt } = normalArgs(op, shape, mean, stdDev, dtype);
   const g = gaussians(mulberry32(seedValue(op, seed)));
   const host = dt === 'int32' ? new Int32Array(s.reduce((a, b) => a * b, 1)) : new Float32Array(s.reduce((a, b) => a * b, 1));
   for (let i = 0; i < host.length; i++) {

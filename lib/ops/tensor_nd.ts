@@ -2,21 +2,9 @@
 import { ShapeError, ValueError } from '../errors';
 import type { DType } from '../dtype';
 import type { NestedArray, Tensor } from '../tensor';
-import { tensor } from './creation';
+import { inferShape, tensor } from './creation';
 
 type Values = NestedArray | Float32Array | Int32Array | Uint8Array | number[];
-
-/** The shape nested arrays imply (a typed array or flat list is rank 1). */
-function inferredShape(values: Values): number[] {
-  if (ArrayBuffer.isView(values)) return [(values as Float32Array).length];
-  const shape: number[] = [];
-  let v: unknown = values;
-  while (Array.isArray(v)) {
-    shape.push(v.length);
-    v = v[0];
-  }
-  return shape;
-}
 
 /** A single number as a rank-0 tensor. */
 export function scalar(value: number, dtype?: DType): Tensor {
@@ -34,7 +22,7 @@ function tensorOfRank(rank: number, values: Values, shape: readonly number[] | u
   if (shape !== undefined && shape !== null && (!Array.isArray(shape) || shape.length !== rank)) {
     throw new ShapeError(`${op}: 'shape' must have ${rank} dimension${rank === 1 ? '' : 's'}, got ${JSON.stringify(shape)}`);
   }
-  const inferred = inferredShape(values);
+  const inferred = inferShape(values);
   if (rank === 1) {
     if (inferred.length !== 1) throw new ShapeError(`${op}: 'values' must be a flat array or TypedArray, got values of rank ${inferred.length}`);
   } else {

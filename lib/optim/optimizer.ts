@@ -189,9 +189,9 @@ export abstract class Optimizer {
   /** The {param, grad} pairs of any form applyGradients accepts (names resolve to live Variables). */
   private gradientPairs(grads: unknown): { param: ParamRef; grad: Tensor }[] {
     const what = `${this.className}.applyGradients`;
-    const byName = (name: string): Variable => {
+    const byName = (name: string): ParamRef => {
       const v = variableNamed(name);
-      if (!v) throw new ValueError(`${what}: no variable named '${name}' (names come from tf.variable; a disposed variable has none)`);
+      if (!v) throw new ValueError(`${what}: no variable or layer weight named '${name}' (a disposed one has none)`);
       return v;
     };
     const checkGrad = (g: unknown, where: string): Tensor => {

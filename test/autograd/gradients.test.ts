@@ -134,7 +134,28 @@ describe('optimizer.minimize and applyGradients in tfjs form', () => {
     expect(Array.from(await v.data())).toEqual([0.5, 0.75]);
     opt.applyGradients([{ name: 'ag_v', tensor: tn.tensor1d([0.5, 0.75]) }]);
     expect(Array.from(await v.data())).toEqual([0, 0]);
-    expect(() => opt.applyGradients({ nope: tn.tensor1d([1]) })).toThrow(/no variable named 'nope'/);
+    expect(() => opt.applyGradients({ nope: tn.tensor1d([1]) })).toThrow(/no variable or layer weight named 'nope'/);
     v.dispose();
+  });
+});
+
+describe('layer weights train by default, as tfjs layer variables', () => {
+  test('minimize(f) without varList updates a model and matches tfjs SGD', async () => {
+    const kernel = [[0.5, -1], [0.25, 2], [-0.75, 1]];
+    const model = tn.sequential({ layers: [tn.layers.dense({ units: 2, inputShape: [3], useBias: false })] });
+    model.build();
+    model.layers[0].weights[0].assign(tn.tensor2d(kernel));
+    const tmodel = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3], useBias: false })] });
+    tmodel.layers[0].setWeights([tf.tensor2d(kernel)]);
+    const x = [[1, 2, 3], [-1, 0.5, 2]];
+    const y = [[1, 0], [0, 1]];
+    const opt = tn.train.sgd(0.05);
+    const topt = tf.train.sgd(0.05);
+    for (let i = 0; i < 3; i++) {
+      opt.minimize(() => tn.losses.meanSquaredError(tn.tensor2d(y), model.predict(tn.tensor2d(x)) as tn.Tensor));
+      topt.minimize(() => tf.losses.meanSquaredError(tf.tensor2d(y), tmodel.predict(tf.tensor2d(x)) as tf.Tensor));
+    }
+    await close(model.layers[0].weights[0].value, tmodel.layers[0].getWeights()[0]);
+    model.dispose();
   });
 });
