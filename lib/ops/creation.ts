@@ -82,16 +82,16 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
     flat = out;
   }
   const finalShape = shape === undefined || shape === null ? inferred : checkShape(op, 'shape', shape);
+  const size = finalShape.reduce((a, b) => a * b, 1);
+  if (size !== flat.length) {
+    throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
+  }
   // As tfjs: nested values must have the given shape, except that their last level may hold the trailing dims flat.
   for (let i = 0; i < inferred.length && shape !== undefined && shape !== null; i++) {
     const last = i === inferred.length - 1;
     if (inferred[i] !== finalShape[i] && !(last && inferred[i] === finalShape.slice(i).reduce((a, b) => a * b, 1))) {
       throw new ShapeError(`${op}: the values have shape [${inferred}], which does not match the given shape [${finalShape}]`);
     }
-  }
-  const size = finalShape.reduce((a, b) => a * b, 1);
-  if (size !== flat.length) {
-    throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
   }
   // A typed array of the right kind is uploaded as it is (the addon copies it); anything else is converted once.
   const host =
