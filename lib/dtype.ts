@@ -21,3 +21,13 @@ export function bytesPerElement(_d: DType): number {
 export function typedArrayFromBuffer(d: DType, buffer: ArrayBuffer): DataArray {
   return d === 'float32' ? new Float32Array(buffer) : new Int32Array(buffer);
 }
+
+/** The dtype an op on both returns (tfjs's upcastType): float32 when either is float32. */
+export function upcastType(typeA: DType, typeB: DType): DType {
+  return typeA === 'float32' || typeB === 'float32' ? 'float32' : 'int32';
+}
+
+/** The dtype sum() returns for an input dtype (tfjs's sumOutType): int32 sums stay int32. */
+export function sumOutType(type: DType): DType {
+  return type === 'int32' ? 'int32' : 'float32';
+}

@@ -3,15 +3,43 @@ import { bindAutogradOps } from './autograd/tape';
 import { add, onesLike } from './ops';
 import { reshape, toDevice } from './ops/reshape';
 import { bindTensorMethods } from './tensor';
+import { installTensorMethods } from './tensor_methods';
 
 bindAutogradOps({ add, onesLike });
 bindTensorMethods({ reshape, to: toDevice });
+installTensorMethods();
 
 export { Tensor, type NestedArray } from './tensor';
+export { TENSOR_METHODS, type TensorMethods } from './tensor_methods';
+export { Variable, variable, disposeVariables } from './variable';
+export { TensorBuffer, buffer } from './buffer';
+export { print } from './tensor_format';
 export * from './ops';
+export { op } from './ops/op_wrapper';
 export { noGrad, isGradEnabled } from './autograd/tape';
+export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } from './autograd/gradients';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory';
-export { type DType } from './dtype';
+export { type DType, upcastType, sumOutType } from './dtype';
+export * as util from './util';
+export { enclosingPowerOfTwo } from './util';
+export {
+  getBackend,
+  setBackend,
+  ready,
+  env,
+  Environment,
+  enableProdMode,
+  enableDebugMode,
+  deprecationWarn,
+  disableDeprecationWarnings,
+  version,
+  time,
+  profile,
+  nextFrame,
+  type TimingInfo,
+  type ProfileInfo,
+} from './environment';
+export { node } from './codecs/images';
 export {
   backendInfo,
   cudaDevices,
@@ -33,6 +61,7 @@ export * from './errors';
 // Training stack (tfjs-style namespaces).
 export * as layers from './nn/layers';
 export { losses } from './nn/losses';
+export { Reduction } from './nn/core_losses';
 export { metrics } from './nn/metrics';
 export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';

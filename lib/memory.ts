@@ -11,7 +11,9 @@ export class StorageRef {
     readonly nbytes: number,
     readonly device: string,
   ) {
-    stats(device).numBytes += nbytes;
+    const st = stats(device);
+    st.numBytes += nbytes;
+    st.numDataBuffers++;
   }
   retain(): this {
     this.refs++;
@@ -19,7 +21,9 @@ export class StorageRef {
   }
   release(): void {
     if (--this.refs === 0) {
-      stats(this.device).numBytes -= this.nbytes;
+      const st = stats(this.device);
+      st.numBytes -= this.nbytes;
+      st.numDataBuffers--;
       this.handle.dispose();
     }
   }
@@ -28,9 +32,13 @@ export class StorageRef {
 interface DeviceStats {
   numTensors: number;
   numBytes: number;
+  /** Native storages alive (a tensor and its views share one). */
+  numDataBuffers: number;
 }
 
 export interface MemoryInfo extends DeviceStats {
+  /** tfjs's flag for approximate counts: false, the counts here are exact. */
+  unreliable: boolean;
   devices: Record<string, DeviceStats>;
   /**
    * Bytes that only queued work still holds (their tensors were disposed before the stream ran the kernels that
@@ -42,23 +50,25 @@ export interface MemoryInfo extends DeviceStats {
 const perDevice = new Map<string, DeviceStats>();
 function stats(device: string): DeviceStats {
   let s = perDevice.get(device);
-  if (!s) perDevice.set(device, (s = { numTensors: 0, numBytes: 0 }));
+  if (!s) perDevice.set(device, (s = { numTensors: 0, numBytes: 0, numDataBuffers: 0 }));
   return s;
 }
 
-/** Live tensors and bytes, in total and per device. */
+/** Live tensors, storages and bytes, in total and per device (tfjs's memory() fields plus `devices`). */
 export function memory(): MemoryInfo {
   const devices: Record<string, DeviceStats> = {};
   let numTensors = 0;
   let numBytes = 0;
   let numBytesInQueue = 0;
+  let numDataBuffers = 0;
   for (const [d, s] of perDevice) {
     devices[d] = { ...s };
     numTensors += s.numTensors;
     numBytes += s.numBytes;
+    numDataBuffers += s.numDataBuffers;
     numBytesInQueue += native.queueStats(d).queueOnlyBytes;
   }
-  return { numTensors, numBytes, devices, numBytesInQueue };
+  return { numTensors, numDataBuffers, numBytes, unreliable: false, devices, numBytesInQueue };
 }
 
 // The GC backstop: a tensor collected without dispose() still gives its storage back.
@@ -99,16 +109,18 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
-  if (value === null || typeof value !== 'object' || depth > 8) return;
+/** Every tensor in value: a tensor, or nested arrays, Maps, Sets and plain objects of any depth (cycles are fine). */
+function collectTensors(value: unknown, out: Set<Tensor>, seen = new Set<object>()): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
   if ((value as { isTensor?: boolean }).isTensor === true) {
     out.add(value as Tensor);
     return;
   }
-  if (Array.isArray(value)) for (const v of value) collectTensors(v, out, depth + 1);
-  else if (value.constructor === Object || value instanceof Map) {
-    for (const v of value instanceof Map ? value.values() : Object.values(value)) collectTensors(v, out, depth + 1);
-  }
+  seen.add(value);
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value) || value instanceof Set) for (const v of value) collectTensors(v, out, seen);
+  else if (value instanceof Map) for (const v of value.values()) collectTensors(v, out, seen);
+  else if (proto === Object.prototype || proto === null) for (const v of Object.values(value)) collectTensors(v, out, seen);
 }
 
 /**
@@ -118,10 +130,18 @@ function collectTensors(value: unknown, out: Set<Tensor>, depth = 0): void {
  * A tensor that a live autograd graph still needs (an intermediate of a returned loss, say) is not disposed
  * here: it passes to that graph, which disposes it after backward() or when the graph's output is disposed.
  */
-export function tidy<T>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T;
+/** tfjs's tidy(name, fn): the name labels the scope (it only appears in error messages here). */
+export function tidy<T>(name: string, fn: () => T): T;
+export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
+  const named = typeof nameOrFn === 'string';
+  const fn = named ? maybeFn : nameOrFn;
+  if (typeof fn !== 'function') {
+    throw new ValueError(named ? `tidy('${nameOrFn}'): the second argument must be a function, got ${typeof fn}` : `tidy: expected a function (or a name and a function), got ${typeof nameOrFn}`);
+  }
   // An async body would run on outside the scope after its first await: refuse it before it runs.
-  if (typeof fn === 'function' && fn.constructor?.name === 'AsyncFunction') {
-    throw new ValueError('tidy: the function must be synchronous (it is async); await outside tidy');
+  if (fn.constructor?.name === 'AsyncFunction') {
+    throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it is async); await outside tidy`);
   }
   const scope = new Set<Tensor>();
   scopes.push(scope);
@@ -137,7 +157,7 @@ export function tidy<T>(fn: () => T): T {
   if (result instanceof Promise) {
     // A plain function that returned a promise: what it made so far is disposed, not leaked.
     endScope(scope, new Set());
-    throw new ValueError('tidy: the function must be synchronous (it returned a Promise); await outside tidy');
+    throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it returned a Promise); await outside tidy`);
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
@@ -160,7 +180,7 @@ function endScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
   for (const t of doomed) if (!t.isDisposed && t.graphRefs === 0) t.dispose();
 }
 
-/** Disposes a tensor, or every tensor in an array / plain object. */
+/** Disposes a tensor, or every tensor in nested arrays, Maps, Sets and plain objects (tfjs's dispose). */
 export function dispose(value: unknown): void {
   const found = new Set<Tensor>();
   collectTensors(value, found);

@@ -5,6 +5,7 @@ import { bytesPerElement, type DataArray, type DType, typedArrayFromBuffer } fro
 import { normalizeDevice, type Device } from './device';
 import { StorageRef, trackTensor, untrackTensor } from './memory';
 import { native } from './native';
+import { formatTensor } from './tensor_format';
 
 export type NestedArray = number | NestedArray[];
 
@@ -149,8 +150,15 @@ export class Tensor {
     return reshapeOp(this, shape);
   }
 
-  toString(): string {
-    return `Tensor(shape=[${this.shape}], dtype=${this.dtype}, device=${this.device}${this.ref ? '' : ', disposed'})`;
+  /** The values as tfjs prints them ("Tensor\n    [[1, 2],\n     [3, 4]]"); reads them synchronously. */
+  toString(verbose = false): string {
+    if (!this.ref) return `Tensor (disposed, shape [${this.shape}], dtype ${this.dtype})`;
+    return formatTensor(this.dataSync(), this.shape, this.dtype, verbose);
+  }
+
+  /** Logs toString(verbose) to the console (tfjs's print). */
+  print(verbose = false): void {
+    console.log(this.toString(verbose));
   }
 }
 

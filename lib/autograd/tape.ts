@@ -21,15 +21,40 @@ export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn without recording gradients (inference, optimizer updates). */
-export function noGrad<T>(fn: () => T): T {
+/** Runs fn with recording set to `enabled`, restoring the previous setting after. */
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
   const before = gradEnabled;
-  gradEnabled = false;
+  gradEnabled = enabled;
   try {
     return fn();
   } finally {
     gradEnabled = before;
   }
+}
+
+/** Runs fn without recording gradients (inference, optimizer updates). */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+
+let gradientScopes = 0;
+
+/** Runs fn with gradients recorded, even inside noGrad (the functional gradients of autograd/gradients.ts). */
+export function withGrad<T>(fn: () => T): T {
+  gradientScopes++;
+  try {
+    return withGradMode(true, fn);
+  } finally {
+    gradientScopes--;
+  }
+}
+
+/**
+ * True while a functional gradient (grad, variableGrads, minimize) runs its function: inference paths that skip
+ * recording (model.predict) record then, as tfjs's do.
+ */
+export function inGradientScope(): boolean {
+  return gradientScopes > 0;
 }
 
 /**
@@ -111,7 +136,16 @@ function reverseTopologicalOrder(root: Tensor): Tensor[] {
   return order.reverse();
 }
 
-export function backward(root: Tensor, gradient: Tensor | undefined, options: { retainGraph?: boolean }): void {
+export interface BackwardOptions {
+  retainGraph?: boolean;
+  /**
+   * Collects the gradients of these leaves into the map (the caller owns them) instead of accumulating into `.grad`;
+   * the other leaves get nothing (tfjs's grad/variableGrads).
+   */
+  targets?: Map<Tensor, Tensor | null>;
+}
+
+export function backward(root: Tensor, gradient: Tensor | undefined, options: BackwardOptions): void {
   if (root.isDisposed) throw new DisposedError(`backward: the tensor of shape [${root.shape}] was disposed`);
   if (!root.requiresGrad) {
     throw new ValueError('backward: the tensor does not require grad (no input of its graph has requiresGrad: true)');
@@ -135,6 +169,12 @@ export function backward(root: Tensor, gradient: Tensor | undefined, options: { 
       const g = grads.get(t);
       if (!g) continue;
       const node = nodes[k];
+      if (!node && options.targets) {
+        if (options.targets.has(t)) options.targets.set(t, g === gradient ? g.view(g.shape) : g);
+        else if (g !== gradient) g.dispose();
+        grads.delete(t);
+        continue;
+      }
       if (!node) {
         // A leaf: accumulate into .grad, which outlives any tidy scope.
         // The user's gradient is theirs to dispose: a leaf gets a view of it instead.

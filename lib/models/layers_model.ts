@@ -2,7 +2,7 @@
 // evaluate / predict / trainOnBatch, with several inputs and outputs. Sequential is a builder on top of it.
 import { ValueError } from '../errors';
 import { getDefaultDevice } from '../device';
-import { noGrad } from '../autograd/tape';
+import { inGradientScope, noGrad } from '../autograd/tape';
 import { dispose, tidy } from '../memory';
 import { add, concat, div, mul, slice, softmax, tensor, toDevice } from '../ops';
 import { nextSeed } from '../random';
@@ -439,7 +439,9 @@ export class LayersModel extends Container {
   predict(x: TensorArgs, args: { batchSize?: number } = {}): Tensor | Tensor[] {
     const batchSize = args.batchSize ?? 32;
     const { xs, n } = this.predictInputs('predict', x, batchSize);
-    const outs = noGrad((): Tensor[] =>
+    // Inside grad/variableGrads/minimize the outputs must carry gradients (tfjs's predict records there too).
+    const run = inGradientScope() ? <T>(f: () => T): T => f() : noGrad;
+    const outs = run((): Tensor[] =>
       tidy((): Tensor[] => {
         if (n <= batchSize) return this.execute(xs.map((t) => this.rows(t, 0, n)));
         const parts: Tensor[][] = [];

@@ -18,6 +18,7 @@ import {
   sum,
 } from '../ops';
 import type { Tensor } from '../tensor';
+import * as coreLosses from './core_losses';
 
 export interface LossArgs {
   /** yPred holds logits (pre-sigmoid / pre-softmax) instead of probabilities. Default false. */
@@ -141,9 +142,13 @@ function meanOf(name: LossName) {
   return (yTrue: Tensor, yPred: Tensor, args: LossArgs = {}): Tensor => mean(perSampleLosses[name](yTrue, yPred, args));
 }
 
-/** The `losses` namespace: each returns the scalar mean loss (differentiable w.r.t. yPred). */
+/**
+ * The `losses` namespace (tf.losses): tfjs's core losses ((labels, predictions, weights?, ..., reduction), see
+ * core_losses.ts) plus the Keras losses compile() knows by name, each returning its scalar mean (differentiable w.r.t.
+ * yPred).
+ */
 export const losses = {
-  meanSquaredError: meanOf('meanSquaredError'),
+  ...coreLosses,
   meanAbsoluteError: meanOf('meanAbsoluteError'),
   binaryCrossentropy: meanOf('binaryCrossentropy'),
   categoricalCrossentropy: meanOf('categoricalCrossentropy'),

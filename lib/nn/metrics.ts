@@ -1,6 +1,7 @@
-// Metrics (accuracy binary/categorical/sparse, precision, recall, F1, MSE, MAE): standalone functions returning a
-// scalar tensor, and accumulators the model sums over batches so epoch values are exact (not a mean of batch ratios).
+// Metrics (accuracy binary/categorical/sparse, precision, recall, F1, MSE, MAE) as accumulators the model sums over
+// batches so epoch values are exact (not a mean of batch ratios), and the tf.metrics namespace of functions.
 import { ShapeError, ValueError } from '../errors';
+import * as coreMetrics from './core_metrics';
 import { abs, add, argmax, cast, div, equal, greater, maximum, mul, oneHot, reshape, square, sub, sum, tensor } from '../ops';
 import type { Tensor } from '../tensor';
 
@@ -208,17 +209,15 @@ function standalone(spec: MetricSpec) {
   return (yTrue: Tensor, yPred: Tensor): Tensor => resultOnDevice(spec, spec.stats(yTrue, yPred), yPred.device);
 }
 
-/** The `metrics` namespace (tf.metrics): (yTrue, yPred) -> scalar tensor. */
+/**
+ * The `metrics` namespace (tf.metrics): tfjs's metric functions with tfjs's semantics (see core_metrics.ts: values per
+ * example over the last axis; precision, recall and r2Score as scalars), plus tensornode's `accuracy` and `f1`
+ * (scalars, predictions thresholded at 0.5 as in compile()) and the `mae` alias.
+ */
 export const metrics = {
-  binaryAccuracy: standalone(binaryAccuracySpec),
-  categoricalAccuracy: standalone(categoricalAccuracySpec),
-  sparseCategoricalAccuracy: standalone(sparseCategoricalAccuracySpec),
+  ...coreMetrics,
   accuracy: standalone(accuracySpec),
-  precision: standalone(precisionSpec),
-  recall: standalone(recallSpec),
   f1: standalone(f1Spec),
-  meanSquaredError: standalone(mseSpec),
-  meanAbsoluteError: standalone(maeSpec),
-  mse: standalone(mseSpec),
-  mae: standalone(maeSpec),
+  mae: coreMetrics.meanAbsoluteError,
+  MAE: coreMetrics.meanAbsoluteError,
 };

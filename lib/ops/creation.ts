@@ -45,9 +45,11 @@ function finish(op: string, t: Tensor, opts: CreateOptions): Tensor {
 /** Deepest nesting tensor() accepts (far beyond any real tensor; keeps flatten's recursion bounded). */
 const MAX_NESTED_RANK = 64;
 
-function inferShape(values: NestedArray): number[] {
+/** The shape nested arrays imply (a typed array is rank 1). */
+export function inferShape(values: NestedArray | ArrayLike<number>): number[] {
+  if (ArrayBuffer.isView(values)) return [(values as Float32Array).length];
   const shape: number[] = [];
-  let v: NestedArray = values;
+  let v: unknown = values;
   while (Array.isArray(v)) {
     shape.push(v.length);
     v = v[0];
@@ -93,6 +95,13 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
   const size = finalShape.reduce((a, b) => a * b, 1);
   if (size !== flat.length) {
     throw new ShapeError(`${op}: shape [${finalShape}] needs ${size} values, got ${flat.length}`);
+  }
+  // As tfjs: nested values must have the given shape, except that their last level may hold the trailing dims flat.
+  for (let i = 0; i < inferred.length && shape !== undefined && shape !== null; i++) {
+    const last = i === inferred.length - 1;
+    if (inferred[i] !== finalShape[i] && !(last && inferred[i] === finalShape.slice(i).reduce((a, b) => a * b, 1))) {
+      throw new ShapeError(`${op}: the values have shape [${inferred}], which does not match the given shape [${finalShape}]`);
+    }
   }
   // int32 takes finite values that truncate into range; anything else is an error here, never a silent wrap.
   if (dtype === 'int32' && !(flat instanceof Int32Array)) checkInt32Values(op, 'values', flat);

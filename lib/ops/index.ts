@@ -10,3 +10,6 @@ export * from './layout';
 export * from './dropout';
 export * from './losses';
 export * from './rnn';
+export * from './tensor_nd';
+export * from './sequences';
+export * from './random_ops';

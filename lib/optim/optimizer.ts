@@ -3,7 +3,9 @@
 import { ValueError } from '../errors';
 import { noGrad } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
-import { keep, tidy } from '../memory';
+import { dispose, keep, tidy } from '../memory';
+import { variableGrads } from '../autograd/gradients';
+import { Variable, variableNamed } from '../variable';
 import type { Attrs } from '../native';
 import { add, clip, maximum, mul, sqrt, square, sum, toDevice, zeros, div, full } from '../ops';
 import type { Tensor } from '../tensor';
@@ -93,7 +95,7 @@ export abstract class Optimizer {
   protected abstract kernel(lr: number, step: number): { name: string; attrs: Attrs };
 
   private nameOf(p: ParamRef): string {
-    if (!isTensor(p)) return p.name;
+    if (!isTensor(p) || p instanceof Variable) return p.name;
     let n = this.tensorNames.get(p);
     if (!n) this.tensorNames.set(p, (n = `param_${this.unnamed++}`));
     return n;
@@ -127,9 +129,15 @@ export abstract class Optimizer {
     this.applyGradients(pairs);
   }
 
-  /** Applies explicit gradients: `[{param, grad}]` or a Map param -> grad. The gradients stay the caller's. */
-  applyGradients(grads: { param: ParamRef; grad: Tensor }[] | Map<ParamRef, Tensor>): void {
-    const pairs = grads instanceof Map ? [...grads].map(([param, grad]) => ({ param, grad })) : grads;
+  /**
+   * Applies explicit gradients; the gradients stay the caller's. Accepts tfjs's forms, a map of variable name ->
+   * gradient (what variableGrads returns; null entries are skipped) or a list of {name, tensor}, and tensornode's,
+   * a list of {param, grad} or a Map param -> grad (params: tensors or layer weights).
+   */
+  applyGradients(
+    grads: { param: ParamRef; grad: Tensor }[] | Map<ParamRef, Tensor> | { name: string; tensor: Tensor | null }[] | Record<string, Tensor | null>,
+  ): void {
+    const pairs = this.gradientPairs(grads);
     const lr = this.currentLearningRate;
     noGrad(() =>
       tidy(() => {
@@ -178,11 +186,67 @@ export abstract class Optimizer {
     }
   }
 
+  /** The {param, grad} pairs of any form applyGradients accepts (names resolve to live Variables). */
+  private gradientPairs(grads: unknown): { param: ParamRef; grad: Tensor }[] {
+    const what = `${this.className}.applyGradients`;
+    const byName = (name: string): ParamRef => {
+      const v = variableNamed(name);
+      if (!v) throw new ValueError(`${what}: no variable or layer weight named '${name}' (a disposed one has none)`);
+      return v;
+    };
+    const checkGrad = (g: unknown, where: string): Tensor => {
+      if (!g || (g as Tensor).isTensor !== true) throw new ValueError(`${what}: the gradient for ${where} must be a Tensor, got ${g === null ? 'null' : typeof g}`);
+      return g as Tensor;
+    };
+    if (grads instanceof Map) return [...grads].map(([param, grad]) => ({ param, grad: checkGrad(grad, 'a Map entry') }));
+    if (Array.isArray(grads)) {
+      return grads.flatMap((e, i) => {
+        if (e && typeof e === 'object' && 'param' in e) return [{ param: e.param as ParamRef, grad: checkGrad(e.grad, `entry ${i}`) }];
+        if (e && typeof e === 'object' && typeof e.name === 'string') {
+          return e.tensor === null || e.tensor === undefined ? [] : [{ param: byName(e.name), grad: checkGrad(e.tensor, `'${e.name}'`) }];
+        }
+        throw new ValueError(`${what}: entry ${i} must be {name, tensor} or {param, grad}`);
+      });
+    }
+    if (grads && typeof grads === 'object') {
+      return Object.entries(grads as Record<string, unknown>)
+        .filter(([, g]) => g !== null && g !== undefined)
+        .map(([name, g]) => ({ param: byName(name), grad: checkGrad(g, `'${name}'`) }));
+    }
+    throw new ValueError(`${what}: expected a map of variable name -> gradient, a list of {name, tensor}, a list of {param, grad} or a Map`);
+  }
+
   /**
-   * Computes `f()` (a scalar loss), backpropagates into `params`, applies the update and clears their gradients.
-   * Returns the loss tensor when `returnCost` (the caller disposes it), else null (tfjs' optimizer.minimize).
+   * tfjs's minimize(f, returnCost = false, varList?): computes the scalar f() and its gradients with respect to
+   * varList (default: every trainable Variable; see variableGrads), applies them, and returns the cost when
+   * returnCost (the caller disposes it), else null. No `.grad` field is touched.
+   *
+   * The earlier form minimize(f, params, returnCost?) (a list of tensors or layer weights second) still works: it
+   * backpropagates into their `.grad`, steps, and clears them.
    */
-  minimize(f: () => Tensor, params: ParamRef[], returnCost = false): Tensor | null {
+  minimize(f: () => Tensor, returnCost?: boolean, varList?: Variable[]): Tensor | null;
+  minimize(f: () => Tensor, params: ParamRef[], returnCost?: boolean): Tensor | null;
+  minimize(f: () => Tensor, second?: boolean | ParamRef[], third?: boolean | Variable[]): Tensor | null {
+    if (Array.isArray(second)) return this.minimizeParams(f, second, third === true);
+    if (second !== undefined && second !== null && typeof second !== 'boolean') {
+      throw new ValueError(`${this.className}.minimize: 'returnCost' must be a boolean, got ${typeof second}`);
+    }
+    if (third !== undefined && third !== null && !Array.isArray(third)) {
+      throw new ValueError(`${this.className}.minimize: 'varList' must be an array of Variables, got ${typeof third}`);
+    }
+    const { value, grads } = variableGrads(f, (third as Variable[] | null | undefined) ?? undefined);
+    try {
+      this.applyGradients(grads);
+    } finally {
+      dispose(grads);
+    }
+    if (second) return value;
+    value.dispose();
+    return null;
+  }
+
+  /** minimize(f, params, returnCost): backward into the params' .grad, one step, then their gradients cleared. */
+  private minimizeParams(f: () => Tensor, params: ParamRef[], returnCost: boolean): Tensor | null {
     this.zeroGrad(params);
     const loss = tidy(() => {
       const l = f();

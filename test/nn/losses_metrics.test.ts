@@ -64,29 +64,33 @@ describe('losses', () => {
   });
 });
 
-describe('metrics', () => {
+describe('metrics (tf.metrics: tfjs semantics, values per example)', () => {
   // 6 binary predictions: tp = 2 (idx 0, 3), fp = 1 (idx 1), fn = 1 (idx 4), tn = 2 (idx 2, 5).
   const yTrue = tn.tensor([1, 0, 0, 1, 1, 0], [6, 1]);
   const yPred = tn.tensor([0.9, 0.7, 0.2, 0.6, 0.4, 0.1], [6, 1]);
+  const yPredHard = tn.tensor([1, 1, 0, 1, 0, 0], [6, 1]);
 
-  test('binary accuracy, precision, recall, F1', async () => {
-    expect(await val(metrics.binaryAccuracy(yTrue, yPred))).toBeCloseTo(4 / 6, 6);
-    expect(await val(metrics.precision(yTrue, yPred))).toBeCloseTo(2 / 3, 6);
-    expect(await val(metrics.recall(yTrue, yPred))).toBeCloseTo(2 / 3, 6);
+  test('binary accuracy per example; precision and recall of 0/1 predictions; F1 (tensornode) thresholds', async () => {
+    const acc = metrics.binaryAccuracy(yTrue, yPred);
+    expect(acc.shape).toEqual([6]);
+    expect(Array.from(await acc.data())).toEqual([1, 0, 1, 1, 0, 1]);
+    expect(await val(metrics.precision(yTrue, yPredHard))).toBeCloseTo(2 / 3, 6);
+    expect(await val(metrics.recall(yTrue, yPredHard))).toBeCloseTo(2 / 3, 6);
     expect(await val(metrics.f1(yTrue, yPred))).toBeCloseTo(2 / 3, 6);
     // No positive predictions: precision 0, not NaN.
     expect(await val(metrics.precision(yTrue, tn.zeros([6, 1])))).toBe(0);
   });
 
-  test('categorical and sparse categorical accuracy', async () => {
+  test('categorical and sparse categorical accuracy per example', async () => {
     const p = tn.tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.2, 0.6]]);
-    expect(await val(metrics.categoricalAccuracy(tn.tensor([[0, 1, 0], [0, 0, 1], [0, 0, 1]]), p))).toBeCloseTo(2 / 3, 6);
-    expect(await val(metrics.sparseCategoricalAccuracy(tn.tensor([1, 2, 2], [3], { dtype: 'int32' }), p))).toBeCloseTo(2 / 3, 6);
+    expect(Array.from(await metrics.categoricalAccuracy(tn.tensor([[0, 1, 0], [0, 0, 1], [0, 0, 1]]), p).data())).toEqual([1, 0, 1]);
+    expect(Array.from(await metrics.sparseCategoricalAccuracy(tn.tensor([1, 2, 2], [3], { dtype: 'int32' }), p).data())).toEqual([1, 0, 1]);
     expect(await val(metrics.accuracy(tn.tensor([1, 0, 2], [3], { dtype: 'int32' }), p))).toBeCloseTo(1, 6);
   });
 
-  test('mse and mae', async () => {
+  test('mse and mae average the last axis', async () => {
     expect(await val(metrics.meanSquaredError(tn.tensor([1, 2, 3]), tn.tensor([1.5, 2, 1])))).toBeCloseTo((0.25 + 4) / 3, 6);
     expect(await val(metrics.meanAbsoluteError(tn.tensor([1, 2, 3]), tn.tensor([1.5, 2, 1])))).toBeCloseTo(2.5 / 3, 6);
+    expect(metrics.mse(tn.zeros([4, 3]), tn.ones([4, 3])).shape).toEqual([4]);
   });
 });

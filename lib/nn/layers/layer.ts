@@ -6,6 +6,7 @@ import { noGrad } from '../../autograd/tape';
 import { runKernel } from '../../engine/kernel';
 import { toDevice } from '../../ops';
 import type { Tensor } from '../../tensor';
+import { registerWeight, unregisterWeight } from '../../variable';
 import type { Fans, Initializer } from '../initializers';
 import type { Regularizer } from '../regularizers';
 import { isSymbolicInput, Node, SymbolicTensor } from './symbolic';
@@ -41,6 +42,7 @@ export class LayerVariable {
     readonly regularizer: Regularizer | null,
   ) {
     this.syncGrad();
+    registerWeight(this); // optimizer.minimize() trains it without a varList, as tfjs's layer variables
   }
   get value(): Tensor {
     return this.tensor;
@@ -76,6 +78,7 @@ export class LayerVariable {
     this.syncGrad();
   }
   dispose(): void {
+    unregisterWeight(this);
     this.tensor.dispose();
   }
 }
