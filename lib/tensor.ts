@@ -6,7 +6,7 @@ import { normalizeDevice, type Device } from './device';
 import { StorageRef, trackTensor, untrackTensor } from './memory';
 import { native } from './native';
 
-export type NestedArray = number | NestedArray[];
+export type NestedArray = number | boolean | NestedArray[];
 
 // Node 20 lacks Symbol.dispose; define it (as later Node versions do) so `using t = ...` works everywhere.
 if (!(Symbol as { dispose?: symbol }).dispose) {

@@ -102,7 +102,7 @@ export const perSampleLosses: Record<LossName, (yTrue: Tensor, yPred: Tensor, ar
       rowLoss = softmaxCrossEntropy(logits, labels, { reduction: 'none' });
     } else {
       const p = clip(div(logits, sum(logits, -1, true)), EPS, 1 - EPS);
-      rowLoss = neg(sum(mul(oneHot(labels, logits.shape[1]), log(p)), -1));
+      rowLoss = neg(sum(mul(oneHot(labels, logits.shape[1], 1, 0, 'float32'), log(p)), -1));
     }
     return rowLoss.shape[0] === n ? rowLoss : perRow(reshape(rowLoss, [n, -1]));
   },
