@@ -64,9 +64,10 @@ export function split(x: Tensor, numOrSizeSplits: number | number[], axis = 0): 
   } else if (Array.isArray(numOrSizeSplits) && numOrSizeSplits.every((s) => Number.isInteger(s) && s >= -1)) {
     sizes = [...numOrSizeSplits];
     const free = sizes.indexOf(-1);
+    const twoFree = sizes.lastIndexOf(-1) !== free;
     const known = sizes.reduce((t, s) => (s === -1 ? t : t + s), 0);
     if (free >= 0) sizes[free] = n - known;
-    if (sizes.lastIndexOf(-1) !== free || sizes.reduce((t, s) => t + s, 0) !== n || sizes[free] < 0) {
+    if (twoFree || sizes.reduce((t, s) => t + s, 0) !== n || (free >= 0 && sizes[free] < 0)) {
       throw new ValueError(`${op}: sizes [${numOrSizeSplits}] must add up to dim ${a} (${n}) of [${x.shape}]`);
     }
   } else {
