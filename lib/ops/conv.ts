@@ -11,7 +11,9 @@ import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate'
  * 'valid' (no padding), 'same' (TensorFlow's rule: output size ceil(size / stride), the odd pixel padded at the
  * bottom/right), a number for every side, or [ph, pw] for top and bottom / left and right.
  */
-export type Padding = 'valid' | 'same' | number | [number, number];
+export type Padding = 'valid' | 'same' | number | [number, number] | ExplicitPadding;
+/** tfjs's explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC). */
+export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 export type Pair = number | [number, number];
 
 export interface Conv2dOptions {
@@ -52,8 +54,20 @@ function resolvePads(op: string, padding: unknown, hw: [number, number], stride:
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') return [...samePads(hw[0], stride[0], span[0]), ...samePads(hw[1], stride[1], span[1])];
   if (typeof padding === 'string') throw new ValueError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
+  if (Array.isArray(padding) && padding.length === 4) return explicitPads(op, padding);
   const [ph, pw] = pair(op, 'padding', padding, 0);
   return [ph, ph, pw, pw];
+}
+
+/** [top, bottom, left, right] from tfjs's explicit [[0, 0], [t, b], [l, r], [0, 0]]. */
+function explicitPads(op: string, padding: unknown[]): number[] {
+  const ok = (p: unknown, zero: boolean) =>
+    Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0 && (!zero || v === 0));
+  if (!padding.every((p, i) => ok(p, i === 0 || i === 3))) {
+    throw new ValueError(`${op}: explicit 'padding' must be [[0, 0], [top, bottom], [left, right], [0, 0]] of non-negative integers, got ${JSON.stringify(padding)}`);
+  }
+  const [, [t, b], [l, r]] = padding as number[][];
+  return [t, b, l, r];
 }
 
 /** OH = floor((H + top + bottom - span) / s) + 1 (native/KERNELS.md), checked to be at least 1. */

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor';
 import { full } from './creation';
 import { cast } from './reshape';
 import type { DType } from '../dtype';
-import { checkDType, checkTensor, normalizeAxes, normalizeAxis } from './validate';
+import { checkTensor, normalizeAxes, normalizeAxis } from './validate';
 
 /** One axis, a list of axes, or undefined for all axes (negative axes count from the end). */
 export type Axis = number | number[] | undefined;
@@ -96,14 +96,20 @@ export function min(x: Tensor, axis?: Axis, keepDims = false): Tensor {
   return extremum('min', x, axis, keepDims);
 }
 
-/** Index (int32) of the first maximum along `axis` (default: the last axis). Not differentiable. */
-export function argmax(x: Tensor, axis = -1): Tensor {
-  const op = 'argmax';
+/** Index (int32) of the first extreme along `axis` through kernel argmax/argmin; int32 and bool compared as float32. */
+export function argExtreme(op: string, kernel: 'argmax' | 'argmin', x: Tensor, axis: number): Tensor {
   checkTensor(op, 'x', x);
-  checkDType(op, 'x', x, 'float32');
   const a = normalizeAxis(op, axis, x.rank);
   if (x.rank === 0) return full([], 0, { dtype: 'int32', device: x.device });
   const shape = x.shape.filter((_, i) => i !== a);
   if (x.shape[a] === 0 && sizeOf(shape) > 0) throw new ValueError(`${op}: axis ${a} of shape [${x.shape}] is empty`);
-  return runKernel(op, [x], [{ shape, dtype: 'int32' }], { axis: a })[0];
+  const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
+  const [y] = runKernel(kernel, [xf], [{ shape, dtype: 'int32' }], { axis: a });
+  if (xf !== x) xf.dispose();
+  return y;
+}
+
+/** Index (int32) of the first maximum along `axis` (default: the last axis; tfjs's argMax defaults to 0). */
+export function argmax(x: Tensor, axis = -1): Tensor {
+  return argExtreme('argmax', 'argmax', x, axis);
 }

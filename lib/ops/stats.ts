@@ -5,21 +5,9 @@ import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { full } from './creation';
 import { abs, add, div, exp, log, mul, sqrt, square, sub } from './elementwise';
-import { max, mean, min, sum, type Axis } from './reduce';
+import { argExtreme, max, mean, min, sum, type Axis } from './reduce';
 import { cast, reshape } from './reshape';
-import { checkDType, checkTensor, normalizeAxes, normalizeAxis } from './validate';
-
-function argExtreme(op: string, kernel: string, x: Tensor, axis: number): Tensor {
-  checkTensor(op, 'x', x);
-  const a = normalizeAxis(op, axis, x.rank);
-  if (x.rank === 0) return full([], 0, { dtype: 'int32', device: x.device });
-  const shape = x.shape.filter((_, i) => i !== a);
-  if (x.shape[a] === 0 && shape.reduce((p, d) => p * d, 1) > 0) throw new ValueError(`${op}: axis ${a} of shape [${x.shape}] is empty`);
-  const xf = x.dtype === 'float32' ? x : cast(x, 'float32');
-  const [y] = runKernel(kernel, [xf], [{ shape, dtype: 'int32' }], { axis: a });
-  if (xf !== x) xf.dispose();
-  return y;
-}
+import { checkDType, checkTensor, normalizeAxes } from './validate';
 
 /** Index (int32) of the first maximum along `axis` (default 0, as tfjs). */
 export const argMax = (x: Tensor, axis = 0): Tensor => argExtreme('argMax', 'argmax', x, axis);
