@@ -34,7 +34,7 @@ export interface Pool2dOptions {
 }
 
 /** A positive (or, with min 0, non-negative) integer pair from a number or a 2-list. */
-function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
+export function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
   const list = typeof v === 'number' ? [v, v] : v;
   const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min;
   if (!Array.isArray(list) || list.length !== 2 || !list.every(ok)) {
@@ -50,7 +50,7 @@ function samePads(size: number, stride: number, span: number): [number, number] 
 }
 
 /** [top, bottom, left, right] for an input of [H, W] and a window whose dilated extent is [spanH, spanW]. */
-function resolvePads(op: string, padding: unknown, hw: [number, number], stride: [number, number], span: [number, number]): number[] {
+export function resolvePads(op: string, padding: unknown, hw: [number, number], stride: [number, number], span: [number, number]): number[] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') return [...samePads(hw[0], stride[0], span[0]), ...samePads(hw[1], stride[1], span[1])];
   if (typeof padding === 'string') throw new ValueError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
@@ -71,7 +71,7 @@ function explicitPads(op: string, padding: unknown[]): number[] {
 }
 
 /** OH = floor((H + top + bottom - span) / s) + 1 (native/KERNELS.md), checked to be at least 1. */
-function outputSize(op: string, x: Tensor, pads: number[], stride: [number, number], span: [number, number], what: string): [number, number] {
+export function outputSize(op: string, x: Tensor, pads: number[], stride: [number, number], span: [number, number], what: string): [number, number] {
   const size = (axis: 0 | 1) => {
     const padded = x.shape[1 + axis] + pads[2 * axis] + pads[2 * axis + 1];
     return padded < span[axis] ? 0 : Math.floor((padded - span[axis]) / stride[axis]) + 1;
@@ -86,7 +86,7 @@ function outputSize(op: string, x: Tensor, pads: number[], stride: [number, numb
   return [oh, ow];
 }
 
-function checkImage(op: string, arg: string, x: unknown): Tensor {
+export function checkImage(op: string, arg: string, x: unknown): Tensor {
   const t = checkTensor(op, arg, x);
   checkDType(op, arg, t, 'float32');
   checkRank(op, arg, t, 4);
@@ -124,7 +124,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
 }
 
 /** The native conv2d on an [O, kh, kw, C] filter, with its backward rules. */
-function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs): Tensor {
+export function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs): Tensor {
   const y = runKernel('conv2d', [x, w], [{ shape, dtype: 'float32' }], attrs)[0];
   // dx = col2im(dy W) (conv2d_backward_input); dW = sum over positions of dy^T im2col(x) (conv2d_backward_filter)
   return recordOp('conv2d', [x, w], y, (dy) => [

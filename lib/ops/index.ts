@@ -16,3 +16,6 @@ export * from './gather';
 export * from './stack';
 export * from './scan';
 export * from './stats';
+export * from './conv_family';
+export * from './image';
+export * from './normalization';
