@@ -7,7 +7,7 @@ import { StorageRef, trackTensor, untrackTensor } from './memory';
 import { native } from './native';
 import { formatTensor } from './tensor_format';
 
-export type NestedArray = number | NestedArray[];
+export type NestedArray = number | boolean | NestedArray[];
 
 // Node 20 lacks Symbol.dispose; define it (as later Node versions do) so `using t = ...` works everywhere.
 if (!(Symbol as { dispose?: symbol }).dispose) {

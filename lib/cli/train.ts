@@ -53,7 +53,7 @@ export async function trainMnist(opts: TrainMnistOptions, io: CliIO): Promise<Tr
 
   const x = toTensor(d.trainImages, { device });
   const labels = tensor(d.trainLabels.data, d.trainLabels.shape, { dtype: 'int32', device });
-  const y = oneHot(labels, 10);
+  const y = oneHot(labels, 10, 1, 0, 'float32');
   labels.dispose();
   const secondsPerEpoch: number[] = [];
   let started = 0;

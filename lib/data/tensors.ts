@@ -17,6 +17,6 @@ export function toTensors<T extends Record<string, ArrayND>>(batch: T, opts: Cre
 }
 
 /** A tensor's values back as a plain array (awaits the device; never blocks the event loop). */
-export async function fromTensor(t: Tensor): Promise<ArrayND<Float32Array | Int32Array>> {
+export async function fromTensor(t: Tensor): Promise<ArrayND<Float32Array | Int32Array | Uint8Array>> {
   return { data: await t.data(), shape: [...t.shape] };
 }

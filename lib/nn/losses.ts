@@ -81,8 +81,10 @@ export const perSampleLosses: Record<LossName, (yTrue: Tensor, yPred: Tensor, ar
     const t = yTrue.dtype === 'float32' ? yTrue : cast(yTrue, 'float32');
     return perRow(binaryCrossEntropy(yPred, t, { fromLogits: args.fromLogits ?? false, reduction: 'none' }));
   },
-  categoricalCrossentropy(yTrue, yPred, args = {}) {
-    sameShapeOrThrow('categoricalCrossentropy', yTrue, yPred);
+  categoricalCrossentropy(yTrueIn, yPred, args = {}) {
+    sameShapeOrThrow('categoricalCrossentropy', yTrueIn, yPred);
+    // One-hot labels from tfjs's oneHot are int32: use them as float32 probabilities, as tfjs does.
+    const yTrue = yTrueIn.dtype === 'float32' ? yTrueIn : cast(yTrueIn, 'float32');
     const n = yPred.rank > 1 ? yPred.shape[0] : 1;
     let rowLoss: Tensor;
     if (args.fromLogits) {
@@ -103,7 +105,7 @@ export const perSampleLosses: Record<LossName, (yTrue: Tensor, yPred: Tensor, ar
       rowLoss = softmaxCrossEntropy(logits, labels, { reduction: 'none' });
     } else {
       const p = clip(div(logits, sum(logits, -1, true)), EPS, 1 - EPS);
-      rowLoss = neg(sum(mul(oneHot(labels, logits.shape[1]), log(p)), -1));
+      rowLoss = neg(sum(mul(oneHot(labels, logits.shape[1], 1, 0, 'float32'), log(p)), -1));
     }
     return rowLoss.shape[0] === n ? rowLoss : perRow(reshape(rowLoss, [n, -1]));
   },

@@ -91,10 +91,10 @@ export const accuracySpec: MetricSpec = {
 function positives(metric: string, yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
   if (isSparse(yTrue, yPred)) {
     const classes = yPred.shape[yPred.rank - 1];
-    return [oneHot(sparseIndices(metric, yTrue, yPred), classes), oneHot(predictedClass(yPred), classes)];
+    return [oneHot(sparseIndices(metric, yTrue, yPred), classes, 1, 0, 'float32'), oneHot(predictedClass(yPred), classes, 1, 0, 'float32')];
   }
   checkSame(metric, yTrue, yPred);
-  return [greater(asFloat(yTrue), THRESHOLD), greater(yPred, THRESHOLD)];
+  return [cast(greater(asFloat(yTrue), THRESHOLD), 'float32'), cast(greater(yPred, THRESHOLD), 'float32')];
 }
 
 // Totals: [true positives, predicted positives, actual positives].

@@ -11,7 +11,9 @@ import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate'
  * 'valid' (no padding), 'same' (TensorFlow's rule: output size ceil(size / stride), the odd pixel padded at the
  * bottom/right), a number for every side, or [ph, pw] for top and bottom / left and right.
  */
-export type Padding = 'valid' | 'same' | number | [number, number];
+export type Padding = 'valid' | 'same' | number | [number, number] | ExplicitPadding;
+/** tfjs's explicit padding: [[0, 0], [top, bottom], [left, right], [0, 0]] (NHWC). */
+export type ExplicitPadding = [[number, number], [number, number], [number, number], [number, number]];
 export type Pair = number | [number, number];
 
 export interface Conv2dOptions {
@@ -35,7 +37,7 @@ export interface Pool2dOptions {
 const MAX_WINDOW_ATTR = 2 ** 30;
 
 /** A positive (or, with min 0, non-negative) integer pair from a number or a 2-list, each at most 2^30. */
-function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
+export function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
   const list = typeof v === 'number' ? [v, v] : v;
   const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min && d <= MAX_WINDOW_ATTR;
   if (!Array.isArray(list) || list.length !== 2 || !list.every(ok)) {
@@ -51,10 +53,11 @@ function samePads(size: number, stride: number, span: number): [number, number] 
 }
 
 /** [top, bottom, left, right] for an input of [H, W] and a window whose dilated extent is [spanH, spanW]. */
-function resolvePads(op: string, padding: unknown, hw: [number, number], stride: [number, number], span: [number, number]): number[] {
+export function resolvePads(op: string, padding: unknown, hw: [number, number], stride: [number, number], span: [number, number]): number[] {
   if (padding === 'valid') return [0, 0, 0, 0];
   if (padding === 'same') return [...samePads(hw[0], stride[0], span[0]), ...samePads(hw[1], stride[1], span[1])];
   if (typeof padding === 'string') throw new ValueError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
+  if (Array.isArray(padding) && padding.length === 4) return explicitPads(op, padding);
   const [ph, pw] = pair(op, 'padding', padding, 0);
   return [ph, ph, pw, pw];
 }
@@ -65,8 +68,19 @@ function checkPads(op: string, pads: number[]): number[] {
   return pads;
 }
 
+/** [top, bottom, left, right] from tfjs's explicit [[0, 0], [t, b], [l, r], [0, 0]]. */
+function explicitPads(op: string, padding: unknown[]): number[] {
+  const ok = (p: unknown, zero: boolean) =>
+    Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0 && (!zero || v === 0));
+  if (!padding.every((p, i) => ok(p, i === 0 || i === 3))) {
+    throw new ValueError(`${op}: explicit 'padding' must be [[0, 0], [top, bottom], [left, right], [0, 0]] of non-negative integers, got ${JSON.stringify(padding)}`);
+  }
+  const [, [t, b], [l, r]] = padding as number[][];
+  return [t, b, l, r];
+}
+
 /** OH = floor((H + top + bottom - span) / s) + 1 (native/KERNELS.md), checked to be at least 1. */
-function outputSize(op: string, x: Tensor, pads: number[], stride: [number, number], span: [number, number], what: string): [number, number] {
+export function outputSize(op: string, x: Tensor, pads: number[], stride: [number, number], span: [number, number], what: string): [number, number] {
   const size = (axis: 0 | 1) => {
     const padded = x.shape[1 + axis] + pads[2 * axis] + pads[2 * axis + 1];
     return padded < span[axis] ? 0 : Math.floor((padded - span[axis]) / stride[axis]) + 1;
@@ -81,7 +95,7 @@ function outputSize(op: string, x: Tensor, pads: number[], stride: [number, numb
   return [oh, ow];
 }
 
-function checkImage(op: string, arg: string, x: unknown): Tensor {
+export function checkImage(op: string, arg: string, x: unknown): Tensor {
   const t = checkTensor(op, arg, x);
   checkDType(op, arg, t, 'float32');
   checkRank(op, arg, t, 4);
@@ -121,7 +135,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
 }
 
 /** The native conv2d on an [O, kh, kw, C] filter, with its backward rules. */
-function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs): Tensor {
+export function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs): Tensor {
   const y = runKernel('conv2d', [x, w], [{ shape, dtype: 'float32' }], attrs)[0];
   // dx = col2im(dy W) (conv2d_backward_input); dW = sum over positions of dy^T im2col(x) (conv2d_backward_filter)
   return recordOp('conv2d', [x, w], y, (dy) => [

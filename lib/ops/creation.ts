@@ -20,7 +20,7 @@ export type CreateArg = CreateOptions | DType;
 function asOptions(op: string, arg: CreateArg | undefined): CreateOptions {
   if (arg === undefined || arg === null) return {};
   if (typeof arg === 'string') {
-    if (!isDType(arg)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(arg)} (expected 'float32' or 'int32')`);
+    if (!isDType(arg)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(arg)} (expected 'float32', 'int32' or 'bool')`);
     return { dtype: arg };
   }
   if (typeof arg !== 'object') throw new ValueError(`${op}: expected a dtype string or an options object, got ${typeof arg}`);
@@ -29,7 +29,7 @@ function asOptions(op: string, arg: CreateArg | undefined): CreateOptions {
 
 function resolve(op: string, opts: CreateOptions = {}, fallback: DType = 'float32'): { dtype: DType; device: Device } {
   const dtype = opts.dtype ?? fallback;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32', 'int32' or 'bool')`);
   const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, `${op}: device`);
   return { dtype, device };
 }
@@ -41,6 +41,8 @@ function finish(op: string, t: Tensor, opts: CreateOptions): Tensor {
   }
   return t;
 }
+
+type Leaf = number | boolean;
 
 /** Deepest nesting tensor() accepts (far beyond any real tensor; keeps flatten's recursion bounded). */
 const MAX_NESTED_RANK = 64;
@@ -57,9 +59,9 @@ export function inferShape(values: NestedArray | ArrayLike<number>): number[] {
   return shape;
 }
 
-function flatten(op: string, values: NestedArray, shape: number[], out: number[], dim = 0): void {
+function flatten(op: string, values: NestedArray, shape: number[], out: Leaf[], dim = 0): void {
   if (dim === shape.length) {
-    if (typeof values !== 'number') throw new ValueError(`${op}: ragged or non-numeric nested array`);
+    if (typeof values !== 'number' && typeof values !== 'boolean') throw new ValueError(`${op}: ragged or non-numeric nested array`);
     out.push(values);
     return;
   }
@@ -69,28 +71,35 @@ function flatten(op: string, values: NestedArray, shape: number[], out: number[]
   for (const v of values) flatten(op, v, shape, out, dim + 1);
 }
 
-/** A tensor from a number, nested arrays or a typed array (flat values need `shape`). */
-export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Array | number[], shape?: readonly number[] | null, arg?: CreateArg): Tensor {
+/** The dtype tfjs infers from values: int32 for an Int32Array, bool for booleans, float32 otherwise. */
+function inferDType(values: unknown, flat: ArrayLike<Leaf>): DType {
+  if (values instanceof Int32Array) return 'int32';
+  if (flat.length > 0 && typeof flat[0] === 'boolean') return 'bool';
+  return 'float32';
+}
+
+/** A tensor from a number or boolean, nested arrays or a typed array (flat values need `shape`). */
+export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Array | number[] | boolean | boolean[], shape?: readonly number[] | null, arg?: CreateArg): Tensor {
   const op = 'tensor';
   const opts = asOptions(op, arg);
-  const { dtype, device } = resolve(op, opts, values instanceof Int32Array ? 'int32' : 'float32');
-  let flat: ArrayLike<number>;
+  let flat: ArrayLike<Leaf>;
   let inferred: number[];
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     throw new DTypeError(`${op}: 'values' is a ${values.constructor.name}; 64-bit integers are not supported (use Int32Array or Float32Array)`);
   }
   if (ArrayBuffer.isView(values)) {
-    flat = values;
-    inferred = [values.length];
+    flat = values as ArrayLike<number>;
+    inferred = [(values as Float32Array).length];
   } else {
     inferred = inferShape(values as NestedArray);
     if (inferred.length > MAX_NESTED_RANK) {
       throw new ShapeError(`${op}: nested array of rank ${inferred.length} is deeper than the ${MAX_NESTED_RANK} supported`);
     }
-    const out: number[] = [];
+    const out: Leaf[] = [];
     flatten(op, values as NestedArray, inferred, out);
     flat = out;
   }
+  const { dtype, device } = resolve(op, opts, inferDType(values, flat));
   const finalShape = shape === undefined || shape === null ? inferred : checkShape(op, 'shape', shape);
   const size = finalShape.reduce((a, b) => a * b, 1);
   if (size !== flat.length) {
@@ -104,12 +113,18 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
     }
   }
   // int32 takes finite values that truncate into range; anything else is an error here, never a silent wrap.
-  if (dtype === 'int32' && !(flat instanceof Int32Array)) checkInt32Values(op, 'values', flat);
+  if (dtype === 'int32' && !(flat instanceof Int32Array)) {
+    flat = Array.from(flat, Number); // booleans given for an int32 tensor are 1 and 0, as tfjs
+    checkInt32Values(op, 'values', flat as number[]);
+  }
   // A typed array of the right kind is uploaded as it is (the addon copies it); anything else is converted once.
+  // bool is stored as int32 0/1 (tfjs rounds numbers given for a bool tensor: round(v) != 0 is true).
   const host =
     dtype === 'float32'
-      ? flat instanceof Float32Array ? flat : Float32Array.from(flat)
-      : flat instanceof Int32Array ? flat : Int32Array.from(flat);
+      ? flat instanceof Float32Array ? flat : Float32Array.from(flat as ArrayLike<number>, Number)
+      : dtype === 'bool'
+        ? Int32Array.from(flat as ArrayLike<number>, (v) => (Math.round(Number(v)) !== 0 ? 1 : 0))
+        : flat instanceof Int32Array ? flat : Int32Array.from(flat as ArrayLike<number>, Number);
   return finish(op, fromHostArray(host, finalShape, dtype, device), opts);
 }
 
@@ -190,10 +205,16 @@ export function randn(shape: readonly number[], opts: RandomOptions & { mean?: n
   return finish('randn', t, opts);
 }
 
-/** float32 one-hot rows [..., depth] from int32 class indices. */
-export function oneHot(indices: Tensor, depth: number): Tensor {
+/**
+ * One-hot rows [..., depth] from int32 class indices: onValue at the index, offValue elsewhere, in `dtype` (int32 by
+ * default, as tfjs). Unlike tfjs (which writes an all-off row), an index outside [0, depth) is a ValueError.
+ */
+export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0, dtype: DType = 'int32'): Tensor {
   checkTensor('oneHot', 'indices', indices);
   checkDType('oneHot', 'indices', indices, 'int32');
   checkNumber('oneHot', 'depth', depth, { min: 1, integer: true });
-  return runKernel('one_hot', [indices], [{ shape: [...indices.shape, depth], dtype: 'float32' }])[0];
+  checkNumber('oneHot', 'onValue', onValue);
+  checkNumber('oneHot', 'offValue', offValue);
+  if (dtype !== 'int32' && dtype !== 'float32') throw new DTypeError(`oneHot: 'dtype' must be 'int32' or 'float32', got ${JSON.stringify(dtype)}`);
+  return runKernel('one_hot', [indices], [{ shape: [...indices.shape, depth], dtype }], { onValue, offValue })[0];
 }

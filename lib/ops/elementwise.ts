@@ -6,50 +6,83 @@ import { ValueError } from '../errors';
 import type { Attrs } from '../native';
 import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
-import { Tensor } from '../tensor';
-import { full } from './creation';
+import { full, tensor } from './creation';
+import { cast } from './reshape';
+import { upcastType } from '../dtype';
+import type { Device } from '../device';
+import { Tensor, type NestedArray } from '../tensor';
 import { sumToShape } from './broadcast_grad';
 import { broadcastShapes, checkDType, checkNumber, checkSameDevice, checkTensor } from './validate';
 
-export type TensorLike = Tensor | number;
+/** An operand: a Tensor, or a number / boolean / (nested) array that becomes one (tfjs's TensorLike). */
+export type TensorLike = Tensor | number | boolean | NestedArray;
 
-/** Validates a binary op's operands; a plain number becomes a scalar of the other operand's dtype and device. */
-function operands(op: string, a: TensorLike, b: TensorLike, floatOnly: boolean): [Tensor, Tensor, number[]] {
-  if (typeof a === 'number' && typeof b === 'number') throw new ValueError(`${op}: at least one operand must be a Tensor`);
-  const ta = typeof a === 'number' ? null : checkTensor(op, 'a', a);
-  const tb = typeof b === 'number' ? null : checkTensor(op, 'b', b);
-  const ref = (ta ?? tb) as Tensor;
-  const x = ta ?? full([], checkNumber(op, 'a', a), { dtype: ref.dtype, device: ref.device });
-  const y = tb ?? full([], checkNumber(op, 'b', b), { dtype: ref.dtype, device: ref.device });
-  checkSameDevice(op, { a: x, b: y });
-  if (x.dtype !== y.dtype) checkDType(op, 'b', y, x.dtype);
-  if (floatOnly) checkDType(op, 'a', x, 'float32');
-  return [x, y, broadcastShapes(op, x.shape, y.shape)];
+/**
+ * How a binary op treats dtypes: same-dtype arithmetic, float-only math, comparison (bool out), logical (bool in),
+ * select (plain promotion, bool stays bool).
+ */
+export type BinaryKind = 'arith' | 'float' | 'compare' | 'logical' | 'select';
+
+/** A non-tensor operand as a tensor on `device`: numbers are float32 and booleans bool, as tfjs infers them. */
+function asTensor(op: string, arg: string, v: unknown, device: Device): Tensor {
+  if (typeof v === 'number') return full([], v, { dtype: 'float32', device });
+  if (typeof v === 'boolean') return full([], v ? 1 : 0, { dtype: 'bool', device });
+  if (Array.isArray(v)) return tensor(v as NestedArray, undefined, { device });
+  throw new ValueError(`${op}: argument '${arg}' must be a Tensor, number, boolean or array, got ${v === null ? 'null' : typeof v}`);
 }
 
-function binary(op: string, kernel: string, a: TensorLike, b: TensorLike, floatOnly: boolean): [Tensor, Tensor, Tensor] {
-  const [x, y, shape] = operands(op, a, b, floatOnly);
-  const [out] = runKernel(kernel, [x, y], [{ shape, dtype: x.dtype }]);
+/**
+ * Validates a binary op's operands and applies tfjs's dtype promotion (upcastType: float32 > int32 > bool; plain
+ * numbers count as float32, so add(int32 tensor, 2.5) is float32). Arithmetic never runs on bool (it is counted as
+ * int32), float-only ops on float32, logical ops need bool operands. Returns both operands in the working dtype.
+ */
+export function operands(op: string, a: TensorLike, b: TensorLike, kind: BinaryKind = 'arith'): [Tensor, Tensor, number[]] {
+  const ta = a instanceof Tensor ? checkTensor(op, 'a', a) : null;
+  const tb = b instanceof Tensor ? checkTensor(op, 'b', b) : null;
+  if (!ta && !tb) throw new ValueError(`${op}: at least one operand must be a Tensor`);
+  const device = (ta ?? tb)!.device;
+  let x = ta ?? asTensor(op, 'a', a, device);
+  let y = tb ?? asTensor(op, 'b', b, device);
+  checkSameDevice(op, { a: x, b: y });
+  const shape = broadcastShapes(op, x.shape, y.shape);
+  if (kind === 'logical') {
+    checkDType(op, 'a', x, 'bool');
+    checkDType(op, 'b', y, 'bool');
+    return [x, y, shape];
+  }
+  let dtype = upcastType(x.dtype, y.dtype);
+  if (kind === 'float') dtype = 'float32';
+  else if (kind === 'arith' && dtype === 'bool') dtype = 'int32';
+  if (x.dtype !== dtype) x = cast(x, dtype);
+  if (y.dtype !== dtype) y = cast(y, dtype);
+  return [x, y, shape];
+}
+
+/** Runs a binary kernel on promoted operands; returns [a, b, out] (the operands as the kernel saw them). */
+export function binaryOp(op: string, kernel: string, a: TensorLike, b: TensorLike, kind: BinaryKind): [Tensor, Tensor, Tensor] {
+  const [x, y, shape] = operands(op, a, b, kind);
+  const outDType = kind === 'compare' || kind === 'logical' ? 'bool' : x.dtype;
+  const [out] = runKernel(kernel, [x, y], [{ shape, dtype: outDType }]);
   return [x, y, out];
 }
 
 /** a + b */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, out] = binary('add', 'add', a, b, false);
+  const [x, y, out] = binaryOp('add', 'add', a, b, 'arith');
   // d/da = dy, d/db = dy (summed over broadcast axes)
   return recordOp('add', [x, y], out, (dy) => [sumToShape(dy, x.shape), sumToShape(dy, y.shape)]);
 }
 
 /** a - b */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, out] = binary('sub', 'sub', a, b, false);
+  const [x, y, out] = binaryOp('sub', 'sub', a, b, 'arith');
   // d/da = dy, d/db = -dy
   return recordOp('sub', [x, y], out, (dy) => [sumToShape(dy, x.shape), y.requiresGrad ? sumInto(neg(dy), y.shape) : null]);
 }
 
 /** a * b */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, out] = binary('mul', 'mul', a, b, false);
+  const [x, y, out] = binaryOp('mul', 'mul', a, b, 'arith');
   // d/da = dy * b, d/db = dy * a
   return recordOp('mul', [x, y], out, (dy) => [
     x.requiresGrad ? sumInto(mul(dy, y), x.shape) : null,
@@ -57,9 +90,10 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   ]);
 }
 
-/** a / b */
+/** a / b; two int32 operands divide with floor, as tfjs (floorDiv). */
 export function div(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, out] = binary('div', 'div', a, b, true);
+  if (bothInt(a, b)) return floorDiv(a, b);
+  const [x, y, out] = binaryOp('div', 'div', a, b, 'float');
   // d/da = dy / b, d/db = -dy * a / b^2 = -dy * out / b
   return recordOp('div', [x, y], out, (dy) => [
     x.requiresGrad ? sumInto(div(dy, y), x.shape) : null,
@@ -67,9 +101,10 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
   ]);
 }
 
-/** a ** b (float32) */
+/** a ** b; two int32 operands give int32 (computed in float32, exact below 2^24), as tfjs. */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, out] = binary('pow', 'pow', a, b, true);
+  if (bothInt(a, b)) return cast(binaryOp('pow', 'pow', a, b, 'float')[2], 'int32');
+  const [x, y, out] = binaryOp('pow', 'pow', a, b, 'float');
   // d/da = dy * b * a^(b-1), d/db = dy * a^b * log(a)
   return recordOp('pow', [x, y], out, (dy) => [
     x.requiresGrad ? sumInto(mul(dy, mul(y, pow(x, sub(y, 1)))), x.shape) : null,
@@ -78,7 +113,7 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
 }
 
 function extremum(op: 'maximum' | 'minimum', a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, out] = binary(op, op, a, b, false);
+  const [x, y, out] = binaryOp(op, op, a, b, 'arith');
   // The larger (smaller) operand gets dy; ties split it in half.
   return recordOp(op, [x, y], out, (dy) => {
     const [da, db] = runKernel(`${op}_backward`, [x, y, dy], [
@@ -99,16 +134,30 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return extremum('minimum', a, b);
 }
 
-// Comparisons: float32 0/1 results, no gradient.
+// Comparisons: bool results (as tfjs), no gradient.
 export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);
+export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('not_equal', a, b);
 export const greater = (a: TensorLike, b: TensorLike): Tensor => compare('greater', a, b);
 export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => compare('greater_equal', a, b);
 export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a, b);
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('less_equal', a, b);
 
+const camel = (kernel: string): string => kernel.replace(/_(.)/g, (_m, c: string) => c.toUpperCase());
+
 function compare(kernel: string, a: TensorLike, b: TensorLike): Tensor {
-  const [x, y, shape] = operands(kernel, a, b, false);
-  return runKernel(kernel, [x, y], [{ shape, dtype: 'float32' }])[0];
+  return binaryOp(camel(kernel), kernel, a, b, 'compare')[2];
+}
+
+const isIntLike = (v: TensorLike): boolean => v instanceof Tensor && v.dtype === 'int32';
+const bothInt = (a: TensorLike, b: TensorLike): boolean => isIntLike(a) && isIntLike(b);
+
+/** floor(a / b) (tfjs floorDiv): always an int32 result, as tfjs; an int32 divisor of 0 gives 0. Not differentiable. */
+export function floorDiv(a: TensorLike, b: TensorLike): Tensor {
+  const [, , out] = binaryOp('floorDiv', 'floor_div', a, b, 'arith');
+  if (out.dtype === 'int32') return out;
+  const r = cast(out, 'int32');
+  out.dispose();
+  return r;
 }
 
 /** sumToShape that disposes the full-size intermediate when it reduced it. */
@@ -120,10 +169,24 @@ function sumInto(g: Tensor, shape: readonly number[]): Tensor {
 
 // ---- unaries ----
 
-function unary(op: string, kernel: string, x: Tensor, attrs?: Attrs): Tensor {
+/**
+ * What a unary op does with int32 and bool inputs, as tfjs does per op: 'float' rejects them (DTypeError), 'toFloat'
+ * computes in float32 with a float32 result, 'keep' computes in float32 and casts back to the input's dtype.
+ */
+export type IntPolicy = 'float' | 'toFloat' | 'keep';
+
+/** A float32 unary kernel applied under `policy` (exact for int32 inputs below 2^24). */
+export function unary(op: string, kernel: string, x: Tensor, attrs?: Attrs, policy: IntPolicy = 'float'): Tensor {
   checkTensor(op, 'x', x);
-  checkDType(op, 'x', x, 'float32');
-  return runKernel(kernel, [x], [{ shape: x.shape, dtype: 'float32' }], attrs)[0];
+  if (x.dtype === 'float32') return runKernel(kernel, [x], [{ shape: x.shape, dtype: 'float32' }], attrs)[0];
+  if (policy === 'float') checkDType(op, 'x', x, 'float32');
+  const f = cast(x, 'float32');
+  const y = runKernel(kernel, [f], [{ shape: x.shape, dtype: 'float32' }], attrs)[0];
+  f.dispose();
+  if (policy === 'toFloat') return y;
+  const back = cast(y, x.dtype);
+  y.dispose();
+  return back;
 }
 
 /** Backward through a dedicated kernel: dx = kernel(saved, dy). */
@@ -132,12 +195,12 @@ function viaKernel(kernel: string, saved: Tensor, attrs?: Attrs) {
 }
 
 export function neg(x: Tensor): Tensor {
-  const y = unary('neg', 'neg', x);
+  const y = unary('neg', 'neg', x, undefined, 'keep');
   return recordOp('neg', [x], y, (dy) => [neg(dy)]); // dx = -dy
 }
 
 export function exp(x: Tensor): Tensor {
-  const y = unary('exp', 'exp', x);
+  const y = unary('exp', 'exp', x, undefined, 'toFloat');
   return recordOp('exp', [x], y, (dy) => [mul(dy, y)]); // dx = dy * exp(x)
 }
 
@@ -152,29 +215,29 @@ export function sqrt(x: Tensor): Tensor {
 }
 
 export function square(x: Tensor): Tensor {
-  const y = unary('square', 'square', x);
+  const y = unary('square', 'square', x, undefined, 'keep');
   return recordOp('square', [x], y, (dy) => [mul(dy, scale(x, 2))]); // dx = 2 x dy
 }
 
 export function abs(x: Tensor): Tensor {
-  const y = unary('abs', 'abs', x);
+  const y = unary('abs', 'abs', x, undefined, 'keep');
   return recordOp('abs', [x], y, viaKernel('abs_backward', x)); // dx = dy * sign(x)
 }
 
 /** -1, 0 or 1 per element (no gradient). */
 export function sign(x: Tensor): Tensor {
-  return unary('sign', 'sign', x);
+  return unary('sign', 'sign', x, undefined, 'keep');
 }
 
 export function relu(x: Tensor): Tensor {
-  const y = unary('relu', 'relu', x);
+  const y = unary('relu', 'relu', x, undefined, 'keep');
   return recordOp('relu', [x], y, viaKernel('relu_backward', x)); // dx = dy * (x > 0)
 }
 
 /** x for x > 0, alpha * x otherwise (alpha defaults to 0.2, as in Keras and tfjs). */
 export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
   checkNumber('leakyRelu', 'alpha', alpha);
-  const y = unary('leakyRelu', 'leaky_relu', x, { alpha });
+  const y = unary('leakyRelu', 'leaky_relu', x, { alpha }, 'toFloat');
   return recordOp('leakyRelu', [x], y, viaKernel('leaky_relu_backward', x, { alpha }));
 }
 
@@ -199,8 +262,13 @@ export function clip(x: Tensor, min: number, max: number): Tensor {
   checkNumber('clip', 'min', min);
   checkNumber('clip', 'max', max);
   if (min > max) throw new ValueError(`clip: 'min' (${min}) must not exceed 'max' (${max})`);
-  const y = unary('clip', 'clip', x, { min, max });
+  const y = unary('clip', 'clip', x, { min, max }, 'keep');
   return recordOp('clip', [x], y, viaKernel('clip_backward', x, { min, max }));
+}
+
+/** tfjs's name for clip: clamps to [clipValueMin, clipValueMax]. */
+export function clipByValue(x: Tensor, clipValueMin: number, clipValueMax: number): Tensor {
+  return clip(x, clipValueMin, clipValueMax);
 }
 
 /** alpha * x + beta in one kernel. */

@@ -29,6 +29,23 @@ TN_HD int32_t wrapMul(int32_t a, int32_t b) { return static_cast<int32_t>(static
 TN_HD float wrapAdd(float a, float b) { return a + b; }
 TN_HD float wrapSub(float a, float b) { return a - b; }
 TN_HD float wrapMul(float a, float b) { return a * b; }
+TN_HD float rsqrt(float x) { return 1.f / sqrtf(x); }
+TN_HD float reciprocal(float x) { return 1.f / x; }
+TN_HD float elu(float x) { return x > 0 ? x : expm1f(x); }
+// SELU's constants (Klambauer et al.), as tfjs and Keras use them.
+constexpr float kSeluScale = 1.0507009873554804934193349852946f;
+constexpr float kSeluAlpha = 1.6732632423543772848170429916717f;
+TN_HD float selu(float x) { return x > 0 ? kSeluScale * x : kSeluScale * kSeluAlpha * expm1f(x); }
+TN_HD float relu6(float x) { return x < 0 ? 0.f : (x > 6 ? 6.f : x); }
+// Floor division and Python-style remainder of int32 values, in 64 bits so INT32_MIN / -1 cannot overflow (b != 0).
+TN_HD int64_t floorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+TN_HD int64_t floorMod(int64_t a, int64_t b) {
+  int64_t r = a % b;
+  return (r != 0 && ((r < 0) != (b < 0))) ? r + b : r;
+}
 
 }  // namespace scalar
 }  // namespace tn

@@ -59,12 +59,17 @@ Status arangeKernel(KernelContext& ctx) {
   return launchStatus("arange");
 }
 
-// f32 -> i32 by rules::toInt32 (toward zero, NaN -> 0, saturating), exactly as on the CPU; i32 -> f32 rounds to nearest.
+// f32 -> i32 by rules::toInt32 (toward zero, NaN -> 0, saturating), exactly as on the CPU; i32 -> f32 rounds to nearest;
+// anything -> bool is x != 0 (bool is int32 0/1).
 __global__ void castToInt32(const float* x, int32_t* y, int64_t n) {
   TN_GRID_LOOP(i, n) y[i] = rules::toInt32(x[i]);
 }
 __global__ void castToFloat(const int32_t* x, float* y, int64_t n) {
   TN_GRID_LOOP(i, n) y[i] = static_cast<float>(x[i]);
+}
+template <typename From>
+__global__ void castToBool(const From* x, int32_t* y, int64_t n) {
+  TN_GRID_LOOP(i, n) y[i] = x[i] != From(0);
 }
 
 Status castKernel(KernelContext& ctx) {
@@ -74,14 +79,18 @@ Status castKernel(KernelContext& ctx) {
   int64_t n = x.size();
   if (n == 0) return Status::ok();
   cudaStream_t s = streamOf(ctx);
-  if (x.dtype == y.dtype) {
+  if (x.dtype == y.dtype || (x.dtype == DType::Bool && y.dtype == DType::Int32)) {
     TN_CUDA_RETURN(cudaMemcpyAsync(y.storage->data(), x.storage->data(), n * 4, cudaMemcpyDeviceToDevice, s), "cast");
     return Status::ok();
   }
-  if (x.dtype == DType::Float32)
+  if (y.dtype == DType::Bool) {
+    if (x.dtype == DType::Float32) castToBool<float><<<gridFor(n), kBlock, 0, s>>>(x.data<float>(), y.data<int32_t>(), n);
+    else castToBool<int32_t><<<gridFor(n), kBlock, 0, s>>>(x.data<int32_t>(), y.data<int32_t>(), n);
+  } else if (x.dtype == DType::Float32) {
     castToInt32<<<gridFor(n), kBlock, 0, s>>>(x.data<float>(), y.data<int32_t>(), n);
-  else
+  } else {
     castToFloat<<<gridFor(n), kBlock, 0, s>>>(x.data<int32_t>(), y.data<float>(), n);
+  }
   return launchStatus("cast");
 }
 
@@ -104,30 +113,32 @@ Status randomKernel(KernelContext& ctx) {
   return launchStatus(ctx.op.c_str());
 }
 
-// Scatters 1s into a zeroed [n, depth] output; an index outside [0, depth) is reported (ValueError at the next read).
-__global__ void oneHotScatter(const int32_t* idx, float* y, int64_t n, int64_t depth, DeviceReport* report) {
+// Writes off everywhere, then on at each index; an index outside [0, depth) is reported (ValueError at the next read).
+template <typename T>
+__global__ void oneHotScatter(const int32_t* idx, T* y, int64_t n, int64_t depth, T on, DeviceReport* report) {
   TN_GRID_LOOP(i, n) {
     int32_t v = idx[i];
     if (v < 0 || v >= depth) reportError(report, kCheckOneHotIndex, v, static_cast<int>(depth), i);
-    else y[i * depth + v] = 1.f;
+    else y[i * depth + v] = on;
   }
 }
 
-Status oneHotKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Int32, "indices"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
+template <typename T>
+Status oneHotLaunch(const KernelContext& ctx, const OneHotParams& p) {
   const TensorArg &idx = ctx.in(0), &y = ctx.out(0);
-  TN_CHECK(y.rank() >= 1, Shape, "one_hot: out must have rank >= 1");
-  int64_t depth = y.dim(-1);
-  TN_CHECK(y.size() == idx.size() * depth, Shape, "one_hot: output shape ", shapeStr(y.shape),
-           " does not match indices ", shapeStr(idx.shape));
-  if (y.size() == 0) return Status::ok();
   cudaStream_t s = streamOf(ctx);
-  TN_CUDA_RETURN(cudaMemsetAsync(y.storage->data(), 0, y.size() * sizeof(float), s), "one_hot");
-  oneHotScatter<<<gridFor(idx.size()), kBlock, 0, s>>>(idx.data<int32_t>(), y.data<float>(), idx.size(), depth,
-                                                       deviceReportOf(ctx));
+  fillValue<T><<<gridFor(y.size()), kBlock, 0, s>>>(y.data<T>(), y.size(), static_cast<T>(p.off));
+  oneHotScatter<T><<<gridFor(idx.size()), kBlock, 0, s>>>(idx.data<int32_t>(), y.data<T>(), idx.size(), p.depth,
+                                                          static_cast<T>(p.on), deviceReportOf(ctx));
   return launchStatus("one_hot");
+}
+
+Status oneHotKernel(KernelContext& ctx) {
+  OneHotParams p;
+  TN_RETURN_IF_ERROR(readOneHotParams(ctx, p));
+  if (ctx.out(0).size() == 0) return Status::ok();
+  if (ctx.out(0).dtype == DType::Float32) return oneHotLaunch<float>(ctx, p);
+  return oneHotLaunch<int32_t>(ctx, p);
 }
 
 // mask = uniformAt(seed, i) >= rate ? 1/(1-rate) : 0 in float32, bit-identical to the CPU kernel; y = x*mask.

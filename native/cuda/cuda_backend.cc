@@ -195,6 +195,9 @@ Status CudaBackend::takeReport() {
   if (r.code == kCheckLabelIndex)
     return makeError(ErrorKind::Value, "softmax_cross_entropy: label ", r.value, " at row ", r.position,
                      " is outside [0, ", r.limit, ")");
+  if (r.code == kCheckGatherIndex)
+    return makeError(ErrorKind::Value, "gather/scatter: index ", r.value, " at position ", r.position, " is outside [0, ",
+                     r.limit, ")");
   return makeError(ErrorKind::Internal, "cuda:", index_, ": unknown device report code ", r.code);
 }
 

@@ -12,7 +12,7 @@ namespace cuda {
 
 class CudaBackend;
 
-// What a kernel that validates data on the device (one_hot, cross-entropy labels) reports back. Lives in mapped
+// What a kernel that validates data on the device (one_hot, cross-entropy labels, gather/scatter indices) reports back. Lives in mapped
 // pinned host memory: kernels write it directly, the host reads it once the stream has passed those kernels.
 struct DeviceReport {
   int set;         // 0 = nothing to report; claimed with atomicCAS so the first report wins
@@ -21,7 +21,7 @@ struct DeviceReport {
   int limit;       // the allowed range was [0, limit)
   long long position;  // element index of the offending value
 };
-enum DeviceCheck : int { kCheckOneHotIndex = 1, kCheckLabelIndex = 2 };
+enum DeviceCheck : int { kCheckOneHotIndex = 1, kCheckLabelIndex = 2, kCheckGatherIndex = 3 };
 // The report block of the kernel's device (a device pointer into mapped pinned memory).
 DeviceReport* deviceReportOf(const KernelContext& ctx);
 

@@ -54,6 +54,9 @@ __device__ __forceinline__ void reportError(DeviceReport* r, int code, int value
 struct SumCombine {
   __device__ float operator()(float a, float b) const { return a + b; }
 };
+struct ProdCombine {
+  __device__ float operator()(float a, float b) const { return a * b; }
+};
 // NaN-propagating, like the CPU reductions (once NaN, stays NaN).
 struct MaxCombine {
   __device__ float operator()(float a, float b) const { return (b > a || b != b) ? b : a; }

@@ -1,7 +1,7 @@
 // CUDA elementwise kernels: broadcasting binaries and comparisons, maximum/minimum backward, unaries and their backwards.
 #include "../core/params/elementwise.h"
 #include "../core/scalar_ops.h"
-#include "cuda_launch.cuh"
+#include "elementwise_launch.cuh"
 
 namespace tn {
 namespace cuda {
@@ -15,54 +15,34 @@ struct Div { template <typename T> __device__ static T f(T a, T b) { return a / 
 struct Pow { template <typename T> __device__ static T f(T a, T b) { return powf(a, b); } };
 struct Maximum { template <typename T> __device__ static T f(T a, T b) { return a > b || a != a ? a : b; } };  // NaN from a
 struct Minimum { template <typename T> __device__ static T f(T a, T b) { return a < b || a != a ? a : b; } };
-struct Equal { template <typename T> __device__ static float f(T a, T b) { return a == b ? 1.f : 0.f; } };
-struct Greater { template <typename T> __device__ static float f(T a, T b) { return a > b ? 1.f : 0.f; } };
-struct GreaterEqual { template <typename T> __device__ static float f(T a, T b) { return a >= b ? 1.f : 0.f; } };
-struct Less { template <typename T> __device__ static float f(T a, T b) { return a < b ? 1.f : 0.f; } };
-struct LessEqual { template <typename T> __device__ static float f(T a, T b) { return a <= b ? 1.f : 0.f; } };
-
-template <typename Op, typename T, typename R>
-__global__ void binarySameShape(const T* __restrict__ a, const T* __restrict__ b, R* __restrict__ y, int64_t n) {
-  TN_GRID_LOOP(i, n) y[i] = Op::f(a[i], b[i]);
-}
-
-template <typename Op, typename T, typename R>
-__global__ void binaryBroadcast(const T* __restrict__ a, const T* __restrict__ b, R* __restrict__ y, int64_t n,
-                                StridedIndexer<2> ix) {
-  TN_GRID_LOOP(i, n) {
-    int64_t off[2];
-    stridedOffsets(ix, i, off);
-    y[i] = Op::f(a[off[0]], b[off[1]]);
-  }
-}
-
-template <typename Op, typename T, typename R>
-Status launchBinary(const KernelContext& ctx, const TensorArg& a, const TensorArg& b, const TensorArg& y) {
-  int64_t n = y.size();
-  if (n == 0) return Status::ok();
-  cudaStream_t s = streamOf(ctx);
-  if (a.shape == y.shape && b.shape == y.shape) {
-    binarySameShape<Op, T, R><<<gridFor(n), kBlock, 0, s>>>(a.data<T>(), b.data<T>(), y.data<R>(), n);
-  } else {
-    StridedIndexer<2> ix;
-    TN_RETURN_IF_ERROR(makeIndexer<2>(ctx.op.c_str(), y.shape,
-                                      {broadcastStrides(a.shape, y.shape), broadcastStrides(b.shape, y.shape)}, ix));
-    binaryBroadcast<Op, T, R><<<gridFor(n), kBlock, 0, s>>>(a.data<T>(), b.data<T>(), y.data<R>(), n, ix);
-  }
-  return launchStatus(ctx.op.c_str());
-}
+struct Equal { template <typename T> __device__ static int32_t f(T a, T b) { return a == b; } };
+struct Greater { template <typename T> __device__ static int32_t f(T a, T b) { return a > b; } };
+struct GreaterEqual { template <typename T> __device__ static int32_t f(T a, T b) { return a >= b; } };
+struct Less { template <typename T> __device__ static int32_t f(T a, T b) { return a < b; } };
+struct LessEqual { template <typename T> __device__ static int32_t f(T a, T b) { return a <= b; } };
+struct NotEqual { template <typename T> __device__ static int32_t f(T a, T b) { return a != b; } };
+struct Atan2 { template <typename T> __device__ static T f(T a, T b) { return atan2f(a, b); } };
+// Python-style remainder and floor division, as tfjs (and the CPU); an int32 divisor of 0 gives 0.
+struct Mod {
+  __device__ static float f(float a, float b) { float r = fmodf(a, b); return r != 0 && ((r < 0) != (b < 0)) ? r + b : r; }
+  __device__ static int32_t f(int32_t a, int32_t b) { return b == 0 ? 0 : static_cast<int32_t>(scalar::floorMod(a, b)); }
+};
+struct FloorDiv {
+  __device__ static float f(float a, float b) { return floorf(a / b); }
+  __device__ static int32_t f(int32_t a, int32_t b) { return b == 0 ? 0 : static_cast<int32_t>(scalar::floorDiv(a, b)); }
+};
 
 template <typename Op, bool kCompare>
 Status binaryKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkBinaryArgs(ctx));
   const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, kCompare ? DType::Float32 : a.dtype, "out"));
-  if (a.dtype == DType::Float32) return launchBinary<Op, float, float>(ctx, a, b, y);
-  if (kCompare) return launchBinary<Op, int32_t, float>(ctx, a, b, y);
+  TN_CHECK(kCompare || a.dtype != DType::Bool, DType, ctx.op, ": inputs must be float32 or int32, got bool");
+  TN_RETURN_IF_ERROR(checkDType(ctx, y, kCompare ? DType::Bool : a.dtype, "out"));
+  if (a.dtype == DType::Float32) return launchBinary<Op, float, std::conditional_t<kCompare, int32_t, float>>(ctx, a, b, y);
   return launchBinary<Op, int32_t, int32_t>(ctx, a, b, y);
 }
 
-// pow/div only exist for float32: a separate wrapper so no int32 instantiation is compiled.
+// pow/div/atan2 only exist for float32: a separate wrapper so no int32 instantiation is compiled.
 template <typename Op>
 Status floatBinaryKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
@@ -80,9 +60,13 @@ TN_REGISTER_KERNEL(DeviceType::CUDA, "sub", (binaryKernel<Sub, false>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "mul", (binaryKernel<Mul, false>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "div", floatBinaryKernel<Div>);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "pow", floatBinaryKernel<Pow>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "atan2", floatBinaryKernel<Atan2>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "mod", (binaryKernel<Mod, false>));
+TN_REGISTER_KERNEL(DeviceType::CUDA, "floor_div", (binaryKernel<FloorDiv, false>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "maximum", (binaryKernel<Maximum, false>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "minimum", (binaryKernel<Minimum, false>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "equal", (binaryKernel<Equal, true>));
+TN_REGISTER_KERNEL(DeviceType::CUDA, "not_equal", (binaryKernel<NotEqual, true>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "greater", (binaryKernel<Greater, true>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "greater_equal", (binaryKernel<GreaterEqual, true>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "less", (binaryKernel<Less, true>));
@@ -140,11 +124,33 @@ struct LeakyRelu { __device__ static float f(float x, const UnaryParams& p) { re
 // Same order as the CPU's std::min(std::max(x, lo), hi) (NaN in x passes through).
 struct Clip { __device__ static float f(float x, const UnaryParams& p) { float t = x < p.lo ? p.lo : x; return p.hi < t ? p.hi : t; } };
 struct Scale { __device__ static float f(float x, const UnaryParams& p) { return p.alpha * x + p.beta; } };
-
-template <typename Op>
-__global__ void unary(const float* __restrict__ x, float* __restrict__ y, int64_t n, UnaryParams p) {
-  TN_GRID_LOOP(i, n) y[i] = Op::f(x[i], p);
-}
+// The tfjs math unaries: CUDA's float functions and core/scalar_ops.h, matching the CPU's std:: calls.
+#define TN_MATH_UNARY(Name, fn) \
+  struct Name { __device__ static float f(float x, const UnaryParams&) { return fn(x); } };
+TN_MATH_UNARY(Floor, floorf)
+TN_MATH_UNARY(Ceil, ceilf)
+TN_MATH_UNARY(Round, rintf)  // half to even, as tfjs
+TN_MATH_UNARY(Rsqrt, scalar::rsqrt)
+TN_MATH_UNARY(Reciprocal, scalar::reciprocal)
+TN_MATH_UNARY(Softplus, scalar::softplus)
+TN_MATH_UNARY(Elu, scalar::elu)
+TN_MATH_UNARY(Selu, scalar::selu)
+TN_MATH_UNARY(Relu6, scalar::relu6)
+TN_MATH_UNARY(Log1p, log1pf)
+TN_MATH_UNARY(Expm1, expm1f)
+TN_MATH_UNARY(Sin, sinf)
+TN_MATH_UNARY(Cos, cosf)
+TN_MATH_UNARY(Tan, tanf)
+TN_MATH_UNARY(Asin, asinf)
+TN_MATH_UNARY(Acos, acosf)
+TN_MATH_UNARY(Atan, atanf)
+TN_MATH_UNARY(Sinh, sinhf)
+TN_MATH_UNARY(Cosh, coshf)
+TN_MATH_UNARY(Asinh, asinhf)
+TN_MATH_UNARY(Acosh, acoshf)
+TN_MATH_UNARY(Atanh, atanhf)
+TN_MATH_UNARY(Erf, erff)
+#undef TN_MATH_UNARY
 
 template <typename Op>
 Status unaryKernel(KernelContext& ctx) {
@@ -156,7 +162,7 @@ Status unaryKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(readUnaryParams(ctx, p));
   int64_t n = ctx.in(0).size();
   if (n == 0) return Status::ok();
-  unary<Op><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.in(0).data<float>(), ctx.out(0).data<float>(), n, p);
+  unaryMap<Op, float, float, UnaryParams><<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.in(0).data<float>(), ctx.out(0).data<float>(), n, p);
   return launchStatus(ctx.op.c_str());
 }
 
@@ -174,6 +180,29 @@ TN_REGISTER_KERNEL(DeviceType::CUDA, "gelu", unaryKernel<Gelu>);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "leaky_relu", unaryKernel<LeakyRelu>);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "clip", unaryKernel<Clip>);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "scale", unaryKernel<Scale>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "floor", unaryKernel<Floor>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "ceil", unaryKernel<Ceil>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "round", unaryKernel<Round>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "rsqrt", unaryKernel<Rsqrt>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "reciprocal", unaryKernel<Reciprocal>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "softplus", unaryKernel<Softplus>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "elu", unaryKernel<Elu>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "selu", unaryKernel<Selu>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "relu6", unaryKernel<Relu6>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "log1p", unaryKernel<Log1p>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "expm1", unaryKernel<Expm1>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "sin", unaryKernel<Sin>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "cos", unaryKernel<Cos>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "tan", unaryKernel<Tan>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "asin", unaryKernel<Asin>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "acos", unaryKernel<Acos>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "atan", unaryKernel<Atan>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "sinh", unaryKernel<Sinh>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "cosh", unaryKernel<Cosh>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "asinh", unaryKernel<Asinh>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "acosh", unaryKernel<Acosh>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "atanh", unaryKernel<Atanh>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "erf", unaryKernel<Erf>);
 
 // ---- unary backward: dx = dy * f'(saved); saved is x or y as KERNELS.md names it ----
 struct ReluGrad { __device__ static float f(float x, float g, const UnaryParams&) { return x > 0 ? g : 0.f; } };

@@ -85,6 +85,11 @@ struct MaxOp {
   __device__ static float finish(float a, int64_t) { return a; }
   using Combine = MaxCombine;
 };
+struct ProdOp {
+  static constexpr float kInit = 1.f;
+  __device__ static float finish(float a, int64_t) { return a; }
+  using Combine = ProdCombine;
+};
 struct MinOp {
   static constexpr float kInit = INFINITY;
   __device__ static float finish(float a, int64_t) { return a; }
@@ -255,8 +260,9 @@ Status reduceSelectBackwardKernel(KernelContext& ctx) {
   return launchStatus(ctx.op.c_str());
 }
 
-// First index of the maximum along the axis; NaN counts as the maximum (torch.argmax), as on the CPU.
-__global__ void argmaxAlong(const float* __restrict__ x, int32_t* __restrict__ y, int64_t outer, int64_t mid,
+// First index of the maximum (minimum) along the axis; NaN counts as the extreme (torch.argmax), as on the CPU.
+template <bool kMin>
+__global__ void argExtremeAlong(const float* __restrict__ x, int32_t* __restrict__ y, int64_t outer, int64_t mid,
                             int64_t inner) {
   TN_GRID_LOOP(j, outer * inner) {
     const float* p = x + (j / inner) * mid * inner + j % inner;
@@ -264,7 +270,7 @@ __global__ void argmaxAlong(const float* __restrict__ x, int32_t* __restrict__ y
     int32_t bi = 0;
     for (int64_t k = 1; k < mid && best == best; ++k) {
       float v = p[k * inner];
-      if (v > best || v != v) {
+      if ((kMin ? v < best : v > best) || v != v) {
         best = v;
         bi = static_cast<int32_t>(k);
       }
@@ -273,15 +279,16 @@ __global__ void argmaxAlong(const float* __restrict__ x, int32_t* __restrict__ y
   }
 }
 
-Status argmaxKernel(KernelContext& ctx) {
+template <bool kMin>
+Status argExtremeKernel(KernelContext& ctx) {
   ArgmaxParams prm;
   TN_RETURN_IF_ERROR(readArgmaxParams(ctx, prm));
   if (prm.empty) return Status::ok();
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   const int64_t outer = prm.outer, mid = prm.mid, inner = prm.inner;
-  argmaxAlong<<<gridFor(outer * inner), kBlock, 0, streamOf(ctx)>>>(x.data<float>(), y.data<int32_t>(), outer, mid,
-                                                                    inner);
-  return launchStatus("argmax");
+  argExtremeAlong<kMin><<<gridFor(outer * inner), kBlock, 0, streamOf(ctx)>>>(x.data<float>(), y.data<int32_t>(), outer,
+                                                                              mid, inner);
+  return launchStatus(ctx.op.c_str());
 }
 
 }  // namespace
@@ -291,7 +298,9 @@ TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_mean", (reduceKernel<MeanOp, false>
 TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_max", (reduceKernel<MaxOp, true>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_min", (reduceKernel<MinOp, true>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_select_backward", reduceSelectBackwardKernel);
-TN_REGISTER_KERNEL(DeviceType::CUDA, "argmax", argmaxKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_prod", (reduceKernel<ProdOp, false>));
+TN_REGISTER_KERNEL(DeviceType::CUDA, "argmax", argExtremeKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "argmin", argExtremeKernel<true>);
 
 }  // namespace cuda
 }  // namespace tn

@@ -59,4 +59,18 @@ Status readDropoutParams(const KernelContext& ctx, DropoutParams& p) {
   return Status::ok();
 }
 
+Status readOneHotParams(const KernelContext& ctx, OneHotParams& p) {
+  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
+  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Int32, "indices"));
+  const TensorArg &idx = ctx.in(0), &y = ctx.out(0);
+  TN_CHECK(y.dtype != DType::Bool, DType, "one_hot: out must be float32 or int32, got bool");
+  TN_CHECK(y.rank() >= 1, Shape, "one_hot: out must have rank >= 1");
+  p.depth = y.dim(-1);
+  TN_CHECK(y.size() == idx.size() * p.depth, Shape, "one_hot: output shape ", shapeStr(y.shape),
+           " does not match indices ", shapeStr(idx.shape));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("onValue", p.on));
+  TN_RETURN_IF_ERROR(ctx.attrs.getNumberOr("offValue", p.off));
+  return Status::ok();
+}
+
 }  // namespace tn

@@ -25,4 +25,11 @@ struct DropoutParams {
 };
 Status readDropoutParams(const KernelContext& ctx, DropoutParams& p);
 
+// one_hot: indices int32 -> out float32 or int32 [..., depth]; attrs onValue (default 1), offValue (default 0).
+struct OneHotParams {
+  int64_t depth = 0;
+  double on = 1, off = 0;
+};
+Status readOneHotParams(const KernelContext& ctx, OneHotParams& p);
+
 }  // namespace tn

@@ -37,15 +37,15 @@ Status readArgmaxParams(const KernelContext& ctx, ArgmaxParams& p) {
   TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Int32, "out"));
   int64_t axisAttr = 0;
   TN_RETURN_IF_ERROR(ctx.attrs.getInt("axis", axisAttr));
-  TN_CHECK(x.rank() > 0, Shape, "argmax: x must have rank >= 1");
+  TN_CHECK(x.rank() > 0, Shape, ctx.op, ": x must have rank >= 1");
   TN_RETURN_IF_ERROR(normalizeAxis(ctx, axisAttr, x.rank(), p.axis));
   splitAtAxis(x.shape, p.axis, p.outer, p.mid, p.inner);
-  TN_CHECK(y.size() == p.outer * p.inner, Shape, "argmax: out ", shapeStr(y.shape), " must have ", p.outer * p.inner,
+  TN_CHECK(y.size() == p.outer * p.inner, Shape, ctx.op, ": out ", shapeStr(y.shape), " must have ", p.outer * p.inner,
            " elements");
   p.empty = y.size() == 0;
   if (p.empty) return Status::ok();
-  TN_CHECK(p.mid > 0, Value, "argmax: axis ", p.axis, " of ", shapeStr(x.shape), " is empty");
-  TN_CHECK(p.mid <= std::numeric_limits<int32_t>::max(), Shape, "argmax: axis too long for int32 indices");
+  TN_CHECK(p.mid > 0, Value, ctx.op, ": axis ", p.axis, " of ", shapeStr(x.shape), " is empty");
+  TN_CHECK(p.mid <= std::numeric_limits<int32_t>::max(), Shape, ctx.op, ": axis too long for int32 indices");
   return Status::ok();
 }
 

@@ -44,21 +44,27 @@ Status arangeKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
+// f32 -> i32 truncates toward zero (as tfjs); anything -> bool is x != 0 (NaN -> true); bool is stored as int32 0/1.
 Status castKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
   const TensorArg &x = ctx.in(0), &y = ctx.out(0);
   TN_CHECK(x.size() == y.size(), Shape, "cast: sizes differ");
   int64_t n = x.size();
-  if (x.dtype == y.dtype) {
+  if (x.dtype == y.dtype || (x.dtype == DType::Bool && y.dtype == DType::Int32)) {
     std::memcpy(y.storage->data(), x.storage->data(), n * 4);
   } else if (x.dtype == DType::Float32) {
     const float* s = x.data<float>();
     int32_t* d = y.data<int32_t>();
-    for (int64_t i = 0; i < n; ++i) d[i] = rules::toInt32(s[i]);  // toward zero; NaN -> 0, saturating (KERNELS.md)
-  } else {
+    if (y.dtype == DType::Bool) for (int64_t i = 0; i < n; ++i) d[i] = s[i] != 0.f;
+    else for (int64_t i = 0; i < n; ++i) d[i] = rules::toInt32(s[i]);  // toward zero; NaN -> 0, saturating (KERNELS.md)
+  } else if (y.dtype == DType::Float32) {
     const int32_t* s = x.data<int32_t>();
     float* d = y.data<float>();
     for (int64_t i = 0; i < n; ++i) d[i] = static_cast<float>(s[i]);
+  } else {  // int32 -> bool
+    const int32_t* s = x.data<int32_t>();
+    int32_t* d = y.data<int32_t>();
+    for (int64_t i = 0; i < n; ++i) d[i] = s[i] != 0;
   }
   return Status::ok();
 }
@@ -77,21 +83,26 @@ Status randomKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
-Status oneHotKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 1, 1));
-  TN_RETURN_IF_ERROR(checkDType(ctx, ctx.in(0), DType::Int32, "indices"));
-  const TensorArg &idx = ctx.in(0), &y = ctx.out(0);
-  int64_t depth = y.dim(-1);
-  TN_CHECK(y.size() == idx.size() * depth, Shape, "one_hot: output shape ", shapeStr(y.shape), " does not match indices ",
-           shapeStr(idx.shape));
-  float* out = y.data<float>();
-  std::memset(out, 0, y.size() * 4);
+// y[..., d] = d == indices[...] ? on : off, in y's dtype (float32 or int32; tfjs's default is int32).
+template <typename T>
+Status oneHotFill(const TensorArg& idx, const TensorArg& y, int64_t depth, double on, double off) {
+  T* out = y.data<T>();
+  const T offV = static_cast<T>(off), onV = static_cast<T>(on);
+  for (int64_t i = 0; i < y.size(); ++i) out[i] = offV;
   const int32_t* in = idx.data<int32_t>();
   for (int64_t i = 0; i < idx.size(); ++i) {
     TN_CHECK(in[i] >= 0 && in[i] < depth, Value, "oneHot: index ", in[i], " at position ", i, " is outside [0, ", depth, ")");
-    out[i * depth + in[i]] = 1.f;
+    out[i * depth + in[i]] = onV;
   }
   return Status::ok();
+}
+
+Status oneHotKernel(KernelContext& ctx) {
+  OneHotParams p;
+  TN_RETURN_IF_ERROR(readOneHotParams(ctx, p));
+  const TensorArg &idx = ctx.in(0), &y = ctx.out(0);
+  if (y.dtype == DType::Float32) return oneHotFill<float>(idx, y, p.depth, p.on, p.off);
+  return oneHotFill<int32_t>(idx, y, p.depth, p.on, p.off);
 }
 
 }  // namespace

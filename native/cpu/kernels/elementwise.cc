@@ -5,7 +5,7 @@
 #include "../../core/params/elementwise.h"
 #include "../../core/scalar_ops.h"
 #include "../simd.h"
-#include "cpu_kernel_util.h"
+#include "elementwise_loops.h"
 
 namespace tn {
 namespace cpu {
@@ -19,104 +19,54 @@ struct Div { template <typename T> static T f(T a, T b) { return a / b; } };
 struct Pow { template <typename T> static T f(T a, T b) { return std::pow(a, b); } };
 struct Maximum { template <typename T> static T f(T a, T b) { return a > b || a != a ? a : b; } };  // NaN propagates
 struct Minimum { template <typename T> static T f(T a, T b) { return a < b || a != a ? a : b; } };
-struct Equal { template <typename T> static float f(T a, T b) { return a == b ? 1.f : 0.f; } };
-struct Greater { template <typename T> static float f(T a, T b) { return a > b ? 1.f : 0.f; } };
-struct GreaterEqual { template <typename T> static float f(T a, T b) { return a >= b ? 1.f : 0.f; } };
-struct Less { template <typename T> static float f(T a, T b) { return a < b ? 1.f : 0.f; } };
-struct LessEqual { template <typename T> static float f(T a, T b) { return a <= b ? 1.f : 0.f; } };
+struct Equal { template <typename T> static int32_t f(T a, T b) { return a == b; } };
+struct Greater { template <typename T> static int32_t f(T a, T b) { return a > b; } };
+struct GreaterEqual { template <typename T> static int32_t f(T a, T b) { return a >= b; } };
+struct Less { template <typename T> static int32_t f(T a, T b) { return a < b; } };
+struct LessEqual { template <typename T> static int32_t f(T a, T b) { return a <= b; } };
+struct NotEqual { template <typename T> static int32_t f(T a, T b) { return a != b; } };
+struct Atan2 { template <typename T> static T f(T a, T b) { return std::atan2(a, b); } };
+// Python-style remainder (the sign of the divisor) and floor division, as tfjs; an int32 divisor of 0 gives 0.
+struct Mod {
+  static float f(float a, float b) { float r = std::fmod(a, b); return r != 0 && ((r < 0) != (b < 0)) ? r + b : r; }
+  static int32_t f(int32_t a, int32_t b) { return b == 0 ? 0 : static_cast<int32_t>(scalar::floorMod(a, b)); }
+};
+struct FloorDiv {
+  static float f(float a, float b) { return std::floor(a / b); }
+  static int32_t f(int32_t a, int32_t b) { return b == 0 ? 0 : static_cast<int32_t>(scalar::floorDiv(a, b)); }
+};
 
-// True when `in` (leading 1s aside) equals the trailing dims of `out`, so it repeats as one contiguous block.
-bool isTrailingBlock(const Shape& in, const Shape& out) {
-  size_t lead = 0;
-  while (lead < in.size() && in[lead] == 1) ++lead;
-  size_t rest = in.size() - lead;
-  if (rest == 0 || rest > out.size()) return false;
-  return std::equal(in.begin() + lead, in.end(), out.end() - rest);
-}
+// What a binary kernel accepts and returns: same dtype as its inputs, float32 only, or bool out (comparisons).
+enum class Mode { Arith, FloatOnly, Compare };
 
-// The vectorizable inner loops, cloned per instruction set (simd.h). Strides are 0 or 1 so that one loop serves
-// same-shape, scalar-operand and repeated-row operands.
-template <typename Op, typename T, typename R>
-TN_MULTIVERSION void binarySpan(const T* a, int64_t sa, const T* b, int64_t sb, R* y, int64_t n) {
-  if (sa == 1 && sb == 1) {
-    for (int64_t i = 0; i < n; ++i) y[i] = Op::f(a[i], b[i]);
-  } else if (sa == 1) {
-    const T vb = b[0];
-    for (int64_t i = 0; i < n; ++i) y[i] = Op::f(a[i], vb);
-  } else {
-    const T va = a[0];
-    for (int64_t i = 0; i < n; ++i) y[i] = Op::f(va, b[i]);
-  }
-}
-
-// Rows of `full` (length m each) combined with the one repeated row `block`; `blockFirst` puts it on the left.
-template <typename Op, typename T, typename R>
-TN_MULTIVERSION void binaryRows(const T* full, const T* block, bool blockFirst, R* y, int64_t rows, int64_t m) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const T* f = full + r * m;
-    R* out = y + r * m;
-    if (blockFirst) {
-      for (int64_t j = 0; j < m; ++j) out[j] = Op::f(block[j], f[j]);
-    } else {
-      for (int64_t j = 0; j < m; ++j) out[j] = Op::f(f[j], block[j]);
-    }
-  }
-}
-
-template <typename Op, typename T, typename R>
-void binaryLoop(const TensorArg& a, const TensorArg& b, const TensorArg& y) {
-  const T* pa = a.data<T>();
-  const T* pb = b.data<T>();
-  R* py = y.data<R>();
-  int64_t n = y.size();
-  if (n == 0) return;
-  const bool aFull = a.shape == y.shape, bFull = b.shape == y.shape;
-  if ((aFull && (bFull || b.size() == 1)) || (bFull && a.size() == 1)) {
-    const int64_t sa = aFull ? 1 : 0, sb = bFull ? 1 : 0;
-    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
-      binarySpan<Op, T, R>(pa + sa * s, sa, pb + sb * s, sb, py + s, e - s);
-    });
-  } else if ((aFull && isTrailingBlock(b.shape, y.shape)) || (bFull && isTrailingBlock(a.shape, y.shape))) {
-    // One operand repeats along the leading dims (a bias add over channels, say): whole rows, vectorized per row.
-    const T* full = aFull ? pa : pb;
-    const T* block = aFull ? pb : pa;
-    const int64_t m = aFull ? b.size() : a.size();
-    parallelFor(n / m, std::max<int64_t>(1, kElementwiseGrain / m), [&](int64_t r0, int64_t r1) {
-      binaryRows<Op, T, R>(full + r0 * m, block, !aFull, py + r0 * m, r1 - r0, m);
-    });
-  } else {
-    Shape shapes[2] = {a.shape, b.shape};
-    parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
-      BroadcastWalker<2> w(y.shape, shapes, s);
-      for (int64_t i = s; i < e; ++i, w.next()) py[i] = Op::f(pa[w.offset[0]], pb[w.offset[1]]);
-    });
-  }
-}
-
-template <typename Op, bool kCompare, bool kFloatOnly>
+template <typename Op, Mode kMode>
 Status binaryKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(checkBinaryArgs(ctx));
   const TensorArg &a = ctx.in(0), &b = ctx.in(1), &y = ctx.out(0);
-  if (kFloatOnly) TN_RETURN_IF_ERROR(checkDType(ctx, a, DType::Float32, "a"));
-  TN_RETURN_IF_ERROR(checkDType(ctx, y, kCompare ? DType::Float32 : a.dtype, "out"));
-  if (a.dtype == DType::Float32) binaryLoop<Op, float, std::conditional_t<kCompare, float, float>>(a, b, y);
-  else if (kCompare) binaryLoop<Op, int32_t, float>(a, b, y);
+  if (kMode == Mode::FloatOnly) TN_RETURN_IF_ERROR(checkDType(ctx, a, DType::Float32, "a"));
+  TN_CHECK(kMode == Mode::Compare || a.dtype != DType::Bool, DType, ctx.op, ": inputs must be float32 or int32, got bool");
+  TN_RETURN_IF_ERROR(checkDType(ctx, y, kMode == Mode::Compare ? DType::Bool : a.dtype, "out"));
+  if (a.dtype == DType::Float32) binaryLoop<Op, float, std::conditional_t<kMode == Mode::Compare, int32_t, float>>(a, b, y);
   else binaryLoop<Op, int32_t, int32_t>(a, b, y);
   return Status::ok();
 }
 
-TN_REGISTER_KERNEL(DeviceType::CPU, "add", (binaryKernel<Add, false, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "sub", (binaryKernel<Sub, false, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "mul", (binaryKernel<Mul, false, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "div", (binaryKernel<Div, false, true>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "pow", (binaryKernel<Pow, false, true>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "maximum", (binaryKernel<Maximum, false, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "minimum", (binaryKernel<Minimum, false, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "equal", (binaryKernel<Equal, true, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "greater", (binaryKernel<Greater, true, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "greater_equal", (binaryKernel<GreaterEqual, true, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "less", (binaryKernel<Less, true, false>));
-TN_REGISTER_KERNEL(DeviceType::CPU, "less_equal", (binaryKernel<LessEqual, true, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "add", (binaryKernel<Add, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "sub", (binaryKernel<Sub, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "mul", (binaryKernel<Mul, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "div", (binaryKernel<Div, Mode::FloatOnly>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "pow", (binaryKernel<Pow, Mode::FloatOnly>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "atan2", (binaryKernel<Atan2, Mode::FloatOnly>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "mod", (binaryKernel<Mod, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "floor_div", (binaryKernel<FloorDiv, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "maximum", (binaryKernel<Maximum, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "minimum", (binaryKernel<Minimum, Mode::Arith>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "equal", (binaryKernel<Equal, Mode::Compare>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "not_equal", (binaryKernel<NotEqual, Mode::Compare>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "greater", (binaryKernel<Greater, Mode::Compare>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "greater_equal", (binaryKernel<GreaterEqual, Mode::Compare>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "less", (binaryKernel<Less, Mode::Compare>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "less_equal", (binaryKernel<LessEqual, Mode::Compare>));
 
 // maximum/minimum backward: the winner takes the gradient; ties split it in half (as PyTorch does).
 template <bool kMax>
@@ -159,11 +109,33 @@ struct Gelu { static float f(float x, const UnaryParams&) { return scalar::gelu(
 struct LeakyRelu { static float f(float x, const UnaryParams& p) { return x > 0 ? x : p.alpha * x; } };
 struct Clip { static float f(float x, const UnaryParams& p) { return std::min(std::max(x, p.lo), p.hi); } };
 struct Scale { static float f(float x, const UnaryParams& p) { return p.alpha * x + p.beta; } };
-
-template <typename Op>
-TN_MULTIVERSION void unarySpan(const float* x, float* y, int64_t n, const UnaryParams& p) {
-  for (int64_t i = 0; i < n; ++i) y[i] = Op::f(x[i], p);
-}
+// The tfjs math unaries: the scalar functions in core/scalar_ops.h, shared with CUDA.
+#define TN_MATH_UNARY(Name, fn) \
+  struct Name { static float f(float x, const UnaryParams&) { return fn(x); } };
+TN_MATH_UNARY(Floor, std::floor)
+TN_MATH_UNARY(Ceil, std::ceil)
+TN_MATH_UNARY(Round, std::nearbyint)  // half to even, as tfjs
+TN_MATH_UNARY(Rsqrt, scalar::rsqrt)
+TN_MATH_UNARY(Reciprocal, scalar::reciprocal)
+TN_MATH_UNARY(Softplus, scalar::softplus)
+TN_MATH_UNARY(Elu, scalar::elu)
+TN_MATH_UNARY(Selu, scalar::selu)
+TN_MATH_UNARY(Relu6, scalar::relu6)
+TN_MATH_UNARY(Log1p, std::log1p)
+TN_MATH_UNARY(Expm1, std::expm1)
+TN_MATH_UNARY(Sin, std::sin)
+TN_MATH_UNARY(Cos, std::cos)
+TN_MATH_UNARY(Tan, std::tan)
+TN_MATH_UNARY(Asin, std::asin)
+TN_MATH_UNARY(Acos, std::acos)
+TN_MATH_UNARY(Atan, std::atan)
+TN_MATH_UNARY(Sinh, std::sinh)
+TN_MATH_UNARY(Cosh, std::cosh)
+TN_MATH_UNARY(Asinh, std::asinh)
+TN_MATH_UNARY(Acosh, std::acosh)
+TN_MATH_UNARY(Atanh, std::atanh)
+TN_MATH_UNARY(Erf, std::erf)
+#undef TN_MATH_UNARY
 
 template <typename Op>
 Status unaryKernel(KernelContext& ctx) {
@@ -172,9 +144,7 @@ Status unaryKernel(KernelContext& ctx) {
   TN_CHECK(ctx.in(0).size() == ctx.out(0).size(), Shape, ctx.op, ": output size differs from input");
   UnaryParams p;
   TN_RETURN_IF_ERROR(readUnaryParams(ctx, p));
-  const float* x = ctx.in(0).data<float>();
-  float* y = ctx.out(0).data<float>();
-  parallelFor(ctx.in(0).size(), kElementwiseGrain, [&](int64_t s, int64_t e) { unarySpan<Op>(x + s, y + s, e - s, p); });
+  unaryLoop<Op>(ctx.in(0).data<float>(), ctx.out(0).data<float>(), ctx.in(0).size(), p);
   return Status::ok();
 }
 
@@ -192,6 +162,29 @@ TN_REGISTER_KERNEL(DeviceType::CPU, "gelu", unaryKernel<Gelu>);
 TN_REGISTER_KERNEL(DeviceType::CPU, "leaky_relu", unaryKernel<LeakyRelu>);
 TN_REGISTER_KERNEL(DeviceType::CPU, "clip", unaryKernel<Clip>);
 TN_REGISTER_KERNEL(DeviceType::CPU, "scale", unaryKernel<Scale>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "floor", unaryKernel<Floor>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "ceil", unaryKernel<Ceil>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "round", unaryKernel<Round>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "rsqrt", unaryKernel<Rsqrt>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "reciprocal", unaryKernel<Reciprocal>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "softplus", unaryKernel<Softplus>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "elu", unaryKernel<Elu>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "selu", unaryKernel<Selu>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "relu6", unaryKernel<Relu6>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "log1p", unaryKernel<Log1p>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "expm1", unaryKernel<Expm1>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "sin", unaryKernel<Sin>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "cos", unaryKernel<Cos>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "tan", unaryKernel<Tan>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "asin", unaryKernel<Asin>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "acos", unaryKernel<Acos>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "atan", unaryKernel<Atan>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "sinh", unaryKernel<Sinh>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "cosh", unaryKernel<Cosh>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "asinh", unaryKernel<Asinh>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "acosh", unaryKernel<Acosh>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "atanh", unaryKernel<Atanh>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "erf", unaryKernel<Erf>);
 
 // ---- unary backward: dx = dy * f'(saved), where saved is x or y as named in each rule ----
 struct ReluGrad { static float f(float x, float g, const UnaryParams&) { return x > 0 ? g : 0.f; } };             // saved x

@@ -143,6 +143,11 @@ struct SumOp {
 struct MeanOp : SumOp {
   static float finish(double a, int64_t n) { return static_cast<float>(a / static_cast<double>(n)); }
 };
+struct ProdOp {
+  static double init() { return 1.0; }
+  static double step(double a, float v) { return a * v; }
+  static float finish(double a, int64_t) { return static_cast<float>(a); }
+};
 // max/min propagate NaN (once the accumulator is NaN no comparison replaces it), as torch.max does.
 struct MaxOp {
   static double init() { return -std::numeric_limits<double>::infinity(); }
@@ -209,8 +214,9 @@ Status reduceSelectBackwardKernel(KernelContext& ctx) {
   return Status::ok();
 }
 
-// First index of the maximum along `axis` (NaN counts as the maximum, as in torch.argmax).
-Status argmaxKernel(KernelContext& ctx) {
+// First index of the maximum (minimum) along `axis` (NaN counts as the extreme, as in torch.argmax).
+template <bool kMin>
+Status argExtremeKernel(KernelContext& ctx) {
   ArgmaxParams prm;
   TN_RETURN_IF_ERROR(readArgmaxParams(ctx, prm));
   if (prm.empty) return Status::ok();
@@ -225,7 +231,7 @@ Status argmaxKernel(KernelContext& ctx) {
       int32_t bi = 0;
       for (int64_t k = 1; k < mid && best == best; ++k) {
         float v = p[k * inner];
-        if (v > best || v != v) { best = v; bi = static_cast<int32_t>(k); }
+        if ((kMin ? v < best : v > best) || v != v) { best = v; bi = static_cast<int32_t>(k); }
       }
       py[j] = bi;
     }
@@ -240,7 +246,9 @@ TN_REGISTER_KERNEL(DeviceType::CPU, "reduce_mean", (reduceKernel<MeanOp, false>)
 TN_REGISTER_KERNEL(DeviceType::CPU, "reduce_max", (reduceKernel<MaxOp, true>));
 TN_REGISTER_KERNEL(DeviceType::CPU, "reduce_min", (reduceKernel<MinOp, true>));
 TN_REGISTER_KERNEL(DeviceType::CPU, "reduce_select_backward", reduceSelectBackwardKernel);
-TN_REGISTER_KERNEL(DeviceType::CPU, "argmax", argmaxKernel);
+TN_REGISTER_KERNEL(DeviceType::CPU, "reduce_prod", (reduceKernel<ProdOp, false>));
+TN_REGISTER_KERNEL(DeviceType::CPU, "argmax", argExtremeKernel<false>);
+TN_REGISTER_KERNEL(DeviceType::CPU, "argmin", argExtremeKernel<true>);
 
 }  // namespace cpu
 }  // namespace tn

@@ -1,6 +1,6 @@
 // Embedding (tfjs embedding): integer token ids [batch, ...] -> rows of an [inputDim, outputDim] table.
 import { ValueError } from '../../../errors';
-import { cast, matmul, oneHot } from '../../../ops';
+import { cast, gather } from '../../../ops';
 import type { Tensor } from '../../../tensor';
 import { getInitializer, type Initializer } from '../../initializers';
 import { getRegularizer, type Regularizer } from '../../regularizers';
@@ -49,9 +49,9 @@ export class Embedding extends Layer {
 
   protected call(x: Tensor): Tensor {
     if (x.rank < 1) throw new ValueError(`embedding '${this.name}': expected ids [batch, ...], got a scalar`);
-    // tfjs casts float ids to int32; an id outside [0, inputDim) is an error from the one_hot kernel.
-    // The lookup is one_hot(ids) @ table until a gather kernel lands: exact, but its cost grows with inputDim.
-    return matmul(oneHot(x.dtype === 'int32' ? x : cast(x, 'int32'), this.inputDim), this.embeddings!.value);
+    // tfjs casts float ids to int32; an id outside [0, inputDim) is a ValueError from the gather kernel. The gradient
+    // adds each row's dy into the table rows it read (scatter_add).
+    return gather(this.embeddings!.value, x.dtype === 'int32' ? x : cast(x, 'int32'));
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
