@@ -135,7 +135,9 @@ export function full(shape: readonly number[], value: number, arg?: CreateArg): 
   checkNumber('full', 'value', value);
   const { dtype, device } = resolve('full', opts);
   if (dtype === 'int32') checkInt32Value('full', 'value', value);
-  const [t] = runKernel('fill', [], [{ shape: s, dtype }], { value }, device);
+  // bool holds 0/1: any nonzero value (NaN included) is true. (tfjs's CPU backend stores the raw number instead.)
+  const stored = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  const [t] = runKernel('fill', [], [{ shape: s, dtype }], { value: stored }, device);
   return finish('full', t, opts);
 }
 

@@ -1,5 +1,5 @@
 // Batched matrix product with NumPy-broadcast batch dims and optional transposes; backward by two more matmuls.
-import { ShapeError } from '../errors';
+import { ShapeError, ValueError } from '../errors';
 import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
@@ -41,12 +41,22 @@ function rawMatmul(a: Tensor, b: Tensor, ta: boolean, tb: boolean, shape: number
   return runKernel('matmul', [a, b], [{ shape, dtype: 'float32' }], { transposeA: ta ? 1 : 0, transposeB: tb ? 1 : 0 })[0];
 }
 
-/** op(a) @ op(b) over the last two dims; leading (batch) dims broadcast. float32. */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+/**
+ * op(a) @ op(b) over the last two dims; leading (batch) dims broadcast. float32. The transposes come as options
+ * ({transposeA, transposeB}) or, as in tfjs's matMul, as two positional booleans.
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions | boolean = {}, transposeB?: boolean): Tensor {
   const op = 'matmul';
   checkFloatPair(op, 'a', a, 'b', b);
-  const ta = options.transposeA === true;
-  const tb = options.transposeB === true;
+  const opts = typeof options === 'boolean' ? { transposeA: options, transposeB } : options;
+  if (opts === null || typeof opts !== 'object') {
+    throw new ValueError(`${op}: the third argument must be {transposeA, transposeB} or a boolean (tfjs's transposeA), got ${options}`);
+  }
+  for (const [name, v] of [['transposeA', opts.transposeA], ['transposeB', opts.transposeB]] as const) {
+    if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`${op}: '${name}' must be a boolean, got ${JSON.stringify(v)}`);
+  }
+  const ta = opts.transposeA === true;
+  const tb = opts.transposeB === true;
   const y = rawMatmul(a, b, ta, tb, matmulShape(op, a, b, ta, tb));
   return recordOp(op, [a, b], y, (dy) => [
     a.requiresGrad ? gradA(a, b, dy, ta, tb) : null,
@@ -95,3 +105,6 @@ function gradB(a: Tensor, b: Tensor, dy: Tensor, ta: boolean, tb: boolean): Tens
 function leadingSize(t: Tensor): number {
   return t.shape.slice(0, -1).reduce((p, d) => p * d, 1);
 }
+
+/** tfjs's name: matMul(a, b, transposeA?, transposeB?). */
+export const matMul = matmul;

@@ -41,7 +41,7 @@ describe('an output whose kernel failed is poisoned', () => {
   });
 
   test('anything computed from it (chains, in-place updates) rejects with the same error', async () => {
-    const y = tn.oneHot(badIndices(), 3);
+    const y = tn.oneHot(badIndices(), 3, 1, 0, 'float32'); // float32, so matmul and the optimizer take it
     const chained = tn.sum(tn.mul(tn.add(y, 1), 2));
     await expect(chained.data()).rejects.toThrow(ONE_HOT_ERROR);
     const moved = tn.matmul(y, tn.ones([3, 2]));

@@ -57,7 +57,12 @@ describe('fill, eye, linspace, range', () => {
   test('errors', () => {
     expect(() => tn.range(0, 5, 0)).toThrow(/range: 'step' must not be 0/);
     expect(() => tn.linspace(0, 1, 0)).toThrow(tn.ValueError);
-    expect(() => tn.fill([2], 1, 'bool' as tn.DType)).toThrow(tn.DTypeError);
+    expect(() => tn.fill([2], 1, 'string' as tn.DType)).toThrow(tn.DTypeError);
+    // bool holds 0/1 (tfjs's CPU backend would store the 3 itself)
+    const b = tn.fill([2], 3, 'bool');
+    expect(b.dtype).toBe('bool');
+    expect(Array.from(b.dataSync())).toEqual([1, 1]);
+    expect(Array.from(tn.fill([1], 0, 'bool').dataSync())).toEqual([0]);
     expect(() => tn.eye(2, 2, [1, 1, 1, 1])).toThrow(/at most 3 dimensions/);
   });
 });

@@ -103,4 +103,10 @@ describe('matmul errors', () => {
   test('int32 operands', () => {
     expect(() => tn.matmul(tn.zeros([2, 2], { dtype: 'int32' }), tn.zeros([2, 2]))).toThrow(tn.DTypeError);
   });
+  test('transposes that are not booleans (tfjs passes them positionally)', () => {
+    const a = tn.ones([2, 2]);
+    expect(() => tn.matmul(a, a, { transposeA: 1 as unknown as boolean })).toThrow(/'transposeA' must be a boolean, got 1/);
+    expect(() => tn.matmul(a, a, 'yes' as unknown as boolean)).toThrow(tn.ValueError);
+    expect(() => tn.matmul(a, a, false, 'no' as unknown as boolean)).toThrow(/'transposeB' must be a boolean/);
+  });
 });

@@ -129,3 +129,22 @@ describe('reduction errors', () => {
     expect(() => tn.max(tn.zeros([2, 0]), 1)).toThrow(/empty/);
   });
 });
+
+describe('reductions of empty tensors', () => {
+  // Tensors empty through one dim whose other dims multiply past 2^63: the kernels' dim products must not overflow
+  // (libFuzzer found signed overflow here; the CI sanitizer job runs these).
+  const huge = 2 ** 40;
+  test.each([
+    [[huge, huge, 0], [0, 1], [0]],
+    [[0, huge, huge], [1, 2], [0]],
+    [[3, huge, 0], 1, [3, 0]],
+  ] as [number[], number | number[], number[]][])('sum of [%p] over %p has shape %p', async (shape, axis, outShape) => {
+    const y = tn.sum(tn.zeros(shape), axis);
+    expect(y.shape).toEqual(outShape);
+    expect((await y.data()).length).toBe(0);
+  });
+  test('an empty reduced axis gives the identity per output', async () => {
+    expect(Array.from(await tn.sum(tn.zeros([2, 0, 3]), 1).data())).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(await tn.mean(tn.zeros([2, 0]), 1).data())).toEqual([NaN, NaN]);
+  });
+});

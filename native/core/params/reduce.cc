@@ -19,14 +19,34 @@ Status readReduceAxes(const KernelContext& ctx, int rank, std::vector<bool>& red
   return Status::ok();
 }
 
+namespace {
+// a * b for dim products: 0 when either is 0 (an empty tensor), saturating at INT64_MAX instead of overflowing. A
+// saturated product only arises in a tensor that is empty through another dim, whose kernels compute nothing.
+int64_t mulDims(int64_t a, int64_t b) {
+  if (a == 0 || b == 0) return 0;
+  int64_t p;
+  return __builtin_mul_overflow(a, b, &p) ? std::numeric_limits<int64_t>::max() : p;
+}
+}  // namespace
+
 ReduceGroups mergeReduceGroups(const Shape& shape, const std::vector<bool>& reduced) {
   ReduceGroups r;
+  // A group holding a zero dim has size 0 whatever its other dims: products saturate rather than overflow, and a zero
+  // wins ([2^40, 2^40, 0] is 0, never UB).
+  std::vector<std::pair<int64_t, bool>> groups;
   for (size_t d = 0; d < shape.size(); ++d) {
-    (reduced[d] ? r.redN : r.outN) *= shape[d];
+    if (reduced[d]) r.redN = mulDims(r.redN, shape[d]);
+    else r.outN = mulDims(r.outN, shape[d]);
     if (shape[d] == 1) continue;
-    if (!r.groups.empty() && r.groups.back().second == reduced[d]) r.groups.back().first *= shape[d];
-    else r.groups.push_back({shape[d], reduced[d]});
+    if (!groups.empty() && groups.back().second == reduced[d]) groups.back().first = mulDims(groups.back().first, shape[d]);
+    else groups.push_back({shape[d], reduced[d]});
   }
+  // An empty input: with no output the kernels return before walking the groups; with an empty reduced axis each
+  // output is the reduction's identity and x is never read, so one kept group stands for all. Either way no stride
+  // is formed from a product that could overflow.
+  if (r.outN == 0) return r;
+  if (r.redN == 0) r.groups = {{r.outN, false}};
+  else r.groups = std::move(groups);
   return r;
 }
 

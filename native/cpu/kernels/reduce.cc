@@ -146,6 +146,7 @@ struct MeanOp : SumOp {
 struct ProdOp {
   static double init() { return 1.0; }
   static double step(double a, float v) { return a * v; }
+  static double combine(double a, double b) { return a * b; }
   static float finish(double a, int64_t) { return static_cast<float>(a); }
 };
 // max/min propagate NaN (once the accumulator is NaN no comparison replaces it), as torch.max does.
