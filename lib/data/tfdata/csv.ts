@@ -2,10 +2,10 @@
 // delimiter, column configs (dtype, default, required, isLabel -> {xs, ys}) and missing-value rules.
 import { createReadStream, promises as fsp } from 'fs';
 import { createInterface } from 'readline';
-import { fileURLToPath } from 'url';
 import { ValueError } from '../../errors';
 import { DataFormatError, DataNotFoundError } from '../errors';
 import { Dataset } from './dataset';
+import { filePathOf } from '../../io/file_url';
 
 export type CsvValue = number | string | undefined;
 
@@ -42,7 +42,7 @@ async function* lines(source: string): AsyncGenerator<string, void, undefined> {
     for (const l of (await res.text()).split('\n')) yield l.endsWith('\r') ? l.slice(0, -1) : l;
     return;
   }
-  const path = source.startsWith('file://') ? fileURLToPath(source) : source;
+  const path = filePathOf(source); // tfjs-node's file:// form: relative paths included ('file://./data.csv')
   try {
     await fsp.access(path);
   } catch {

@@ -40,13 +40,17 @@ export function disposeConsumed(input: unknown, output: unknown): void {
 }
 
 /**
- * Stacks `rows` (equally structured elements) into one batch: containers are zipped key by key (an element
- * [a, b] is a tuple), tensors are stacked on a new first axis, numbers and booleans become a float32 / int32
+ * Stacks `rows` (equally structured elements) into one batch: arrays of numbers (nested or not) become one tensor
+ * [n, ...shape] as in tfjs-data; other containers are zipped key by key (an element [tensorA, tensorB] is a tuple,
+ * which tfjs cannot batch), tensors are stacked on a new first axis, numbers and booleans become a float32 / bool
  * tensor [n], typed arrays and ArrayNDs a tensor [n, ...shape], strings a plain string array.
  */
 export function stackElements(rows: unknown[], path = 'element'): unknown {
   const first = rows[0];
   if (isContainer(first)) {
+    // As tfjs-data: an array of numbers (or nested arrays of them) is a tensor's values, so the batch is one tensor
+    // [n, ...its shape] ({xs: [8 features], ys: [label]} batches to xs [n, 8], ys [n, 1]).
+    if (Array.isArray(first) && isNumericNest(first)) return stackNumericArrays(rows, path);
     if (Array.isArray(first)) {
       for (const r of rows) {
         if (!Array.isArray(r) || r.length !== first.length) throw new ShapeError(`batch: ${path} has ${first.length} entries in one element but not in another`);
@@ -73,7 +77,7 @@ export function stackElements(rows: unknown[], path = 'element'): unknown {
       if (typeof r !== typeof first) throw new ValueError(`batch: ${path} mixes ${typeof first} and ${typeof r} across elements`);
       return Number(r);
     });
-    return bool ? tensor(Int32Array.from(vals), [vals.length]) : tensor(Float32Array.from(vals), [vals.length]);
+    return bool ? tensor(Int32Array.from(vals), [vals.length], 'bool') : tensor(Float32Array.from(vals), [vals.length]);
   }
   if (typeof first === 'string') {
     return rows.map((r) => {
@@ -83,6 +87,23 @@ export function stackElements(rows: unknown[], path = 'element'): unknown {
   }
   if (ArrayBuffer.isView(first) || isArrayND(first)) return stackArrays(rows, path);
   throw new ValueError(`batch: cannot batch ${path} of type ${first === null ? 'null' : typeof first}`);
+}
+
+/** True for a non-empty array whose leaves are numbers or booleans (nested arrays allowed). */
+function isNumericNest(v: unknown[]): boolean {
+  const walk = (x: unknown): boolean => (Array.isArray(x) ? x.length > 0 && x.every(walk) : typeof x === 'number' || typeof x === 'boolean');
+  return walk(v);
+}
+
+function stackNumericArrays(rows: unknown[], path: string): Tensor {
+  for (const r of rows) {
+    if (!Array.isArray(r) || !isNumericNest(r)) throw new ValueError(`batch: ${path} is an array of numbers in one element but not in another`);
+  }
+  try {
+    return tensor(rows as number[][]); // dtype from the first leaf, as tfjs: a boolean gives bool, a number float32
+  } catch (e) {
+    throw new ShapeError(`batch: ${path} has arrays of different shapes across elements (${(e as Error).message})`);
+  }
 }
 
 function stackTensors(rows: unknown[], path: string): Tensor {

@@ -9,6 +9,7 @@ import { assignAll, buildWithinBudget } from '../build_model';
 import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '../model_files';
 import { fromPythonic } from './naming';
 import { checkManifest, elementsOf, readWeights } from './weights';
+import { filePathOf } from '../file_url';
 
 export interface LoadLayersModelOptions {
   /** Where the weights go (default: the default device). */
@@ -21,7 +22,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 async function modelJsonPath(url: string): Promise<string> {
   if (typeof url !== 'string' || url === '') throw new ModelFileError(`loadLayersModel: expected a path or file:// URL, got ${JSON.stringify(url)}`);
   if (/^https?:\/\//.test(url)) throw new ModelFileError(`loadLayersModel: ${url}: http(s) loading is not supported yet; download model.json and its weight files and load them with file://`);
-  const p = url.startsWith('file://') ? url.slice('file://'.length) : url;
+  const p = filePathOf(url);
   const st = await fsp.stat(p).catch(() => null);
   if (!st) throw new ModelFileError(`${p}: not found`);
   return st.isDirectory() ? path.join(p, 'model.json') : p;

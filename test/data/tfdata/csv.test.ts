@@ -39,15 +39,29 @@ describe('data.csv', () => {
       { xs: { f1: 4, f2: 7, flag: 1 }, ys: { label: 1 } },
     ]);
     const b = (await ds.map((r) => ({ xs: Object.values((r as { xs: object }).xs), ys: (r as { ys: { label: number } }).ys.label })).batch(3).toArray())[0] as {
-      xs: tn.Tensor[];
+      xs: tn.Tensor;
       ys: tn.Tensor;
     };
     expect(Array.from(await b.ys.data())).toEqual([0, 1, 1]);
-    expect(Array.from(await b.xs[0].data())).toEqual([1.5, -1, 4]);
+    // Each row's feature array becomes one row of xs [3, 3] (tfjs-data batches arrays of numbers into a tensor).
+    expect(b.xs.shape).toEqual([3, 3]);
+    expect(Array.from(await b.xs.data())).toEqual([1.5, 2, 1, -1, -5, 0, 4, 7, 1]);
     tn.dispose(b);
     const required = tn.data.csv(p, { columnConfigs: { f2: { required: true } } });
     await expect(required.toArray()).rejects.toThrow(DataFormatError);
     await expect(required.toArray()).rejects.toThrow(/f2.*line 3/);
+  });
+
+  test("tfjs-node's relative file:// form ('file://./x.csv', as the abalone-node example passes it)", async () => {
+    file('rel.csv', 'a,b\n1,2\n');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await tn.data.csv('file://./rel.csv').toArray()).toEqual([{ a: 1, b: 2 }]);
+      expect(await tn.data.csv('file://rel.csv').columnNames()).toEqual(['a', 'b']);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   test('columnNames without a header, configuredColumnsOnly, delimiter and delimWhitespace', async () => {

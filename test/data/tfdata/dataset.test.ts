@@ -1,10 +1,16 @@
 // tf.data Dataset: sources (array, generator, zip), the chainable methods with tfjs-data's sizes and semantics,
 // batching rules, seeded shuffles, prefetch overlap and tensor disposal.
 import * as tn from '../../../lib';
+import { tf } from '../../helpers/tfjs_diff';
 import { ValueError } from '../../../lib/errors';
 
 const { data } = tn;
 const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
+
+// The tfjs oracle (pure-JS CPU backend), loaded with its install hint silenced.
+function oracle(): typeof import('@tensorflow/tfjs') {
+  return tf() as typeof import('@tensorflow/tfjs');
+}
 
 describe('sources', () => {
   test('array: elements in order, size, re-iterable; iterator().next() protocol', async () => {
@@ -88,18 +94,43 @@ describe('methods', () => {
     expect(seen).toEqual([30, 10, 20]);
   });
 
+  test('batch: arrays of numbers and booleans become one tensor, as in tfjs-data (checked against tfjs)', async () => {
+    const tf = oracle();
+    const cases: unknown[][] = [
+      range(5).map((i) => ({ xs: [i, 0.5 * i, 1 - i], ys: [i % 3] })), // the abalone-node example's element form
+      range(4).map((i) => [[i, 1], [2, i]]), // nested arrays
+      range(3).map((i) => [i % 2 === 0, i]), // a boolean first leaf: bool, as tfjs
+    ];
+    for (const rows of cases) {
+      const ours = (await data.array(rows).batch(2).toArray()) as unknown[];
+      const theirs = (await tf.data.array(rows).batch(2).toArray()) as unknown[];
+      expect(ours.length).toBe(theirs.length);
+      for (let b = 0; b < ours.length; b++) {
+        const pairs: [tn.Tensor, { shape: number[]; dtype: string; dataSync(): ArrayLike<number> }][] = ours[b] instanceof tn.Tensor
+          ? [[ours[b] as tn.Tensor, theirs[b] as never]]
+          : Object.keys(ours[b] as object).map((k) => [(ours[b] as Record<string, tn.Tensor>)[k], (theirs[b] as Record<string, never>)[k]]);
+        for (const [o, t] of pairs) {
+          expect(o.shape).toEqual(t.shape);
+          expect(o.dtype).toBe(t.dtype);
+          expect(Array.from(o.dataSync())).toEqual(Array.from(t.dataSync()));
+        }
+      }
+      tn.dispose(ours);
+    }
+  });
+
   test('batch: numbers, nested objects and tuples, typed arrays, tensors; smallLastBatch', async () => {
     const rows = range(5).map((i) => ({ xs: [i, 10 * i], ys: i % 2 === 0, id: `r${i}`, v: Float32Array.of(i, -i) }));
     const ds = data.array(rows).batch(2);
     expect(ds.size).toBe(3);
     expect(data.array(rows).batch(2, false).size).toBe(2);
-    const bs = (await ds.toArray()) as { xs: tn.Tensor[]; ys: tn.Tensor; id: string[]; v: tn.Tensor }[];
+    const bs = (await ds.toArray()) as { xs: tn.Tensor; ys: tn.Tensor; id: string[]; v: tn.Tensor }[];
     expect(bs.length).toBe(3);
-    // A plain array inside an element is a tuple: each position becomes its own batched tensor (tfjs rule).
-    expect(bs[0].xs.length).toBe(2);
-    expect(Array.from(await bs[0].xs[1].data())).toEqual([0, 10]);
-    expect(bs[0].xs[0].dtype).toBe('float32');
-    expect(bs[0].ys.dtype).toBe('int32');
+    // An array of numbers is a tensor's values: the batch stacks them into one tensor [n, 2] (tfjs-data's rule).
+    expect(bs[0].xs.shape).toEqual([2, 2]);
+    expect(Array.from(await bs[0].xs.data())).toEqual([0, 0, 1, 10]);
+    expect(bs[0].xs.dtype).toBe('float32');
+    expect(bs[0].ys.dtype).toBe('bool');
     expect(Array.from(await bs[0].ys.data())).toEqual([1, 0]);
     expect(bs[2].id).toEqual(['r4']);
     expect(bs[1].v.shape).toEqual([2, 2]);
