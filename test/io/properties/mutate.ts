@@ -66,3 +66,43 @@ export async function typedOrConsistent<T>(fn: () => T | Promise<T>, consistent:
   await consistent(result);
   return 'ok';
 }
+
+/** One edit of a parsed JSON document: a value replaced, a key removed, or a key added, at a path chosen by index. */
+export type JsonEdit = { kind: 'replace'; at: number; value: unknown } | { kind: 'remove'; at: number } | { kind: 'add'; at: number; key: string; value: unknown };
+
+/** Values a hostile or damaged file might hold where another was expected. */
+const oddValue = fc.oneof(
+  fc.constantFrom(-1, 0, 1, 2.5, 1e300, -1e300, 2.5e7, 2 ** 31, 2 ** 53, '', 'x', 'float32', 'int32', true, false, null, [], {}, [0], [null, 3], { className: 'Dense', config: {} }),
+  fc.integer(),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+export const jsonEditArb: fc.Arbitrary<JsonEdit> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), value: oddValue }) },
+  fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('add' as const), at: fc.nat(), key: fc.constantFrom('extra', 'units', 'name', 'trainable', '__proto__', 'dtype', 'shape'), value: oddValue }),
+);
+export const jsonEditsArb = fc.array(jsonEditArb, { minLength: 1, maxLength: 3 });
+
+/** Every [container, key] of a JSON tree, depth first. */
+function slots(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): [Record<string, unknown> | unknown[], string | number][] {
+  if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
+  else if (v && typeof v === 'object') for (const k of Object.keys(v)) out.push([v as Record<string, unknown>, k]), slots((v as Record<string, unknown>)[k], out);
+  return out;
+}
+
+/** An edited deep copy of `json`. */
+export function editJson(json: unknown, edits: JsonEdit[]): unknown {
+  const copy = JSON.parse(JSON.stringify(json));
+  for (const e of edits) {
+    const all = slots(copy);
+    if (all.length === 0) continue;
+    const [box, key] = all[e.at % all.length];
+    if (e.kind === 'replace') (box as Record<string | number, unknown>)[key] = e.value;
+    else if (e.kind === 'remove') Array.isArray(box) ? box.splice(key as number, 1) : delete box[key as string];
+    else {
+      const target = (box as Record<string | number, unknown>)[key];
+      if (target && typeof target === 'object' && !Array.isArray(target)) Object.defineProperty(target, e.key, { value: e.value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return copy;
+}
