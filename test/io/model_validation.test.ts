@@ -1,6 +1,7 @@
 // Model files are checked against their weights before anything is allocated (issue 9, findings 10 and 15): configs
 // that disagree with the weights fail with ModelFileError and leave memory as it was, valid loads run no initializer,
-// every stored field is type- and range-checked, and non-finite weights warn (or fail with {strict: true}).
+// every stored field is type- and range-checked, and non-finite weights warn (or fail with {strict: true});
+// tensornode's own format, tfjs layers-model files and Keras .keras files alike.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,6 +9,8 @@ import { createHash } from 'crypto';
 import * as tn from '../../lib';
 import { native } from '../../lib/native';
 import { parseSafetensors, serializeSafetensors } from '../../lib/io/safetensors';
+import { readZipMembers } from '../../lib/io/keras/zip';
+import { zipStored } from '../helpers/zip_store';
 
 let tmp: string;
 beforeAll(() => {
@@ -225,5 +228,36 @@ describe('tfjs layers-model files', () => {
       warn.mockRestore();
     }
     await expectRefused(load(dir, { strict: true }), dir, /'t1\/kernel'\) holds 1 non-finite value/);
+  });
+});
+
+describe('Keras .keras files', () => {
+  const fixture = path.join(__dirname, '../fixtures/keras/mlp.keras');
+  let members: Map<string, Buffer>;
+  beforeAll(async () => {
+    members = await readZipMembers(fixture, fs.readFileSync(fixture), { wanted: { 'config.json': 1 << 24, 'model.weights.h5': 1 << 30 }, maxEntries: 64 });
+  });
+  /** mlp.keras with config.json edited, rebuilt as a zip. */
+  const edited = (edit: (config: any) => void): string => {
+    const config = JSON.parse(members.get('config.json')!.toString('utf8'));
+    edit(config);
+    const file = path.join(tmp, `k${count++}.keras`);
+    fs.writeFileSync(file, zipStored({ 'config.json': Buffer.from(JSON.stringify(config)), 'model.weights.h5': members.get('model.weights.h5')! }));
+    return file;
+  };
+  const dense = (c: any, i: number) => c.config.layers[i].config;
+
+  test('the rebuilt archive itself loads (the edits below are what fail)', async () => {
+    (await tn.loadKerasModel(edited(() => undefined))).dispose();
+  });
+
+  test.each([
+    ['finding 10: a 2.5e7-unit Dense against the stored kernel', (c: any) => (dense(c, 3).units = 2.5e7), /layers\/dense_1\/vars\/0 has shape \[8, 6\], but 'dense_1\/kernel' expects \[8, 25000000\]/],
+    ['an unknown layer option', (c: any) => (dense(c, 1).bogus = 1), /layer 'dense' \(Dense\) has unknown option\(s\) 'bogus' \(1\)/],
+    ['a Keras option tensornode cannot honour', (c: any) => (dense(c, 1).kernel_constraint = { class_name: 'MaxNorm', config: { max_value: 2 } }), /unknown option\(s\) 'kernelConstraint'/],
+    ['a non-boolean trainable', (c: any) => (dense(c, 1).trainable = 'no'), /'trainable' must be a boolean/],
+  ])('%s is refused before allocating', async (_name, edit, message) => {
+    const file = edited(edit);
+    await expectRefused(() => tn.loadKerasModel(file), file, message);
   });
 });
