@@ -5,6 +5,7 @@ import { tensor } from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { withWeightSource, type WeightRequest } from '../nn/layers/layer';
 import type { LayersModel } from '../models/layers_model';
+import { modelFromJSON } from '../models/from_config';
 import { ModelFileError } from './model_files';
 
 /** Options every model loader takes about the stored values themselves. */
@@ -44,12 +45,17 @@ export class NonFiniteReport {
 }
 
 /**
- * Builds a model with `build` on `device`, every weight the layers create taken from `take` (which checks the
+ * Builds the model `json` describes (a Sequential's or a functional model's config) on `device`, every weight the layers create taken from `take` (which checks the
  * request against the file and returns its host values, or throws ModelFileError): no initializer runs, and nothing
  * the file does not hold is allocated. On any failure the weights already created are freed. Errors other than
  * ModelFileError (a layer option the layer refuses) become ModelFileError naming `file`.
  */
-export function buildFromFile(file: string, device: Device, build: () => LayersModel, take: (req: WeightRequest) => Float32Array | Int32Array): LayersModel {
+export function buildFromFile(
+  file: string,
+  device: Device,
+  json: { className: 'Sequential' | 'Model'; config: Record<string, unknown> },
+  take: (req: WeightRequest) => Float32Array | Int32Array,
+): LayersModel {
   const previous = getDefaultDevice();
   const created: Tensor[] = [];
   try {
@@ -61,7 +67,11 @@ export function buildFromFile(file: string, device: Device, build: () => LayersM
         created.push(t);
         return t;
       },
-      build,
+      () => {
+        const m = modelFromJSON(json);
+        m.build();
+        return m;
+      },
     );
   } catch (e) {
     for (const t of created) t.dispose();

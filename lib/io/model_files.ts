@@ -9,7 +9,7 @@ import type { DType } from '../dtype';
 import { tensor } from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { LayersModel } from '../models/layers_model';
-import { compileFromConfig, modelFromJSON } from '../models/from_config';
+import { compileFromConfig } from '../models/from_config';
 import { buildFromFile, NonFiniteReport, weightWhat, type WeightCheckOptions } from './build_model';
 import { checkTrainingConfig, checkUnknownLayerOptions, checkUnknownOptimizerOptions } from './config_check';
 import type { OptimizerState } from '../optim/optimizer';
@@ -316,11 +316,7 @@ function buildWithWeights(jsonFile: string, json: ModelJSON, contents: Safetenso
   const model = buildFromFile(
     jsonFile,
     device,
-    () => {
-      const m = modelFromJSON({ className: json.className, config: json.config });
-      m.build();
-      return m;
-    },
+    { className: json.className, config: json.config },
     (req) => {
       const w = manifest.get(req.name);
       const what = weightWhat(req.name);

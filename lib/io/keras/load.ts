@@ -5,7 +5,6 @@ import { promises as fsp } from 'fs';
 import { File, type Dataset, type Group } from 'jsfive';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
 import type { Layer } from '../../nn/layers/layer';
-import { modelFromJSON } from '../../models/from_config';
 import type { LayersModel } from '../../models/layers_model';
 import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from '../build_model';
 import { checkUnknownLayerOptions, type ExtraKeys } from '../config_check';
@@ -112,11 +111,7 @@ export async function loadKerasModel(file: string, opts: LoadKerasModelOptions =
   const model = buildFromFile(
     file,
     device,
-    () => {
-      const m = modelFromJSON({ className: cls === 'Sequential' ? 'Sequential' : 'Model', config });
-      m.build();
-      return m;
-    },
+    { className: cls === 'Sequential' ? 'Sequential' : 'Model', config },
     (req) => {
       const name = req.layer.name;
       const s = stored.get(name);

@@ -8,7 +8,6 @@ import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
 import type { LayersModel } from '../../models/layers_model';
 import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from '../build_model';
 import { checkUnknownLayerOptions, type ExtraKeys } from '../config_check';
-import { modelFromJSON } from '../../models/from_config';
 import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '../model_files';
 import { fromPythonic } from './naming';
 import { checkManifest, readWeights } from './weights';
@@ -76,11 +75,7 @@ export async function loadLayersModel(url: string, opts: LoadLayersModelOptions 
   const model = buildFromFile(
     file,
     device,
-    () => {
-      const m = modelFromJSON({ className: className === 'Sequential' ? 'Sequential' : 'Model', config });
-      m.build();
-      return m;
-    },
+    { className: className === 'Sequential' ? 'Sequential' : 'Model', config },
     (req) => {
       const w = weights.get(req.name);
       if (!w) throw bad(`the weight '${req.name}' (shape [${req.shape.join(', ')}]) is missing from weightsManifest`);

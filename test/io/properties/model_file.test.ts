@@ -3,81 +3,24 @@
 // error, with nothing left allocated, no hang (a per-case time limit) and no allocation beyond the file.
 import * as fc from 'fast-check';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { createHash } from 'crypto';
 import * as tn from '../../../lib';
-import { mulberry32 } from '../../../lib/data/prng';
-import { editJson, jsonEditsArb, mutationsArb, mutate, SEED, typedOrConsistent } from './mutate';
+import { editJson, jsonEditsArb, mutationsArb, mutate, SEED } from './mutate';
+import { archArb, buildModel, checkLoad, expectRoundTrip, modelTempDirs } from './models';
 
-let tmp: string;
-let warn: jest.SpyInstance;
-beforeAll(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tn-model-prop-'));
-  // Mutated weights may hold NaN: their warnings are expected here, not news.
-  warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
-});
-afterAll(() => {
-  warn.mockRestore();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
-let n = 0;
-const freshDir = (): string => path.join(tmp, `m${n++}`);
-
-/** Finite float32 values of every bit pattern class (subnormals, -0, large), from a seed. */
-function randomFinite(count: number, seed: number): Float32Array {
-  const rng = mulberry32(seed);
-  const bits = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const b = (rng() * 2 ** 32) >>> 0;
-    bits[i] = (b & 0x7f800000) === 0x7f800000 ? b & 0x807fffff : b; // exponent all ones (Inf/NaN) -> subnormal
-  }
-  return new Float32Array(bits.buffer);
-}
-
-const archArb = fc.record({
-  inputDim: fc.integer({ min: 1, max: 6 }),
-  units: fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 3 }),
-  batchNorm: fc.boolean(),
-  compiled: fc.boolean(),
-  learningRate: fc.double({ min: 1e-6, max: 1, noNaN: true }),
-  seed: fc.nat(),
-});
-
-function build(a: { inputDim: number; units: number[]; batchNorm: boolean; compiled: boolean; learningRate: number; seed: number }): tn.Sequential {
-  const layers: tn.layers.Layer[] = [tn.layers.dense({ units: a.units[0], inputShape: [a.inputDim], activation: 'relu' })];
-  if (a.batchNorm) layers.push(tn.layers.batchNormalization());
-  for (const u of a.units.slice(1)) layers.push(tn.layers.dense({ units: u }));
-  const m = tn.sequential({ layers });
-  const values = m.weights.map((w, i) => tn.tensor(randomFinite(w.value.size, a.seed + i), [...w.shape]));
-  m.setWeights(values); // copies
-  values.forEach((v) => v.dispose());
-  if (a.compiled) m.compile({ optimizer: tn.optimizers.adam({ learningRate: a.learningRate }), loss: 'meanSquaredError', metrics: ['mse'] });
-  return m;
-}
-
-const bytes = async (t: tn.Tensor): Promise<Buffer> => {
-  const d = await t.data();
-  return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-};
+const freshDir = modelTempDirs('tn-model-prop-');
 
 test('round trip: weights bit-identical, names, shapes and the training config as saved', async () => {
   const base = tn.memory().numTensors;
   await fc.assert(
-    fc.asyncProperty(archArb, async (a) => {
-      const m = build(a);
+    fc.asyncProperty(archArb, fc.boolean(), fc.double({ min: 1e-6, max: 1, noNaN: true }), async (a, compiled, learningRate) => {
+      const m = buildModel(a);
+      if (compiled) m.compile({ optimizer: tn.optimizers.adam({ learningRate }), loss: 'meanSquaredError', metrics: ['mse'] });
       const dir = freshDir();
-      await m.save(dir);
-      const back = await tn.loadModel(dir, { device: 'cpu', strict: true });
-      try {
-        expect(back.weights.map((w) => [w.name, w.shape])).toEqual(m.weights.map((w) => [w.name, w.shape]));
-        for (let i = 0; i < m.weights.length; i++) expect((await bytes(back.weights[i].value)).equals(await bytes(m.weights[i].value))).toBe(true);
-        expect(back.optimizer?.getConfig().learningRate).toBe(a.compiled ? a.learningRate : undefined);
-      } finally {
-        back.dispose();
-        m.dispose();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+      await expectRoundTrip(m, dir, () => m.save(dir), () => tn.loadModel(dir, { device: 'cpu', strict: true }), (back) =>
+        expect(back.optimizer?.getConfig().learningRate).toBe(compiled ? learningRate : undefined),
+      );
     }),
     { seed: SEED, numRuns: 40 },
   );
@@ -89,7 +32,8 @@ describe('mutation', () => {
   let json: Record<string, unknown>;
   let weights: Buffer;
   beforeAll(async () => {
-    const m = build({ inputDim: 3, units: [4, 2], batchNorm: true, compiled: true, learningRate: 0.01, seed: 1 });
+    const m = buildModel({ inputDim: 3, units: [4, 2], batchNorm: true, seed: 1 });
+    m.compile({ optimizer: tn.optimizers.adam({ learningRate: 0.01 }), loss: 'meanSquaredError', metrics: ['mse'] });
     good = freshDir();
     await m.save(good, { includeOptimizer: false });
     m.dispose();
@@ -108,23 +52,11 @@ describe('mutation', () => {
     return dir;
   };
 
-  /** Loads `dir`: a typed error, or a model that matches its manifest; memory back to where it was either way. */
-  const check = async (dir: string): Promise<'ok' | 'refused'> => {
-    const before = tn.memory();
-    const out = await typedOrConsistent(
-      () => tn.loadModel(dir, { device: 'cpu' }),
-      (m) => {
-        const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).weightsManifest as { name: string; shape: number[] }[];
-        expect(m.weights.map((w) => [w.name, [...w.shape]])).toEqual(manifest.map((w) => [w.name, w.shape]));
-        // Nothing larger than the weights file was allocated.
-        expect(tn.memory().numBytes - before.numBytes).toBeLessThanOrEqual(fs.statSync(path.join(dir, 'weights.safetensors')).size);
-        m.dispose();
-      },
-    );
-    expect(tn.memory().numTensors).toBe(before.numTensors);
-    expect(tn.memory().numBytes).toBe(before.numBytes);
-    fs.rmSync(dir, { recursive: true, force: true });
-    return out;
+  /** Loads `dir`: a typed error, or a model whose weights are the manifest's (names, shapes, order). */
+  const check = (dir: string): Promise<'ok' | 'refused'> => {
+    const manifest = (): { name: string; shape: number[] }[] => JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8')).weightsManifest;
+    const consistent = (m: tn.LayersModel): void => expect(m.weights.map((w) => [w.name, [...w.shape]])).toEqual(manifest().map((w) => [w.name, w.shape]));
+    return checkLoad(dir, () => tn.loadModel(dir, { device: 'cpu' }), consistent, fs.statSync(path.join(dir, 'weights.safetensors')).size);
   };
 
   test('model.json fields replaced, removed or added: a consistent model or a typed error', async () => {
