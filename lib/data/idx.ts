@@ -72,30 +72,31 @@ export function decodeIdx(bytes: Uint8Array, source: string, opts: DecodeIdxOpti
     );
   }
   const payload = bytes.subarray(headerLen);
-  return { type: t.type, shape, data: decodePayload(payload, t.type, count, view, headerLen) };
+  return { type: t.type, shape, data: decodePayload(payload, t.type, t.size, count) };
 }
 
-function decodePayload(payload: Uint8Array, type: IdxType, n: number, view: DataView, off: number): IdxArray['data'] {
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The payload as a typed array of `type`: the bytes are copied and, on a little-endian host, each element's bytes
+ * reversed (IDX is big-endian). Bytes, not numbers, move, so every bit pattern (NaN payloads included) is kept.
+ */
+function decodePayload(payload: Uint8Array, type: IdxType, size: number, n: number): IdxArray['data'] {
+  if (type === 'uint8') return payload;
+  const bytes = new Uint8Array(payload); // a copy, aligned at 0 (Buffer's slice() would be a view)
+  if (LITTLE_ENDIAN && size > 1) for (let i = 0; i < bytes.length; i += size) bytes.subarray(i, i + size).reverse();
   switch (type) {
-    case 'uint8':
-      return payload;
     case 'int8':
-      return new Int8Array(payload.buffer, payload.byteOffset, n).slice();
+      return new Int8Array(bytes.buffer, 0, n);
     case 'int16':
-      return fill(new Int16Array(n), (i) => view.getInt16(off + 2 * i, false));
+      return new Int16Array(bytes.buffer, 0, n);
     case 'int32':
-      return fill(new Int32Array(n), (i) => view.getInt32(off + 4 * i, false));
+      return new Int32Array(bytes.buffer, 0, n);
     case 'float32':
-      return fill(new Float32Array(n), (i) => view.getFloat32(off + 4 * i, false));
+      return new Float32Array(bytes.buffer, 0, n);
     case 'float64':
-      return fill(new Float64Array(n), (i) => view.getFloat64(off + 8 * i, false));
+      return new Float64Array(bytes.buffer, 0, n);
   }
-}
-
-/** out[i] = at(i) for every element; `at` reads element i big-endian (IDX's byte order, not the host's). */
-function fill<T extends Int16Array | Int32Array | Float32Array | Float64Array>(out: T, at: (i: number) => number): T {
-  for (let i = 0; i < out.length; i++) out[i] = at(i);
-  return out;
 }
 
 function hex2(b: number): string {

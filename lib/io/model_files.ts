@@ -4,12 +4,14 @@ import { createHash } from 'crypto';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { TensornodeError } from '../errors';
-import { getDefaultDevice, normalizeDevice, setDefaultDevice, type Device } from '../device';
+import { getDefaultDevice, normalizeDevice, type Device } from '../device';
 import type { DType } from '../dtype';
 import { tensor } from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { LayersModel } from '../models/layers_model';
-import { compileFromConfig, modelFromJSON } from '../models/from_config';
+import { compileFromConfig } from '../models/from_config';
+import { buildFromFile, NonFiniteReport, weightWhat, type WeightCheckOptions } from './build_model';
+import { checkTrainingConfig, checkUnknownLayerOptions, checkUnknownOptimizerOptions } from './config_check';
 import type { OptimizerState } from '../optim/optimizer';
 import { writeFileAtomic, type WriteFn } from './atomic';
 import { parseSafetensors, serializeSafetensors, type SafetensorsContents, type TensorInput, type TensorView } from './safetensors';
@@ -24,6 +26,8 @@ export const WEIGHTS_FILE = 'weights.safetensors';
 export const OPTIMIZER_FILE = 'optimizer.safetensors';
 export const MODEL_FORMAT = 'tensornode-model';
 export { MODEL_FORMAT_VERSION } from './model_upgrade';
+/** The keys of model.json. */
+const TOP_KEYS = ['format', 'version', 'className', 'config', 'trainingConfig', 'weightsManifest', 'weightsSha256', 'optimizerSha256'];
 /** A model.json larger than this is rejected before it is parsed (architectures are a few KB). */
 export const MAX_MODEL_JSON_BYTES = 16 * 1024 * 1024;
 
@@ -57,7 +61,7 @@ export interface SaveModelOptions {
   write?: WriteFn;
 }
 
-export interface LoadModelOptions {
+export interface LoadModelOptions extends WeightCheckOptions {
   /** Where the weights (and optimizer state) go; default: the default device. */
   device?: Device;
   /** Restore the optimizer state when the directory has one (default true). */
@@ -211,6 +215,8 @@ async function readModelJson(file: string): Promise<ModelJSON> {
   }
   const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
   if (!isObject(json)) throw bad('not a JSON object');
+  // tensornode writes this file: a key it does not write is damage or a hand edit that would be ignored.
+  for (const k of Object.keys(json)) if (!TOP_KEYS.includes(k)) throw bad(`unknown key '${k}' (model.json has ${TOP_KEYS.join(', ')})`);
   if (json.format !== MODEL_FORMAT) throw bad(`'format' is ${JSON.stringify(json.format)}, expected '${MODEL_FORMAT}'`);
   if (!READABLE_FORMAT_VERSIONS.includes(json.version as number)) {
     throw bad(`format version ${JSON.stringify(json.version)} is not supported (this tensornode reads versions ${READABLE_FORMAT_VERSIONS.join(', ')})`);
@@ -223,14 +229,19 @@ async function readModelJson(file: string): Promise<ModelJSON> {
   if (json.className === 'Model' && (!Array.isArray(config.inputLayers) || !Array.isArray(config.outputLayers))) {
     throw bad(`a functional model's 'config' needs 'inputLayers' and 'outputLayers' lists`);
   }
+  for (const k of Object.keys(config)) if (!['name', 'layers', 'inputLayers', 'outputLayers'].includes(k)) throw bad(`'config' has the unknown key '${k}'`);
   config.layers.forEach((l: unknown, i: number) => {
     if (!isObject(l) || typeof l.className !== 'string' || !isObject(l.config)) throw bad(`layer ${i} must be {className: string, config: object}`);
+    for (const k of Object.keys(l)) if (!['className', 'config', 'name', 'inboundNodes'].includes(k)) throw bad(`layer ${i} has the unknown key '${k}'`);
   });
   if (json.trainingConfig !== null && !isObject(json.trainingConfig)) throw bad(`'trainingConfig' must be an object or null`);
+  if (json.trainingConfig !== null) checkTrainingConfig(file, json.trainingConfig);
   if (!Array.isArray(json.weightsManifest)) throw bad(`'weightsManifest' must be an array`);
+  const listed = new Set<unknown>();
   json.weightsManifest.forEach((w: unknown, i: number) => {
     if (
       !isObject(w) ||
+      Object.keys(w).some((k) => k !== 'name' && k !== 'shape' && k !== 'dtype') ||
       typeof w.name !== 'string' ||
       !Array.isArray(w.shape) ||
       !w.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0) ||
@@ -238,6 +249,8 @@ async function readModelJson(file: string): Promise<ModelJSON> {
     ) {
       throw bad(`weightsManifest[${i}] must be {name: string, shape: non-negative integers, dtype: 'float32' | 'int32'}`);
     }
+    if (listed.has(w.name)) throw bad(`weightsManifest lists '${w.name}' twice`);
+    listed.add(w.name);
   });
   const hex = (v: unknown): boolean => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
   if (!hex(json.weightsSha256)) throw bad(`'weightsSha256' must be 64 hex digits`);
@@ -274,58 +287,66 @@ function checkedValues(file: string, what: string, view: TensorView, shape: read
   return viewToHost(what, view);
 }
 
-function buildModel(file: string, json: ModelJSON, device: Device): LayersModel {
-  // Weights are created on the default device; a model for another device is built there (not created and moved).
-  const previous = getDefaultDevice();
-  let model: LayersModel;
-  try {
-    setDefaultDevice(device);
-    model = modelFromJSON({ className: json.className, config: json.config });
-    model.build();
-  } catch (e) {
-    throw new ModelFileError(`${file}: the architecture cannot be built (${(e as Error).message})`);
-  } finally {
-    setDefaultDevice(previous);
+/**
+ * Checks weights.safetensors against model.json's weightsManifest before anything is built: the same names (nothing
+ * missing, nothing extra), and each tensor's dtype and shape as the manifest states them.
+ */
+function checkManifestAgainstFile(json: ModelJSON, contents: SafetensorsContents, file: string): void {
+  const listed = new Set(json.weightsManifest.map((w) => w.name));
+  for (const name of contents.tensors.keys()) {
+    if (!listed.has(name)) throw new ModelFileError(`${file}: unexpected weight '${name}' (the architecture has no such weight: model.json's weightsManifest does not list it)`);
   }
-  model.to(device);
-  try {
-    compileFromConfig(model, json.trainingConfig);
-  } catch (e) {
-    model.dispose();
-    throw new ModelFileError(`${file}: invalid trainingConfig (${(e as Error).message})`);
+  for (const w of json.weightsManifest) {
+    const view = contents.tensors.get(w.name);
+    const what = weightWhat(w.name);
+    if (!view) throw new ModelFileError(`${file}: missing ${what} ('${w.name}', shape [${w.shape.join(', ')}])`);
+    if (view.dtype !== storedDType(w.dtype)) throw new ModelFileError(`${file}: ${what} has dtype ${view.dtype}, expected ${storedDType(w.dtype)} (${w.dtype}) as model.json's weightsManifest states`);
+    if (view.shape.join(',') !== w.shape.join(',')) throw new ModelFileError(`${file}: ${what} has shape [${view.shape.join(', ')}], expected [${w.shape.join(', ')}] as model.json's weightsManifest states`);
   }
-  return model;
 }
 
-/** Checks every stored weight against the architecture (nothing missing, nothing extra), then assigns them all. */
-function restoreWeights(model: LayersModel, json: ModelJSON, contents: SafetensorsContents, file: string, device: Device): void {
-  const modelFile = file.replace(WEIGHTS_FILE, MODEL_JSON);
-  const vars = model.weights;
-  const manifest = json.weightsManifest.map((w) => w.name).join('\n');
-  if (manifest !== vars.map((v) => v.name).join('\n')) {
-    throw new ModelFileError(
-      `${modelFile}: weightsManifest [${json.weightsManifest.map((w) => w.name).join(', ')}] does not match the architecture's weights [${vars.map((v) => v.name).join(', ')}]`,
-    );
-  }
-  const expected = new Set(vars.map((v) => v.name));
-  for (const name of contents.tensors.keys()) {
-    if (!expected.has(name)) throw new ModelFileError(`${file}: unexpected weight '${name}' (the architecture has no such weight)`);
-  }
-  const values = vars.map((v) => {
-    const layer = v.name.slice(0, v.name.lastIndexOf('/'));
-    const what = `weight '${v.name.slice(layer.length + 1)}' of layer '${layer}'`;
-    const view = contents.tensors.get(v.name);
-    if (!view) throw new ModelFileError(`${file}: missing ${what} ('${v.name}', shape [${v.shape.join(', ')}])`);
-    return checkedValues(file, what, view, v.shape, v.value.dtype);
-  });
-  vars.forEach((v, i) => {
-    const t = tensor(values[i], v.shape, { device, dtype: v.value.dtype });
-    try {
-      v.assign(t);
-    } finally {
-      t.dispose();
+/**
+ * Builds the architecture with every weight taken from the file: each weight a layer creates must be in the manifest
+ * with the shape and dtype the layer asks for, before it is allocated; no initializer runs. Afterwards every listed
+ * weight must have been used, in manifest order, and the stored layer options must all be known to the layers.
+ */
+function buildWithWeights(jsonFile: string, json: ModelJSON, contents: SafetensorsContents, weightsFile: string, device: Device, report: NonFiniteReport): LayersModel {
+  const manifest = new Map(json.weightsManifest.map((w) => [w.name, w]));
+  const taken = new Set<string>();
+  const model = buildFromFile(
+    jsonFile,
+    device,
+    { className: json.className, config: json.config },
+    (req) => {
+      const w = manifest.get(req.name);
+      const what = weightWhat(req.name);
+      if (!w) throw new ModelFileError(`${jsonFile}: the architecture has ${what} ('${req.name}', shape [${req.shape.join(', ')}]), which weightsManifest does not list`);
+      if (w.shape.join(',') !== req.shape.join(',')) throw new ModelFileError(`${jsonFile}: ${what} has shape [${w.shape.join(', ')}] in weightsManifest, but the architecture expects [${req.shape.join(', ')}]`);
+      if (w.dtype !== req.dtype) throw new ModelFileError(`${jsonFile}: ${what} is ${w.dtype} in weightsManifest, but the architecture has ${req.dtype}`);
+      if (taken.has(req.name)) throw new ModelFileError(`${jsonFile}: two layers create the weight '${req.name}' (layer names must be unique)`);
+      taken.add(req.name);
+      const values = viewToHost(req.name, contents.tensors.get(req.name)!);
+      report.check(req.name, values);
+      return values;
+    },
+  );
+  try {
+    const names = model.weights.map((v) => v.name);
+    if (taken.size !== manifest.size || names.join('\n') !== json.weightsManifest.map((w) => w.name).join('\n')) {
+      const unused = json.weightsManifest.filter((w) => !taken.has(w.name)).map((w) => w.name);
+      throw new ModelFileError(
+        `${jsonFile}: weightsManifest [${json.weightsManifest.map((w) => w.name).join(', ')}] does not match the architecture's weights [${names.join(', ')}]${unused.length ? ` (not in the architecture: ${unused.join(', ')})` : ''}`,
+      );
     }
-  });
+    checkUnknownLayerOptions(jsonFile, json.config, model);
+    compileFromConfig(model, json.trainingConfig);
+    if (json.trainingConfig) checkUnknownOptimizerOptions(jsonFile, json.trainingConfig, model);
+  } catch (e) {
+    model.dispose();
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(`${jsonFile}: invalid trainingConfig (${(e as Error).message})`);
+  }
+  return model;
 }
 
 /** Validates optimizer.safetensors against the model's trainable weights and restores the optimizer's state. */
@@ -368,7 +389,11 @@ function restoreOptimizer(model: LayersModel, contents: SafetensorsContents, fil
  * Loads a model saved by `model.save(dir)` onto `opts.device` (default: the default device). Everything read is
  * validated: model.json's schema and size, every layer class and option, each weight's presence, dtype and shape
  * against the architecture (extra weights are rejected), the safetensors structure, and that the files belong to the
- * same save (sha256). Failures throw ModelFileError or SafetensorsError naming the file; nothing is left allocated.
+ * same save (sha256). The weight file is checked against the manifest before anything is built, and each weight a
+ * layer creates is taken from the file (after checking its name, shape and dtype) instead of initialized, so a config
+ * that disagrees with its weights fails before allocating and a valid load runs no initializer. Stored weights with
+ * NaN/Infinity give one warning (process.emitWarning), or fail with `{strict: true}`. Failures throw ModelFileError or
+ * SafetensorsError naming the file; nothing is left allocated.
  * The model comes back compiled when it was saved compiled (with its optimizer state when saved and `loadOptimizer`).
  */
 export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promise<LayersModel> {
@@ -382,9 +407,11 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
   // Older versions stored some weights in another layout: convert them before they are checked and assigned.
   upgradeStoredTensors(json.version, json.config.layers, json.weightsManifest, [weights, optimizer]);
 
-  const model = buildModel(jsonFile, json, device ?? getDefaultDevice());
+  const weightsFile = path.join(dir, WEIGHTS_FILE);
+  checkManifestAgainstFile(json, weights, weightsFile);
+  const report = new NonFiniteReport(weightsFile, opts.strict ?? false);
+  const model = buildWithWeights(jsonFile, json, weights, weightsFile, device ?? getDefaultDevice(), report);
   try {
-    restoreWeights(model, json, weights, path.join(dir, WEIGHTS_FILE), model.device);
     if (optimizer) {
       if (!model.optimizer) throw new ModelFileError(`${jsonFile}: an optimizer state is saved but the model has no training config to restore it into`);
       restoreOptimizer(model, optimizer, path.join(dir, OPTIMIZER_FILE), model.device);
@@ -393,5 +420,6 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
     model.dispose();
     throw e;
   }
+  report.emit();
   return model;
 }

@@ -128,7 +128,7 @@ export function serializeSafetensors(
     p.begin = offset;
     offset += p.data.byteLength;
   }
-  for (const p of plan) header[p.name] = { dtype: p.dtype, shape: p.shape, data_offsets: [p.begin, p.begin + p.data.byteLength] };
+  for (const p of plan) setOwn(header, p.name, { dtype: p.dtype, shape: p.shape, data_offsets: [p.begin, p.begin + p.data.byteLength] });
 
   let json = Buffer.from(JSON.stringify(header), 'utf8');
   const padded = Math.ceil(json.length / 8) * 8;
@@ -143,6 +143,11 @@ export function serializeSafetensors(
     if (!LITTLE_ENDIAN && p.size > 1) swapBytes(out.subarray(base + p.begin, base + p.begin + bytes.length), p.size);
   }
   return out;
+}
+
+/** obj[key] = value as an own property, also for the key '__proto__' (which plain assignment treats as the prototype). */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -187,7 +192,7 @@ export function parseSafetensors(bytes: Uint8Array, source = 'safetensors data')
       if (!isPlainObject(entry)) throw bad('__metadata__ is not an object');
       for (const [k, v] of Object.entries(entry)) {
         if (typeof v !== 'string') throw bad(`__metadata__ value "${k}" is not a string`);
-        metadata[k] = v;
+        setOwn(metadata, k, v);
       }
       continue;
     }

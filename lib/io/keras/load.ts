@@ -1,23 +1,36 @@
 // loadKerasModel(path): a Keras 3 .keras file (zip: config.json + model.weights.h5) as a tensornode model, through
-// yauzl (zip) and jsfive (HDF5). The archive, the config and the weight shapes are checked before the model is
-// built, the build refuses any weight larger than the file holds, and every weight must match in count and shape.
+// yauzl (zip) and jsfive (HDF5). The archive and the config are checked first; the model is then built with each
+// weight taken from its layer's HDF5 variables (count and shape checked before it is allocated; no initializer runs).
 import { promises as fsp } from 'fs';
 import { File, type Dataset, type Group } from 'jsfive';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
 import type { Layer } from '../../nn/layers/layer';
 import type { LayersModel } from '../../models/layers_model';
-import { Container } from '../../models/container';
-import { assignAll, buildWithinBudget } from '../build_model';
+import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from '../build_model';
+import { checkUnknownLayerOptions, type ExtraKeys } from '../config_check';
 import { ModelFileError, MAX_MODEL_JSON_BYTES } from '../model_files';
 import { convertModelConfig, h5Keys, type H5Key } from './config';
 import { readZipMembers } from './zip';
 
-export interface LoadKerasModelOptions {
+export interface LoadKerasModelOptions extends WeightCheckOptions {
   device?: Device;
 }
 
 /** Largest .keras file read (its weights are held in memory while loading). */
 const MAX_KERAS_BYTES = 2 ** 31 - 1;
+/** Keys Keras 3 writes that tensornode's layers have no use for (null values pass anyway). */
+const KERAS_EXTRA_KEYS: ExtraKeys = new Map<string, (v: unknown) => boolean>([
+  // InputLayer flags whose default (false) is what tensornode does.
+  ['ragged', (v: unknown) => v === false],
+  ['optional', (v: unknown) => v === false],
+  // Options whose Keras default is tensornode's only behaviour; another value would change the model: refused.
+  ['groups', (v: unknown) => v === 1],
+  ['synchronized', (v: unknown) => v === false],
+  ['renorm', (v: unknown) => v === false],
+  ['renormMomentum', (v: unknown) => typeof v === 'number'], // only read when renorm is on
+  ['rmsScaling', (v: unknown) => v === false],
+  ['seed', (v: unknown) => typeof v === 'number'], // a dropout seed: tensornode draws from its own generator
+]);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isGroup = (v: unknown): v is Group => !!v && Array.isArray((v as Group).keys);
 
@@ -31,31 +44,25 @@ function layerVars(group: Group | null): Dataset[] {
     .map((k) => vars.get(k) as Dataset);
 }
 
-/** Every dataset's element count in the file (the weight budget of the build). */
-function largestDataset(g: Group, depth = 0): number {
-  if (depth > 32) return 0;
-  let best = 0;
-  for (const k of g.keys) {
-    const v = g.get(k);
-    if (isGroup(v)) best = Math.max(best, largestDataset(v, depth + 1));
-    else if (v && Array.isArray((v as Dataset).shape)) best = Math.max(best, (v as Dataset).shape.reduce((a, b) => a * b, 1));
-  }
-  return best;
+/** A weighted layer's variables in the file: where (for messages) and its datasets in vars/0, vars/1, ... order. */
+interface StoredLayer {
+  where: string;
+  data: Dataset[];
 }
 
-/** Pairs each weighted layer of `model` (recursing into nested models) with its variables in the HDF5 file. */
-function collect(model: Container, keys: Map<string, H5Key>, group: Group | null, out: { layer: Layer; data: Dataset[]; where: string }[], where: string): void {
+/**
+ * layer name -> its variables, for every layer of the config (recursing into nested models), found through the
+ * Keras 3 group names (h5Keys). A name used twice (in different nested models) cannot be told apart by name: null.
+ */
+function storedLayers(keys: Map<string, H5Key>, group: Group | null, out: Map<string, StoredLayer | null>, where: string, depth = 0): void {
+  if (depth > 32) return;
   const layersGroup = group?.get('layers');
-  for (const layer of model.layers) {
-    const k = keys.get(layer.name);
-    const g = k && isGroup(layersGroup) ? layersGroup.get(k.key) : null;
+  for (const [name, k] of keys) {
+    const g = isGroup(layersGroup) ? layersGroup.get(k.key) : null;
     const sub = isGroup(g) ? g : null;
-    const path = `${where}layers/${k?.key ?? layer.name}`;
-    if (layer instanceof Container) {
-      collect(layer, k?.inner ?? new Map(), sub, out, `${path}/`);
-    } else if (layer.weights.length > 0) {
-      out.push({ layer, data: layerVars(sub), where: `${path}/vars` });
-    }
+    const path = `${where}layers/${k.key}`;
+    if (k.inner) storedLayers(k.inner, sub, out, `${path}/`, depth + 1);
+    else out.set(name, out.has(name) ? null : { where: `${path}/vars`, data: layerVars(sub) });
   }
 }
 
@@ -93,38 +100,55 @@ export async function loadKerasModel(file: string, opts: LoadKerasModelOptions =
   } catch (e) {
     throw bad(`model.weights.h5 is not a readable HDF5 file (${(e as Error).message})`);
   }
-  let budget: number;
+  const stored = new Map<string, StoredLayer | null>();
   try {
-    budget = largestDataset(h5);
+    storedLayers(h5Keys(cls, json.config), h5, stored, '');
   } catch (e) {
     throw bad(`model.weights.h5 cannot be read (${(e as Error).message})`);
   }
-
-  const model = buildWithinBudget(file, cls === 'Sequential', config, device, budget);
+  const report = new NonFiniteReport(file, opts.strict ?? false);
+  const used = new Map<Layer, number>();
+  const model = buildFromFile(
+    file,
+    device,
+    { className: cls === 'Sequential' ? 'Sequential' : 'Model', config },
+    (req) => {
+      const name = req.layer.name;
+      const s = stored.get(name);
+      if (s === null) throw bad(`model.weights.h5: two nested layers are named '${name}'; their variables cannot be told apart`);
+      const i = used.get(req.layer) ?? 0;
+      used.set(req.layer, i + 1);
+      const where = s ? `${s.where}/${i}` : `layers/${name}/vars/${i}`;
+      const d = s?.data[i];
+      if (!d) throw bad(`model.weights.h5: ${where} is missing: layer '${name}' (${req.layer.className}) creates '${req.name}' of shape [${req.shape.join(', ')}], but the file holds ${s?.data.length ?? 0} variable(s) for it`);
+      const shape = Array.isArray(d.shape) ? d.shape : [];
+      if (shape.join(',') !== req.shape.join(',')) throw bad(`model.weights.h5: ${where} has shape [${shape.join(', ')}], but '${req.name}' expects [${req.shape.join(', ')}]`);
+      let arr: ArrayLike<number>;
+      try {
+        arr = d.value;
+      } catch (e) {
+        throw bad(`model.weights.h5: ${where} cannot be read (${(e as Error).message})`);
+      }
+      const size = req.shape.reduce((a, b) => a * b, 1);
+      if (!arr || arr.length !== size) throw bad(`model.weights.h5: ${where} holds ${arr?.length} values for shape [${req.shape.join(', ')}]`);
+      report.check(req.name, arr);
+      return asDType(arr, req);
+    },
+  );
   try {
-    const pairs: { layer: Layer; data: Dataset[]; where: string }[] = [];
-    collect(model, h5Keys(cls, json.config), h5, pairs, '');
-    const values = pairs.map(({ layer, data, where }) => {
-      const vars = layer.weights;
-      if (data.length !== vars.length) throw bad(`model.weights.h5: ${where} holds ${data.length} variables, but layer '${layer.name}' (${layer.className}) has ${vars.length}`);
-      return vars.map((v, i) => {
-        const d = data[i];
-        const shape = Array.isArray(d?.shape) ? d.shape : [];
-        if (shape.join(',') !== v.shape.join(',')) throw bad(`model.weights.h5: ${where}/${i} has shape [${shape.join(', ')}], but '${v.name}' expects [${v.shape.join(', ')}]`);
-        let arr: ArrayLike<number>;
-        try {
-          arr = d.value;
-        } catch (e) {
-          throw bad(`model.weights.h5: ${where}/${i} cannot be read (${(e as Error).message})`);
-        }
-        if (!arr || arr.length !== v.value.size) throw bad(`model.weights.h5: ${where}/${i} holds ${arr?.length} values for shape [${v.shape.join(', ')}]`);
-        return { v, arr };
-      });
-    });
-    assignAll(values.flat(), device);
+    // Every weighted layer's variables must all be used (a file with more variables than the layer is another model).
+    for (const layer of used.keys()) {
+      const s = stored.get(layer.name);
+      if (s && s.data.length !== used.get(layer)) throw bad(`model.weights.h5: ${s.where} holds ${s.data.length} variables, but layer '${layer.name}' (${layer.className}) has ${used.get(layer)}`);
+    }
+    for (const [name, s] of stored) {
+      if (s && s.data.length > 0 && ![...used.keys()].some((l) => l.name === name)) throw bad(`model.weights.h5: ${s.where} holds ${s.data.length} variables, but layer '${name}' has no weights`);
+    }
+    checkUnknownLayerOptions(file, config, model, KERAS_EXTRA_KEYS);
   } catch (e) {
     model.dispose();
     throw e;
   }
+  report.emit();
   return model;
 }

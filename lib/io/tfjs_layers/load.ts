@@ -1,20 +1,25 @@
 // tf.loadLayersModel('file://dir/model.json'): reads the tfjs layers-model format (tfjs, tfjs-node and the
 // converter's output, sharded and quantized weights included). Validates model.json, the manifest and the shard
-// sizes before building, builds with no weight larger than the file holds, then matches weights by name and shape.
+// sizes before building, then builds with each weight taken from the file by name (its shape and dtype checked
+// before it is allocated; no initializer runs).
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
 import type { LayersModel } from '../../models/layers_model';
-import { assignAll, buildWithinBudget } from '../build_model';
+import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from '../build_model';
+import { checkUnknownLayerOptions, type ExtraKeys } from '../config_check';
 import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '../model_files';
 import { fromPythonic } from './naming';
-import { checkManifest, elementsOf, readWeights } from './weights';
+import { checkManifest, readWeights } from './weights';
 import { filePathOf } from '../file_url';
 
-export interface LoadLayersModelOptions {
+export interface LoadLayersModelOptions extends WeightCheckOptions {
   /** Where the weights go (default: the default device). */
   device?: Device;
 }
+
+/** Keys tfjs and the Keras converter write that tensornode's layers have no use for (nulls pass anyway). */
+const TFJS_EXTRA_KEYS: ExtraKeys = new Map([]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -49,7 +54,7 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
 export async function loadLayersModel(url: string, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
   const file = await modelJsonPath(url);
   const json = await readJson(file);
-  if (json.format === MODEL_FORMAT) return loadModel(path.dirname(file), { device: opts.device });
+  if (json.format === MODEL_FORMAT) return loadModel(path.dirname(file), { device: opts.device, strict: opts.strict });
   const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
   const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
   if (json.format !== undefined && json.format !== 'layers-model') throw bad(`'format' is ${JSON.stringify(json.format)}; only 'layers-model' (and tensornode's own) can be loaded as a layers model`);
@@ -66,23 +71,32 @@ export async function loadLayersModel(url: string, opts: LoadLayersModelOptions 
   if (json.weightsManifest === undefined) throw bad(`no 'weightsManifest'`);
   const groups = checkManifest(file, json.weightsManifest);
   const weights = await readWeights(file, groups);
-  const budget = Math.max(0, ...[...weights.values()].map((w) => elementsOf(w.spec.shape)));
-
-  const model = buildWithinBudget(file, className === 'Sequential', config, device, budget);
+  const report = new NonFiniteReport(file, opts.strict ?? false);
+  const taken = new Set<string>();
+  const model = buildFromFile(
+    file,
+    device,
+    { className: className === 'Sequential' ? 'Sequential' : 'Model', config },
+    (req) => {
+      const w = weights.get(req.name);
+      if (!w) throw bad(`the weight '${req.name}' (shape [${req.shape.join(', ')}]) is missing from weightsManifest`);
+      if (w.spec.shape.join(',') !== req.shape.join(',')) throw bad(`weight '${req.name}' has shape [${w.spec.shape.join(', ')}] in weightsManifest, but the architecture expects [${req.shape.join(', ')}]`);
+      if ((w.spec.dtype === 'int32') !== (req.dtype === 'int32')) throw bad(`weight '${req.name}' is ${w.spec.dtype} in weightsManifest, but the architecture has ${req.dtype}`);
+      if (taken.has(req.name)) throw bad(`two layers create the weight '${req.name}' (layer names must be unique)`);
+      taken.add(req.name);
+      report.check(req.name, w.values);
+      return asDType(w.values, req);
+    },
+  );
   try {
-    const vars = model.weights;
-    const wanted = new Set(vars.map((v) => v.name));
-    for (const name of weights.keys()) if (!wanted.has(name)) throw bad(`weightsManifest has '${name}', which is not a weight of the architecture (its weights: ${[...wanted].join(', ')})`);
-    for (const v of vars) {
-      const w = weights.get(v.name);
-      if (!w) throw bad(`the weight '${v.name}' (shape [${v.shape.join(', ')}]) is missing from weightsManifest`);
-      if (w.spec.shape.join(',') !== v.shape.join(',')) throw bad(`weight '${v.name}' has shape [${w.spec.shape.join(', ')}] in weightsManifest, but the architecture expects [${v.shape.join(', ')}]`);
-      if ((w.spec.dtype === 'int32') !== (v.value.dtype === 'int32')) throw bad(`weight '${v.name}' is ${w.spec.dtype} in weightsManifest, but the architecture has ${v.value.dtype}`);
-    }
-    assignAll(vars.map((v) => ({ v, arr: weights.get(v.name)!.values })), device);
+    const unused = [...weights.keys()].filter((name) => !taken.has(name));
+    if (unused.length > 0) throw bad(`weightsManifest has '${unused[0]}', which is not a weight of the architecture (its weights: ${model.weights.map((v) => v.name).join(', ')})`);
+    // tfjs ignores options it does not know; they would change nothing here either, except silently: refuse them.
+    checkUnknownLayerOptions(file, config, model, TFJS_EXTRA_KEYS);
   } catch (e) {
     model.dispose();
     throw e;
   }
+  report.emit();
   return model;
 }

@@ -23,7 +23,9 @@ function convert(v: unknown, key: string | undefined, keyFn: (k: string) => stri
   const out: Record<string, unknown> = {};
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     const ck = camelKey(k);
-    out[keyFn(k)] = (ck === 'name' || ck === 'className') && typeof val === 'string' ? val : convert(val, ck, keyFn, valueFn, camelKey);
+    const value = (ck === 'name' || ck === 'className') && typeof val === 'string' ? val : convert(val, ck, keyFn, valueFn, camelKey);
+    // An own property even for the key '__proto__' (a file's JSON may hold one): assignment would set the prototype.
+    Object.defineProperty(out, keyFn(k), { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { runKernel } from '../../engine/kernel';
 import { toDevice } from '../../ops';
 import type { Tensor } from '../../tensor';
 import { registerWeight, unregisterWeight } from '../../variable';
+import type { DType } from '../../dtype';
 import type { Fans, Initializer } from '../initializers';
 import type { Regularizer } from '../regularizers';
 import { isSymbolicInput, Node, SymbolicTensor } from './symbolic';
@@ -85,17 +86,32 @@ export class LayerVariable {
 
 const nameCounts = new Map<string, number>();
 
-/** While a model file is loaded: the largest weight (elements) its file holds, so absurd configs fail before allocating. */
-let weightBudget: number | null = null;
+/** What a layer asks for when it creates a weight while a model file is loaded. */
+export interface WeightRequest {
+  layer: Layer;
+  /** `<layer name>/<weight name>`, as in `model.weights`. */
+  name: string;
+  shape: number[];
+  dtype: DType;
+  device: Device;
+}
 
-/** Runs `fn` (building a model from a file's config) refusing any weight larger than `maxElements`. */
-export function withWeightBudget<T>(maxElements: number, fn: () => T): T {
-  const previous = weightBudget;
-  weightBudget = maxElements;
+/**
+ * While a model file is loaded: gives each weight a layer creates its stored value (checked against the request),
+ * so no initializer runs and nothing larger than the file is allocated. Throws when the file has no such weight.
+ */
+export type WeightSource = (request: WeightRequest) => Tensor;
+
+let weightSource: WeightSource | null = null;
+
+/** Runs `fn` (building a model from a file's config) with every new weight taken from `source` instead of initialized. */
+export function withWeightSource<T>(source: WeightSource, fn: () => T): T {
+  const previous = weightSource;
+  weightSource = source;
   try {
     return fn();
   } finally {
-    weightBudget = previous;
+    weightSource = previous;
   }
 }
 
@@ -139,6 +155,13 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}, className?: string) {
     const ctor = this.constructor as { className?: unknown; name: string };
     this.className = className ?? (typeof ctor.className === 'string' ? ctor.className : ctor.name);
+    // Configs also come from files: a name keys the layer's weights, and trainable decides what trains.
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '')) {
+      throw new ValueError(`${this.className}: 'name' must be a non-empty string, got ${JSON.stringify(args.name)}`);
+    }
+    if (args.trainable !== undefined && typeof args.trainable !== 'boolean') {
+      throw new ValueError(`${this.className}: 'trainable' must be a boolean, got ${JSON.stringify(args.trainable)}`);
+    }
     this.name = args.name ?? uniqueLayerName(snake(this.className));
     if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
     else if (args.inputShape) this.batchInputShape = [null, ...args.inputShape];
@@ -265,10 +288,10 @@ export abstract class Layer {
     if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !Number.isSafeInteger(size)) {
       throw new ValueError(`layer '${this.name}': weight '${name}' has an invalid shape [${shape}]`);
     }
-    if (weightBudget !== null && size > weightBudget) {
-      throw new ValueError(`layer '${this.name}': weight '${name}' of shape [${shape}] (${size} values) is larger than any weight the model file holds (${weightBudget})`);
-    }
-    const t = keep(noGrad(() => initializer.init(shape, fans, device)));
+    const source = weightSource;
+    const t = source
+      ? keep(source({ layer: this, name: `${this.name}/${name}`, shape: [...shape], dtype: 'float32', device }))
+      : keep(noGrad(() => initializer.init(shape, fans, device)));
     const v = new LayerVariable(`${this.name}/${name}`, t, this, opts.trainable ?? true, opts.regularizer ?? null);
     this.vars.push(v);
     return v;
@@ -343,9 +366,15 @@ export abstract class Layer {
   }
 }
 
+/** Largest size option (units, filters, kernel size, ...) a layer accepts. */
+export const MAX_LAYER_SIZE = 2 ** 31 - 1;
+
 /** Positive integer check for layer options, throwing ValueError naming the layer and option. */
 export function checkPositiveInt(layer: string, option: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ValueError(`${layer}: '${option}' must be a positive integer, got ${JSON.stringify(v)}`);
+  // Sizes reach int32 kernel attributes; anything larger is a corrupt or hostile config, not a model.
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_LAYER_SIZE) {
+    throw new ValueError(`${layer}: '${option}' must be a positive integer up to ${MAX_LAYER_SIZE}, got ${JSON.stringify(v)}`);
+  }
   return v;
 }
 
