@@ -42,6 +42,13 @@ async function writeTfjsDir(dir: string, a: tf.io.ModelArtifacts, shards = 1, sp
   return path.join(dir, 'model.json');
 }
 
+/** A directory written by model.save('file://dir') as tfjs's in-memory artifacts (one weights file). */
+async function readDirArtifacts(dir: string): Promise<tf.io.ModelArtifacts> {
+  const json = JSON.parse(await fsp.readFile(path.join(dir, 'model.json'), 'utf8'));
+  const weightData = new Uint8Array(await fsp.readFile(path.join(dir, 'weights.bin'))).buffer;
+  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData };
+}
+
 function tfjsFunctional(): tf.LayersModel {
   const a = tf.input({ shape: [6], name: 'in_a' });
   const b = tf.input({ shape: [4, 4, 2], name: 'in_b' });
@@ -55,6 +62,26 @@ function tfjsFunctional(): tf.LayersModel {
   const aux = tf.layers.dense({ units: 1, name: 'aux' }).apply(da) as tf.SymbolicTensor;
   return tf.model({ inputs: [a, b], outputs: [out, aux], name: 'tfjs_functional' });
 }
+
+test('wrapped layers (bidirectional LSTM, timeDistributed dense) load by tfjs weight names and round-trip', async () => {
+  // tfjs names a wrapped layer's weights under the wrapper: 'bidirectional_B1/forward_lstm_L1/kernel',
+  // 'time_distributed_T1/kernel' (the inner layer's name left out).
+  const model = tf.sequential();
+  model.add(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 3, returnSequences: true }) as tf.RNN, inputShape: [4, 2] }));
+  model.add(tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2 }) }));
+  const artifacts = await tfjsArtifacts(model);
+  const file = await writeTfjsDir(path.join(tmp, 'wrappers'), artifacts);
+  const x = randomArray(2 * 4 * 2, 5);
+  const want = (model.predict(tf.tensor(x, [2, 4, 2])) as tf.Tensor).dataSync();
+  const loaded = await tn.loadLayersModel(`file://${file}`);
+  expect(loaded.weights.map((w) => w.name)).toEqual(artifacts.weightSpecs!.map((w) => w.name));
+  expectClose(await (loaded.predict(tn.tensor(x, [2, 4, 2])) as tn.Tensor).data(), want, 1e-5, 1e-6);
+  // Saved here, the same names come back and tfjs loads it.
+  const dir = path.join(tmp, 'wrappers_out');
+  await loaded.save(`file://${dir}`);
+  const back = await tf.loadLayersModel(tf.io.fromMemory(await readDirArtifacts(dir)));
+  expectClose((back.predict(tf.tensor(x, [2, 4, 2])) as tf.Tensor).dataSync(), want, 1e-5, 1e-6);
+});
 
 const inputs = (): { a: Float32Array; b: Float32Array } => ({ a: randomArray(3 * 6, 1), b: randomArray(3 * 4 * 4 * 2, 2) });
 
@@ -103,8 +130,7 @@ test('a model saved here with save("file://...") loads in tfjs and predicts the 
     expect(json.format).toBe('layers-model');
     expect(json.modelTopology.class_name).toBe(name === 'seq' ? 'Sequential' : 'Model');
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
-    const weightData = new Uint8Array(await fsp.readFile(path.join(dir, 'weights.bin'))).buffer;
-    const theirs = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+    const theirs = await tf.loadLayersModel(tf.io.fromMemory(await readDirArtifacts(dir)));
     const tfIn = xs.map((s) => tf.tensor(x, s as number[]));
     const tnIn = xs.map((s) => tn.tensor(x, s as number[]));
     const want = (theirs.predict(tfIn.length === 1 ? tfIn[0] : tfIn) as tf.Tensor).dataSync();

@@ -60,7 +60,9 @@ test('bidirectional concatenates forward and time-aligned backward outputs; othe
   const input = x(2, 4, 2, 9);
   const y = bi.apply(input);
   expect(y.shape).toEqual([2, 4, 6]);
-  expect(bi.weights.map((w) => w.name)).toEqual(['forward_enc/kernel', 'forward_enc/recurrent_kernel', 'forward_enc/bias', 'backward_enc/kernel', 'backward_enc/recurrent_kernel', 'backward_enc/bias']);
+  // tfjs's names: the wrapper's name, then the direction's layer (test/io/tfjs_layers checks them against tfjs).
+  const scope = `${bi.name}/`;
+  expect(bi.weights.map((w) => w.name)).toEqual(['forward_enc/kernel', 'forward_enc/recurrent_kernel', 'forward_enc/bias', 'backward_enc/kernel', 'backward_enc/recurrent_kernel', 'backward_enc/bias'].map((n) => scope + n));
   const f = await bi.forwardLayer.apply(input).data();
   const b = bi.backwardLayer.apply(input); // in processing order: step s is time T-1-s
   const yd = await y.data();
@@ -88,7 +90,8 @@ test('timeDistributed applies a layer to every step with shared weights', async 
   const input = x(3, 4, 5);
   const y = td.apply(input);
   expect(y.shape).toEqual([3, 4, 2]);
-  expect(td.weights.map((w) => w.name)).toEqual(['td_dense/kernel', 'td_dense/bias']);
+  // tfjs names the inner layer's weights under the wrapper alone: 'time_distributed/kernel'.
+  expect(td.weights.map((w) => w.name)).toEqual([`${td.name}/kernel`, `${td.name}/bias`]);
   const step2 = dense.apply(tn.reshape(tn.slice(input, [0, 2, 0], [3, 1, 5]), [3, 5]));
   expectClose(await tn.slice(y, [0, 2, 0], [3, 1, 2]).data(), await step2.data(), 1e-6);
   expect(td.computeOutputShape([null, 4, 5])).toEqual([null, 4, 2]);

@@ -275,6 +275,13 @@ export abstract class Layer {
     return null;
   }
 
+  /**
+   * The prefix of this layer's weight names ('<scope>/kernel'); the layer's own name unless a wrapper sets it, as
+   * tfjs names a wrapped layer's weights under the wrapper ('bidirectional/forward_lstm/kernel',
+   * 'time_distributed/kernel'), so that tfjs files with wrappers load by name.
+   */
+  weightScope: string | null = null;
+
   /** Adds a weight made by `initializer` on the layer's device. */
   protected addWeight(
     name: string,
@@ -289,10 +296,11 @@ export abstract class Layer {
       throw new ValueError(`layer '${this.name}': weight '${name}' has an invalid shape [${shape}]`);
     }
     const source = weightSource;
+    const fullName = `${this.weightScope ?? this.name}/${name}`;
     const t = source
-      ? keep(source({ layer: this, name: `${this.name}/${name}`, shape: [...shape], dtype: 'float32', device }))
+      ? keep(source({ layer: this, name: fullName, shape: [...shape], dtype: 'float32', device }))
       : keep(noGrad(() => initializer.init(shape, fans, device)));
-    const v = new LayerVariable(`${this.name}/${name}`, t, this, opts.trainable ?? true, opts.regularizer ?? null);
+    const v = new LayerVariable(fullName, t, this, opts.trainable ?? true, opts.regularizer ?? null);
     this.vars.push(v);
     return v;
   }

@@ -1,7 +1,7 @@
 // Layer wrappers (tfjs bidirectional and timeDistributed): a layer that owns inner layers and exposes their weights.
 import { ValueError } from '../../../errors';
 import type { Device } from '../../../device';
-import { add, concat, mul, reshape, scale, slice } from '../../../ops';
+import { add, concat, mul, reshape, reverse, scale } from '../../../ops';
 import type { Tensor } from '../../../tensor';
 import { deserializeLayer } from '../registry';
 import { isShapeList, Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
@@ -76,6 +76,7 @@ export class TimeDistributed extends Wrapper {
     if (inputShape.length < 3) throw new ValueError(`timeDistributed '${this.name}': needs inputs [batch, steps, ...], got [${inputShape}]`);
     if (!this.layer.built) {
       if (this.weightDevice) this.layer.to(this.weightDevice);
+      this.layer.weightScope = this.name; // tfjs: 'time_distributed/kernel', the inner layer's name left out
       this.layer.build([null, ...inputShape.slice(2)]);
     }
     super.build(inputShape);
@@ -102,14 +103,9 @@ export interface BidirectionalLayerArgs extends WrapperLayerArgs {
   mergeMode?: BidirectionalMergeMode;
 }
 
-/** The steps of [B, T, U] in reverse order (differentiable; T slices until a reverse kernel lands). */
+/** The steps of [B, T, U] in reverse order (one gather along the time axis; differentiable). */
 function reverseSteps(seq: Tensor): Tensor {
-  const [B, T, U] = seq.shape;
-  if (T === 1) return seq;
-  return concat(
-    Array.from({ length: T }, (_, s) => slice(seq, [0, T - 1 - s, 0], [B, 1, U])),
-    1,
-  );
+  return seq.shape[1] === 1 ? seq : reverse(seq, 1);
 }
 
 /** Runs an RNN forwards and a copy of it backwards over the sequence and merges the two outputs (tfjs bidirectional). */
@@ -140,6 +136,7 @@ export class Bidirectional extends Wrapper {
     for (const l of this.inner) {
       if (!l.built) {
         if (this.weightDevice) l.to(this.weightDevice);
+        l.weightScope = `${this.name}/${l.name}`; // tfjs: 'bidirectional/forward_lstm/kernel'
         l.build(inputShape);
       }
     }
