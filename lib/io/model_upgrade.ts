@@ -6,9 +6,11 @@ import type { SafetensorsContents, TensorView } from './safetensors';
  * Format versions:
  * 1: Conv2D kernels stored [filters, kh, kw, inChannels] (the native kernel's layout at the time).
  * 2: Conv2D kernels stored [kh, kw, inChannels, filters], as tfjs and Keras (the public layout since).
+ * 3: weights of wrapped layers named under the wrapper as tfjs names them ('bi/forward_lstm/kernel' for
+ *    Bidirectional, 'td/kernel' for TimeDistributed); versions 1-2 stored 'forward_lstm/kernel' and 'dense/kernel'.
  */
-export const MODEL_FORMAT_VERSION = 2;
-export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+export const MODEL_FORMAT_VERSION = 3;
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** [O, kh, kw, I] -> [kh, kw, I, O]. */
 const OHWI_TO_HWIO = [1, 2, 3, 0];
@@ -39,6 +41,7 @@ export function upgradeStoredTensors(
   weightsManifest: { name: string; shape: number[] }[],
   files: (SafetensorsContents | null)[],
 ): void {
+  if (version < 3) renameWrappedWeights(layers, weightsManifest, files);
   if (version >= 2) return;
   const kernels = new Set(convKernelNames(layers));
   const owner = (key: string): string | null => {
@@ -55,4 +58,42 @@ export function upgradeStoredTensors(
     }
   }
   for (const w of weightsManifest) if (kernels.has(w.name) && w.shape.length === 4) w.shape = OHWI_TO_HWIO.map((p) => w.shape[p]);
+}
+
+/** Old -> new name prefixes of wrapped layers' weights (format 3 names them under the wrapper, as tfjs). */
+function wrapperRenames(layers: { className: string; config: Record<string, unknown> }[]): Map<string, string> {
+  const renames = new Map<string, string>();
+  for (const l of layers) {
+    const wrapper = l.config.name;
+    const inner = (l.config.layer as { config?: { name?: unknown } } | undefined)?.config?.name;
+    if (typeof wrapper !== 'string' || typeof inner !== 'string') continue;
+    if (l.className === 'Bidirectional') {
+      for (const dir of ['forward', 'backward']) renames.set(`${dir}_${inner}`, `${wrapper}/${dir}_${inner}`);
+    } else if (l.className === 'TimeDistributed') {
+      renames.set(inner, wrapper);
+    }
+  }
+  return renames;
+}
+
+/** Renames stored weights (and their optimizer slots '<weight>/<slot>') of wrapped layers to format 3's names. */
+function renameWrappedWeights(
+  layers: { className: string; config: Record<string, unknown> }[],
+  weightsManifest: { name: string }[],
+  files: (SafetensorsContents | null)[],
+): void {
+  const renames = wrapperRenames(layers);
+  if (renames.size === 0) return;
+  const rename = (key: string): string => {
+    const cut = key.indexOf('/');
+    const to = cut > 0 ? renames.get(key.slice(0, cut)) : undefined;
+    return to === undefined ? key : to + key.slice(cut);
+  };
+  for (const w of weightsManifest) w.name = rename(w.name);
+  for (const contents of files) {
+    if (!contents) continue;
+    const entries = [...contents.tensors];
+    contents.tensors.clear();
+    for (const [key, view] of entries) contents.tensors.set(rename(key), view);
+  }
 }

@@ -50,7 +50,7 @@ test('save then load gives bit-identical weights, outputs and training settings 
 
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
   expect(json.format).toBe('tensornode-model');
-  expect(json.version).toBe(2);
+  expect(json.version).toBe(3);
   expect(json.className).toBe('Sequential');
   expect(json.config.layers.map((l: { className: string }) => l.className)).toEqual(['Conv2D', 'BatchNormalization', 'MaxPooling2D', 'Flatten', 'Dropout', 'Dense']);
   expect(json.trainingConfig.optimizer.className).toBe('Adam');
@@ -233,7 +233,7 @@ describe('corrupt and hostile model directories fail with clear typed errors', (
     await expect(load(bad)).rejects.toThrow(/model\.json: not valid JSON/);
     await expect(load(variant((d) => fs.writeFileSync(path.join(d, 'model.json'), '[1, 2]')))).rejects.toThrow(/not a JSON object/);
     await expect(load(variant((d) => editJson(d, (j) => (j.format = 'keras'))))).rejects.toThrow(/'format' is "keras", expected 'tensornode-model'/);
-    await expect(load(variant((d) => editJson(d, (j) => (j.version = 3))))).rejects.toThrow(/format version 3 is not supported/);
+    await expect(load(variant((d) => editJson(d, (j) => (j.version = 4))))).rejects.toThrow(/format version 4 is not supported/);
     await expect(load(variant((d) => editJson(d, (j) => (j.className = 'Functional'))))).rejects.toThrow(/unknown model class "Functional"/);
     await expect(load(variant((d) => editJson(d, (j) => (j.config.layers = 'x'))))).rejects.toThrow(/'config' must be/);
     await expect(load(variant((d) => editJson(d, (j) => (j.weightsManifest[0].shape = [-1]))))).rejects.toThrow(/weightsManifest\[0\] must be/);
