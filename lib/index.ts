@@ -65,6 +65,7 @@ export { Reduction } from './nn/core_losses';
 export { metrics } from './nn/metrics';
 export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';
+export { constraints } from './nn/constraints';
 export { optimizers, schedules, train } from './optim';
 export * as optim from './optim';
 export {

@@ -165,6 +165,7 @@ export class LayersModel extends Container {
       const r = this.batchLossAndStats(xs, ys, w, true);
       r.losses[0].backward();
       optimizer.step(vars);
+      for (const v of vars) v.applyConstraint(); // kernelConstraint etc., after each step (Keras; tfjs' LayerVariable.write)
       return { losses: r.losses.map((l) => l.detach()), stats: r.stats };
     });
     optimizer.zeroGrad(vars);
