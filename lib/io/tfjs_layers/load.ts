@@ -8,7 +8,7 @@ import type { LayersModel } from '../../models/layers_model';
 import { assignAll, buildWithinBudget } from '../build_model';
 import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '../model_files';
 import { fromPythonic } from './naming';
-import { checkManifest, elementsOf, readWeights } from './weights';
+import { byteSize, checkManifest, decodeAll, elementsOf, readGroupBytes, readWeights, type WeightSpec } from './weights';
 
 export interface LoadLayersModelOptions {
   /** Where the weights go (default: the default device). */
@@ -41,18 +41,51 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
   return json;
 }
 
+/** tfjs's IOHandler as loadLayersModel takes it: anything with load() giving model artifacts. */
+export interface LoadHandler {
+  load(): Promise<{ modelTopology?: unknown; weightSpecs?: unknown; weightData?: ArrayBuffer | ArrayBuffer[]; format?: string }>;
+}
+
+export const isLoadHandler = (v: unknown): v is LoadHandler => isObject(v) && typeof v.load === 'function';
+
 /**
  * Loads a model saved in the tfjs layers-model format (or, when the model.json is tensornode's own format, the
- * same as loadModel). The model comes back uncompiled, as in tfjs.
+ * same as loadModel), from a path or file:// URL or from an IOHandler (tf.io.fromMemory, tf.io.fileSystem, ...).
+ * The model comes back uncompiled, as in tfjs.
  */
-export async function loadLayersModel(url: string, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
-  const file = await modelJsonPath(url);
+export async function loadLayersModel(source: string | LoadHandler, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
+  if (isLoadHandler(source)) {
+    const where = 'loadLayersModel(IOHandler)';
+    const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
+    const a = await source.load();
+    if (!isObject(a)) throw new ModelFileError(`${where}: load() must resolve to model artifacts {modelTopology, weightSpecs, weightData}, got ${typeof a}`);
+    if (a.format !== undefined && a.format !== 'layers-model') throw new ModelFileError(`${where}: 'format' is ${JSON.stringify(a.format)}; only 'layers-model' can be loaded as a layers model`);
+    const [spec] = checkManifest(where, [{ paths: ['memory'], weights: a.weightSpecs ?? [] }]);
+    const parts = a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
+    if (!parts.every((p) => p instanceof ArrayBuffer || ArrayBuffer.isView(p))) throw new ModelFileError(`${where}: 'weightData' must be an ArrayBuffer (or a list of them)`);
+    const bytes = Buffer.concat(parts.map((p) => (ArrayBuffer.isView(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : Buffer.from(p))));
+    if (bytes.length !== byteSize(spec.weights)) throw new ModelFileError(`${where}: 'weightData' holds ${bytes.length} bytes, but 'weightSpecs' [${spec.weights.map((w) => w.name).join(', ')}] take ${byteSize(spec.weights)}`);
+    const weights: Weights = new Map();
+    decodeAll(spec.weights, bytes, weights);
+    return fromTopology(where, a.modelTopology, weights, device);
+  }
+  const file = await modelJsonPath(source);
   const json = await readJson(file);
   if (json.format === MODEL_FORMAT) return loadModel(path.dirname(file), { device: opts.device });
   const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
+  if (json.format !== undefined && json.format !== 'layers-model') throw new ModelFileError(`${file}: 'format' is ${JSON.stringify(json.format)}; only 'layers-model' (and tensornode's own) can be loaded as a layers model`);
+  checkTopology(file, json.modelTopology);
+  if (json.weightsManifest === undefined) throw new ModelFileError(`${file}: no 'weightsManifest'`);
+  const groups = checkManifest(file, json.weightsManifest);
+  return fromTopology(file, json.modelTopology, await readWeights(file, groups), device);
+}
+
+type Weights = Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>;
+
+/** The model's className and config from a modelTopology (checked; camelCase). */
+function checkTopology(file: string, modelTopology: unknown): { className: string; config: Record<string, unknown> } {
   const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
-  if (json.format !== undefined && json.format !== 'layers-model') throw bad(`'format' is ${JSON.stringify(json.format)}; only 'layers-model' (and tensornode's own) can be loaded as a layers model`);
-  let topology = json.modelTopology;
+  let topology = modelTopology;
   if (!isObject(topology)) throw bad(`'modelTopology' must be an object`);
   // The converter nests the model under model_config (beside training_config).
   if (isObject(topology.model_config)) topology = topology.model_config;
@@ -62,11 +95,14 @@ export async function loadLayersModel(url: string, opts: LoadLayersModelOptions 
   // Older Keras wrote a Sequential's config as the list of layers itself.
   const config = Array.isArray(ts.config) ? { layers: ts.config } : ts.config;
   if (!isObject(config) || !Array.isArray(config.layers) || config.layers.length === 0) throw bad(`'modelTopology.config' must hold a non-empty 'layers' list`);
-  if (json.weightsManifest === undefined) throw bad(`no 'weightsManifest'`);
-  const groups = checkManifest(file, json.weightsManifest);
-  const weights = await readWeights(file, groups);
-  const budget = Math.max(0, ...[...weights.values()].map((w) => elementsOf(w.spec.shape)));
+  return { className, config };
+}
 
+/** Builds the architecture (no weight larger than the file holds) and assigns the weights, matched by name and shape. */
+function fromTopology(file: string, modelTopology: unknown, weights: Weights, device: Device): LayersModel {
+  const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
+  const { className, config } = checkTopology(file, modelTopology);
+  const budget = Math.max(0, ...[...weights.values()].map((w) => elementsOf(w.spec.shape)));
   const model = buildWithinBudget(file, className === 'Sequential', config, device, budget);
   try {
     const vars = model.weights;
@@ -84,4 +120,24 @@ export async function loadLayersModel(url: string, opts: LoadLayersModelOptions 
     throw e;
   }
   return model;
+}
+
+/**
+ * The artifacts of a layers-model directory as tfjs-node's file system handler loads them: model.json's fields, the
+ * weight specs of every group in order, and all their shards' bytes concatenated (sizes checked, quantization kept).
+ */
+export async function readLayersArtifacts(url: string): Promise<Record<string, unknown> & { modelTopology: unknown; weightSpecs: WeightSpec[]; weightData: ArrayBuffer }> {
+  const file = await modelJsonPath(url);
+  const json = await readJson(file);
+  if (json.modelTopology === undefined) throw new ModelFileError(`${file}: no 'modelTopology'`);
+  const groups = json.weightsManifest === undefined ? [] : checkManifest(file, json.weightsManifest);
+  const parts = await Promise.all(groups.map((g) => readGroupBytes(file, g)));
+  const bytes = Buffer.concat(parts);
+  const out: Record<string, unknown> & { modelTopology: unknown; weightSpecs: WeightSpec[]; weightData: ArrayBuffer } = {
+    modelTopology: json.modelTopology,
+    weightSpecs: groups.flatMap((g) => g.weights),
+    weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  };
+  for (const k of ['format', 'generatedBy', 'convertedBy', 'trainingConfig', 'userDefinedMetadata', 'signature', 'modelInitializer']) if (json[k] !== undefined) out[k] = json[k];
+  return out;
 }
