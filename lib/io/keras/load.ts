@@ -9,7 +9,7 @@ import type { LayersModel } from '../../models/layers_model';
 import { Container } from '../../models/container';
 import { assignAll, buildWithinBudget } from '../build_model';
 import { ModelFileError, MAX_MODEL_JSON_BYTES } from '../model_files';
-import { convertModelConfig, h5Keys, type H5Key } from './config';
+import { convertModelConfig, h5Keys, snake as snakeName, type H5Key } from './config';
 import { readZipMembers } from './zip';
 
 export interface LoadKerasModelOptions {
@@ -29,6 +29,29 @@ function layerVars(group: Group | null): Dataset[] {
     .filter((k) => /^\d+$/.test(k))
     .sort((a, b) => Number(a) - Number(b))
     .map((k) => vars.get(k) as Dataset);
+}
+
+/**
+ * A recurrent layer's variables, which Keras 3 keeps with its cell: `cell/vars`, or for stacked cells
+ * `cell/cells/<key>/vars` per cell in order (keys: the snake_case class name, numbered from the second of a class).
+ */
+function cellVars(group: Group | null, layer: Layer): { data: Dataset[]; where: string } | null {
+  const cell = group?.get('cell');
+  if (!isGroup(cell)) return null;
+  const direct = layerVars(cell);
+  if (direct.length > 0) return { data: direct, where: 'cell/vars' };
+  const cells = cell.get('cells');
+  const spec = (layer.getConfig().cell as { config?: { cells?: { className?: string }[] } } | undefined)?.config?.cells;
+  if (!isGroup(cells) || !Array.isArray(spec)) return null;
+  const seen = new Map<string, number>();
+  const data = spec.flatMap((c) => {
+    const base = snakeName(String(c.className));
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    const g = cells.get(n === 0 ? base : `${base}_${n}`);
+    return isGroup(g) ? layerVars(g) : [];
+  });
+  return { data, where: 'cell/cells/*/vars' };
 }
 
 /** Every dataset's element count in the file (the weight budget of the build). */
@@ -54,7 +77,9 @@ function collect(model: Container, keys: Map<string, H5Key>, group: Group | null
     if (layer instanceof Container) {
       collect(layer, k?.inner ?? new Map(), sub, out, `${path}/`);
     } else if (layer.weights.length > 0) {
-      out.push({ layer, data: layerVars(sub), where: `${path}/vars` });
+      const own = layerVars(sub);
+      const cell = own.length === 0 ? cellVars(sub, layer) : null;
+      out.push(cell ? { layer, data: cell.data, where: `${path}/${cell.where}` } : { layer, data: own, where: `${path}/vars` });
     }
   }
 }
