@@ -6,7 +6,7 @@ import { ValueError } from '../../../errors';
 import { reshape } from '../../../ops';
 import type { Tensor } from '../../../tensor';
 import { isShapeList, Layer, type CallArgs, type LayerArgs, type Shape } from '../layer';
-import { GRU, LSTM, RNNBase, SimpleRNN, lastStep, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type RNNResult } from './rnn';
+import { GRU, LSTM, RNNBase, SimpleRNN, applyRecurrent, lastStep, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type RNNResult } from './rnn';
 import { Wrapper } from './wrapper_base';
 
 /** The options of a cell: those of the matching recurrent layer that act within a step. */
@@ -269,9 +269,7 @@ export class RNN extends Wrapper {
   }
 
   protected call(x: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
-    const [input, ...initial] = Array.isArray(x) ? x : [x];
-    const r = this.callWithState(input, initial.length > 0 ? initial : undefined, args);
-    return this.returnState ? [r.output, ...r.states] : r.output;
+    return applyRecurrent(this, x, args);
   }
 
   override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {

@@ -227,9 +227,7 @@ export abstract class RNNBase extends Layer {
 
   /** apply(x) or apply([x, ...initialState]); with returnState the result is [output, ...final states]. */
   protected call(x: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
-    const [input, ...initial] = Array.isArray(x) ? x : [x];
-    const r = this.callWithState(input, initial.length > 0 ? initial : undefined, args);
-    return this.returnState ? [r.output, ...r.states] : r.output;
+    return applyRecurrent(this, x, args);
   }
 
   override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {
@@ -263,6 +261,17 @@ export abstract class RNNBase extends Layer {
       implementation: this.implementation,
     };
   }
+}
+
+/** A recurrent layer's call: apply(x) or apply([x, ...initialState]); with returnState [output, ...final states]. */
+export function applyRecurrent(
+  layer: { returnState: boolean; callWithState(x: Tensor, initialState?: Tensor[], args?: CallArgs): RNNResult },
+  x: Tensor | Tensor[],
+  args: CallArgs,
+): Tensor | Tensor[] {
+  const [input, ...initial] = Array.isArray(x) ? x : [x];
+  const r = layer.callWithState(input, initial.length > 0 ? initial : undefined, args);
+  return layer.returnState ? [r.output, ...r.states] : r.output;
 }
 
 /** The last step [B, U] of a sequence [B, T, U] (differentiable). */
