@@ -65,6 +65,7 @@ export { Reduction } from './nn/core_losses';
 export { metrics } from './nn/metrics';
 export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';
+export { constraints } from './nn/constraints';
 export { optimizers, schedules, train } from './optim';
 export * as optim from './optim';
 export {
@@ -83,6 +84,7 @@ export { SymbolicTensor } from './nn/layers/symbolic';
 export * as serialization from './serialization';
 export { loadModel, saveModel, ModelFileError, type LoadModelOptions, type SaveModelOptions, type ModelJSON } from './io/model_files';
 export { loadLayersModel, saveTfjsLayersModel, type LoadLayersModelOptions } from './io/tfjs_layers';
+export { io } from './io/tfjs_io';
 export { loadKerasModel, type LoadKerasModelOptions } from './io/keras';
 export { exportWeights, importWeights, type WeightLayout, type WeightExchangeOptions } from './io/pytorch';
 export { saveTensors, loadTensors } from './io/tensors';

@@ -165,6 +165,7 @@ export class LayersModel extends Container {
       const r = this.batchLossAndStats(xs, ys, w, true);
       r.losses[0].backward();
       optimizer.step(vars);
+      for (const v of vars) v.applyConstraint(); // kernelConstraint etc., after each step (Keras; tfjs' LayerVariable.write)
       return { losses: r.losses.map((l) => l.detach()), stats: r.stats };
     });
     optimizer.zeroGrad(vars);
@@ -513,14 +514,19 @@ export class LayersModel extends Container {
    * 'file://dir' writes tfjs' layers-model format instead (model.json + weights.bin, as tfjs-node), which
    * tf.loadLayersModel reads here and in tfjs.
    */
-  async save(dir: string, opts: SaveModelOptions = {}): Promise<void> {
+  async save(dir: string | SaveHandler, opts: SaveModelOptions = {}): Promise<void | SaveResult> {
     // Loaded on use: the model files build models from their configs, so they import this module.
+    if (typeof dir === 'object' && dir !== null && typeof (dir as SaveHandler).save === 'function') {
+      // A tf.io handler (withSaveHandler, fileSystem, ...): it gets the tfjs layers-model artifacts.
+      const { layersModelArtifacts } = await import('../io/tfjs_layers/save');
+      return (dir as SaveHandler).save(await layersModelArtifacts(this, `${this.name}.save`));
+    }
     if (typeof dir === 'string' && dir.startsWith('file://')) {
-      const { saveTfjsLayersModel } = await import('../io/tfjs_layers/save');
-      return saveTfjsLayersModel(this, dir.slice('file://'.length));
+      const { fileSystem } = await import('../io/tfjs_io');
+      return fileSystem(dir.slice('file://'.length)).save(await (await import('../io/tfjs_layers/save')).layersModelArtifacts(this));
     }
     const { saveModel } = await import('../io/model_files');
-    return saveModel(this, dir, opts);
+    return saveModel(this, dir as string, opts);
   }
 
   /** Frees the weights and the optimizer state. */
@@ -529,6 +535,12 @@ export class LayersModel extends Container {
     this.optimizer?.dispose();
   }
 }
+
+/** A tf.io handler model.save writes to (tf.io.withSaveHandler, tf.io.fileSystem); see lib/io/tfjs_io. */
+interface SaveHandler {
+  save(artifacts: import('../io/tfjs_io').ModelArtifacts): Promise<SaveResult> | SaveResult;
+}
+type SaveResult = import('../io/tfjs_io').SaveResult;
 
 /** tfjs' tf.model({inputs, outputs, name}): a functional model over the graph between them. */
 export function model(args: ContainerArgs): LayersModel {

@@ -36,6 +36,10 @@ export const NOT_APPLICABLE: Record<string, string> = {
   'data.microphone': 'browser media devices (browser only)',
   'data.webcam': 'browser media devices (browser only)',
   CallbackList: layersInternals,
+  'io.copyModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
+  'io.listModels': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
+  'io.moveModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
+  'io.removeModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
 };
 
 /** Present, with a difference a user should know about. */
@@ -69,4 +73,10 @@ export const DIFFERS: Record<string, string> = {
   'Tensor#lessEqual': 'returns float32 0/1 (no bool dtype)',
   'Tensor#toBool': 'int32 0/1 (no bool dtype yet)',
   'Tensor#conv2d': "tensornode's conv2d(filter, {stride, padding, dilation}) options, not tfjs's positional (filter, strides, pad)",
+  'layers.alphaDropout': "dropped units become -alpha*scale as in Keras (tfjs 4.x flips that value's sign, so its output loses mean 0 / variance 1)",
+  'layers.categoryEncoding': "multiHot of a rank-1 input gives 0/1 (tfjs's CPU bincount counts there); no countWeights call argument",
+  'layers.conv1d': "also takes Keras's padding 'causal' (tfjs throws NotImplemented)",
+  'layers.depthwiseConv2d': 'dilationRate is applied (tfjs accepts it and ignores it)',
+  'layers.resizing': 'computeOutputShape keeps the batch dimension (tfjs returns [height, width, inputShape[2]])',
+  'layers.centerCrop': "computeOutputShape does not modify the shape it is given (tfjs's does)",
 };

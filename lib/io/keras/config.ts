@@ -79,7 +79,7 @@ export interface H5Key {
   inner: Map<string, H5Key> | null;
 }
 
-const snake = (name: string): string =>
+export const snake = (name: string): string =>
   name.replace(/\W+/g, '').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 /**

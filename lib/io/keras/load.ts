@@ -4,12 +4,11 @@
 import { promises as fsp } from 'fs';
 import { File, type Dataset, type Group } from 'jsfive';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
-import type { Layer } from '../../nn/layers/layer';
 import type { LayersModel } from '../../models/layers_model';
 import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from '../build_model';
 import { checkUnknownLayerOptions, type ExtraKeys } from '../config_check';
 import { ModelFileError, MAX_MODEL_JSON_BYTES } from '../model_files';
-import { convertModelConfig, h5Keys, type H5Key } from './config';
+import { convertModelConfig, h5Keys, snake as snakeName, type H5Key } from './config';
 import { readZipMembers } from './zip';
 
 export interface LoadKerasModelOptions extends WeightCheckOptions {
@@ -20,6 +19,10 @@ export interface LoadKerasModelOptions extends WeightCheckOptions {
 const MAX_KERAS_BYTES = 2 ** 31 - 1;
 /** Keys Keras 3 writes that tensornode's layers have no use for (null values pass anyway). */
 const KERAS_EXTRA_KEYS: ExtraKeys = new Map<string, (v: unknown) => boolean>([
+  // Conv2DTranspose's dilation: Keras writes [1, 1]; only that is honoured (another value is refused).
+  ['dilationRate', (v: unknown) => (Array.isArray(v) ? v.every((d) => d === 1) : v === 1)],
+  // RNN: only matters with masking; false is Keras's default.
+  ['zeroOutputForMask', (v: unknown) => v === false],
   // InputLayer flags whose default (false) is what tensornode does.
   ['ragged', (v: unknown) => v === false],
   ['optional', (v: unknown) => v === false],
@@ -44,10 +47,38 @@ function layerVars(group: Group | null): Dataset[] {
     .map((k) => vars.get(k) as Dataset);
 }
 
-/** A weighted layer's variables in the file: where (for messages) and its datasets in vars/0, vars/1, ... order. */
+/**
+ * A weighted layer's variables in the file: where (for messages) and its datasets in vars/0, vars/1, ... order; a
+ * recurrent layer's are found with its cell once the layer is known (`group` kept for that).
+ */
 interface StoredLayer {
   where: string;
   data: Dataset[];
+  path: string;
+  group: Group | null;
+}
+
+/**
+ * A recurrent layer's variables, which Keras 3 keeps with its cell: `cell/vars`, or for stacked cells
+ * `cell/cells/<key>/vars` per cell in order (keys: the snake_case class name, numbered from the second of a class).
+ */
+function cellVars(group: Group | null, layerConfig: Record<string, unknown>): { data: Dataset[]; where: string } | null {
+  const cell = group?.get('cell');
+  if (!isGroup(cell)) return null;
+  const direct = layerVars(cell);
+  if (direct.length > 0) return { data: direct, where: 'cell/vars' };
+  const cells = cell.get('cells');
+  const spec = (layerConfig.cell as { config?: { cells?: { className?: string }[] } } | undefined)?.config?.cells;
+  if (!isGroup(cells) || !Array.isArray(spec)) return null;
+  const seen = new Map<string, number>();
+  const data = spec.flatMap((c) => {
+    const base = snakeName(String(c.className));
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    const g = cells.get(n === 0 ? base : `${base}_${n}`);
+    return isGroup(g) ? layerVars(g) : [];
+  });
+  return { data, where: 'cell/cells/*/vars' };
 }
 
 /**
@@ -62,8 +93,20 @@ function storedLayers(keys: Map<string, H5Key>, group: Group | null, out: Map<st
     const sub = isGroup(g) ? g : null;
     const path = `${where}layers/${k.key}`;
     if (k.inner) storedLayers(k.inner, sub, out, `${path}/`, depth + 1);
-    else out.set(name, out.has(name) ? null : { where: `${path}/vars`, data: layerVars(sub) });
+    else out.set(name, out.has(name) ? null : { where: `${path}/vars`, data: layerVars(sub), path, group: sub });
   }
+}
+
+/** The config of the layer named `name` in a (converted) model config, searching nested models too. */
+function layerConfigNamed(model: Record<string, unknown>, name: string, depth = 0): Record<string, unknown> | null {
+  if (depth > 32 || !Array.isArray(model.layers)) return null;
+  for (const l of model.layers as { config?: Record<string, unknown> }[]) {
+    if (!isObject(l?.config)) continue;
+    if (l.config.name === name) return l.config;
+    const inner = layerConfigNamed(l.config, name, depth + 1);
+    if (inner) return inner;
+  }
+  return null;
 }
 
 export async function loadKerasModel(file: string, opts: LoadKerasModelOptions = {}): Promise<LayersModel> {
@@ -107,17 +150,29 @@ export async function loadKerasModel(file: string, opts: LoadKerasModelOptions =
     throw bad(`model.weights.h5 cannot be read (${(e as Error).message})`);
   }
   const report = new NonFiniteReport(file, opts.strict ?? false);
-  const used = new Map<Layer, number>();
+  const used = new Map<string, number>(); // variables taken per stored layer name
   const model = buildFromFile(
     file,
     device,
     { className: cls === 'Sequential' ? 'Sequential' : 'Model', config },
     (req) => {
-      const name = req.layer.name;
-      const s = stored.get(name);
+      let name = req.layer.name;
+      let s = stored.get(name);
+      let layerConfig: Record<string, unknown> = req.layer.getConfig();
+      if (s === undefined && stored.get(req.name.split('/')[0])) {
+        // A cell's weight: rnn({cell}) builds its cells as inner layers, and Keras files them under the RNN layer.
+        name = req.name.split('/')[0];
+        s = stored.get(name);
+        layerConfig = layerConfigNamed(config, name) ?? layerConfig;
+      }
       if (s === null) throw bad(`model.weights.h5: two nested layers are named '${name}'; their variables cannot be told apart`);
-      const i = used.get(req.layer) ?? 0;
-      used.set(req.layer, i + 1);
+      if (s && s.data.length === 0) {
+        // Keras 3 keeps a recurrent layer's variables with its cell.
+        const cell = cellVars(s.group, layerConfig);
+        if (cell) Object.assign(s, { data: cell.data, where: `${s.path}/${cell.where}` });
+      }
+      const i = used.get(name) ?? 0;
+      used.set(name, i + 1);
       const where = s ? `${s.where}/${i}` : `layers/${name}/vars/${i}`;
       const d = s?.data[i];
       if (!d) throw bad(`model.weights.h5: ${where} is missing: layer '${name}' (${req.layer.className}) creates '${req.name}' of shape [${req.shape.join(', ')}], but the file holds ${s?.data.length ?? 0} variable(s) for it`);
@@ -137,12 +192,12 @@ export async function loadKerasModel(file: string, opts: LoadKerasModelOptions =
   );
   try {
     // Every weighted layer's variables must all be used (a file with more variables than the layer is another model).
-    for (const layer of used.keys()) {
-      const s = stored.get(layer.name);
-      if (s && s.data.length !== used.get(layer)) throw bad(`model.weights.h5: ${s.where} holds ${s.data.length} variables, but layer '${layer.name}' (${layer.className}) has ${used.get(layer)}`);
+    for (const [name, n] of used) {
+      const s = stored.get(name);
+      if (s && s.data.length !== n) throw bad(`model.weights.h5: ${s.where} holds ${s.data.length} variables, but layer '${name}' has ${n}`);
     }
     for (const [name, s] of stored) {
-      if (s && s.data.length > 0 && ![...used.keys()].some((l) => l.name === name)) throw bad(`model.weights.h5: ${s.where} holds ${s.data.length} variables, but layer '${name}' has no weights`);
+      if (s && s.data.length > 0 && !used.has(name)) throw bad(`model.weights.h5: ${s.where} holds ${s.data.length} variables, but layer '${name}' has no weights`);
     }
     checkUnknownLayerOptions(file, config, model, KERAS_EXTRA_KEYS);
   } catch (e) {

@@ -10,7 +10,7 @@ import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from
 import { checkUnknownLayerOptions, type ExtraKeys } from '../config_check';
 import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '../model_files';
 import { fromPythonic } from './naming';
-import { checkManifest, readWeights } from './weights';
+import { byteSize, checkManifest, decodeAll, readGroupBytes, readWeights, type WeightSpec } from './weights';
 import { filePathOf } from '../file_url';
 
 export interface LoadLayersModelOptions extends WeightCheckOptions {
@@ -47,18 +47,51 @@ async function readJson(file: string): Promise<Record<string, unknown>> {
   return json;
 }
 
+/** tfjs's IOHandler as loadLayersModel takes it: anything with load() giving model artifacts. */
+export interface LoadHandler {
+  load(): Promise<{ modelTopology?: unknown; weightSpecs?: unknown; weightData?: ArrayBuffer | ArrayBuffer[]; format?: string }>;
+}
+
+export const isLoadHandler = (v: unknown): v is LoadHandler => isObject(v) && typeof v.load === 'function';
+
 /**
  * Loads a model saved in the tfjs layers-model format (or, when the model.json is tensornode's own format, the
- * same as loadModel). The model comes back uncompiled, as in tfjs.
+ * same as loadModel), from a path or file:// URL or from an IOHandler (tf.io.fromMemory, tf.io.fileSystem, ...).
+ * The model comes back uncompiled, as in tfjs.
  */
-export async function loadLayersModel(url: string, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
-  const file = await modelJsonPath(url);
+export async function loadLayersModel(source: string | LoadHandler, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
+  if (isLoadHandler(source)) {
+    const where = 'loadLayersModel(IOHandler)';
+    const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
+    const a = await source.load();
+    if (!isObject(a)) throw new ModelFileError(`${where}: load() must resolve to model artifacts {modelTopology, weightSpecs, weightData}, got ${typeof a}`);
+    if (a.format !== undefined && a.format !== 'layers-model') throw new ModelFileError(`${where}: 'format' is ${JSON.stringify(a.format)}; only 'layers-model' can be loaded as a layers model`);
+    const [spec] = checkManifest(where, [{ paths: ['memory'], weights: a.weightSpecs ?? [] }]);
+    const parts = a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
+    if (!parts.every((p) => p instanceof ArrayBuffer || ArrayBuffer.isView(p))) throw new ModelFileError(`${where}: 'weightData' must be an ArrayBuffer (or a list of them)`);
+    const bytes = Buffer.concat(parts.map((p) => (ArrayBuffer.isView(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : Buffer.from(p))));
+    if (bytes.length !== byteSize(spec.weights)) throw new ModelFileError(`${where}: 'weightData' holds ${bytes.length} bytes, but 'weightSpecs' [${spec.weights.map((w) => w.name).join(', ')}] take ${byteSize(spec.weights)}`);
+    const weights: Weights = new Map();
+    decodeAll(spec.weights, bytes, weights);
+    return fromTopology(where, a.modelTopology, weights, device, opts.strict ?? false);
+  }
+  const file = await modelJsonPath(source);
   const json = await readJson(file);
   if (json.format === MODEL_FORMAT) return loadModel(path.dirname(file), { device: opts.device, strict: opts.strict });
   const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
+  if (json.format !== undefined && json.format !== 'layers-model') throw new ModelFileError(`${file}: 'format' is ${JSON.stringify(json.format)}; only 'layers-model' (and tensornode's own) can be loaded as a layers model`);
+  checkTopology(file, json.modelTopology);
+  if (json.weightsManifest === undefined) throw new ModelFileError(`${file}: no 'weightsManifest'`);
+  const groups = checkManifest(file, json.weightsManifest);
+  return fromTopology(file, json.modelTopology, await readWeights(file, groups), device, opts.strict ?? false);
+}
+
+type Weights = Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>;
+
+/** The model's className and config from a modelTopology (checked; camelCase). */
+function checkTopology(file: string, modelTopology: unknown): { className: string; config: Record<string, unknown> } {
   const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
-  if (json.format !== undefined && json.format !== 'layers-model') throw bad(`'format' is ${JSON.stringify(json.format)}; only 'layers-model' (and tensornode's own) can be loaded as a layers model`);
-  let topology = json.modelTopology;
+  let topology = modelTopology;
   if (!isObject(topology)) throw bad(`'modelTopology' must be an object`);
   // The converter nests the model under model_config (beside training_config).
   if (isObject(topology.model_config)) topology = topology.model_config;
@@ -68,10 +101,15 @@ export async function loadLayersModel(url: string, opts: LoadLayersModelOptions 
   // Older Keras wrote a Sequential's config as the list of layers itself.
   const config = Array.isArray(ts.config) ? { layers: ts.config } : ts.config;
   if (!isObject(config) || !Array.isArray(config.layers) || config.layers.length === 0) throw bad(`'modelTopology.config' must hold a non-empty 'layers' list`);
-  if (json.weightsManifest === undefined) throw bad(`no 'weightsManifest'`);
-  const groups = checkManifest(file, json.weightsManifest);
-  const weights = await readWeights(file, groups);
-  const report = new NonFiniteReport(file, opts.strict ?? false);
+  return { className, config };
+}
+
+/** Builds the architecture with each weight taken from `weights` by name (shape and dtype checked before it is
+ * allocated; no initializer runs), then refuses weights the architecture lacks and unknown layer options. */
+function fromTopology(file: string, modelTopology: unknown, weights: Weights, device: Device, strict: boolean): LayersModel {
+  const bad = (msg: string): ModelFileError => new ModelFileError(`${file}: ${msg}`);
+  const { className, config } = checkTopology(file, modelTopology);
+  const report = new NonFiniteReport(file, strict);
   const taken = new Set<string>();
   const model = buildFromFile(
     file,
@@ -99,4 +137,24 @@ export async function loadLayersModel(url: string, opts: LoadLayersModelOptions 
   }
   report.emit();
   return model;
+}
+
+/**
+ * The artifacts of a layers-model directory as tfjs-node's file system handler loads them: model.json's fields, the
+ * weight specs of every group in order, and all their shards' bytes concatenated (sizes checked, quantization kept).
+ */
+export async function readLayersArtifacts(url: string): Promise<Record<string, unknown> & { modelTopology: unknown; weightSpecs: WeightSpec[]; weightData: ArrayBuffer }> {
+  const file = await modelJsonPath(url);
+  const json = await readJson(file);
+  if (json.modelTopology === undefined) throw new ModelFileError(`${file}: no 'modelTopology'`);
+  const groups = json.weightsManifest === undefined ? [] : checkManifest(file, json.weightsManifest);
+  const parts = await Promise.all(groups.map((g) => readGroupBytes(file, g)));
+  const bytes = Buffer.concat(parts);
+  const out: Record<string, unknown> & { modelTopology: unknown; weightSpecs: WeightSpec[]; weightData: ArrayBuffer } = {
+    modelTopology: json.modelTopology,
+    weightSpecs: groups.flatMap((g) => g.weights),
+    weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+  };
+  for (const k of ['format', 'generatedBy', 'convertedBy', 'trainingConfig', 'userDefinedMetadata', 'signature', 'modelInitializer']) if (json[k] !== undefined) out[k] = json[k];
+  return out;
 }

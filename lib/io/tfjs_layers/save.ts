@@ -18,19 +18,29 @@ export function modelTopology(model: LayersModel): Record<string, unknown> {
   return toPythonic({ className: model.className === 'Sequential' ? 'Sequential' : 'Model', config: model.getConfig(), kerasVersion: KERAS_VERSION, backend: 'tensor_flow.js' }) as Record<string, unknown>;
 }
 
-export async function saveTfjsLayersModel(model: LayersModel, dir: string): Promise<void> {
-  if (typeof dir !== 'string' || dir === '') throw new ModelFileError(`saveTfjsLayersModel: 'dir' must be a non-empty path, got ${JSON.stringify(dir)}`);
+/** What a layers model saves as, in memory (tfjs ModelArtifacts): topology, weight specs and the weight bytes. */
+export interface LayersModelArtifacts {
+  modelTopology: Record<string, unknown>;
+  format: 'layers-model';
+  generatedBy: string;
+  convertedBy: null;
+  weightSpecs: WeightSpec[];
+  weightData: ArrayBuffer;
+}
+
+/** The model's artifacts: every weight in model.weights order, little-endian float32/int32 (what weights.bin holds). */
+export async function layersModelArtifacts(model: LayersModel, what = 'saveTfjsLayersModel'): Promise<LayersModelArtifacts> {
   if (model.outputs.length === 0) {
     try {
       model.build();
     } catch (e) {
-      throw new ModelFileError(`saveTfjsLayersModel: the model has no weights yet (${(e as Error).message})`);
+      throw new ModelFileError(`${what}: the model has no weights yet (${(e as Error).message})`);
     }
   }
   const vars = model.weights;
   const names = new Set<string>();
   for (const v of vars) {
-    if (names.has(v.name)) throw new ModelFileError(`saveTfjsLayersModel: two weights are named '${v.name}' (give the layers unique names)`);
+    if (names.has(v.name)) throw new ModelFileError(`${what}: two weights are named '${v.name}' (give the layers unique names)`);
     names.add(v.name);
   }
   const values = await Promise.all(vars.map((v) => v.value.data()));
@@ -44,15 +54,28 @@ export async function saveTfjsLayersModel(model: LayersModel, dir: string): Prom
       else bin.writeFloatLE(a[k], offset);
     }
   });
-  const weights: WeightSpec[] = vars.map((v) => ({ name: v.name, shape: [...v.shape], dtype: v.value.dtype === 'int32' ? 'int32' : 'float32' }));
-  const json = {
-    modelTopology: modelTopology(model),
-    format: 'layers-model',
-    generatedBy: 'tensornode',
-    convertedBy: null,
-    weightsManifest: [{ paths: [WEIGHTS_BIN], weights }],
+  const weightSpecs: WeightSpec[] = vars.map((v) => ({ name: v.name, shape: [...v.shape], dtype: v.value.dtype === 'int32' ? 'int32' : 'float32' }));
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+  return { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: 'tensornode', convertedBy: null, weightSpecs, weightData };
+}
+
+/** Writes artifacts into `dir` as tfjs-node's file:// handler does: model.json and weights.bin, each atomically. */
+export async function writeTfjsLayersDir(dir: string, a: { modelTopology: unknown; weightSpecs?: WeightSpec[]; weightData?: ArrayBuffer; format?: string; generatedBy?: string; convertedBy?: string | null; trainingConfig?: unknown; userDefinedMetadata?: unknown }): Promise<void> {
+  const json: Record<string, unknown> = {
+    modelTopology: a.modelTopology,
+    format: a.format ?? 'layers-model',
+    generatedBy: a.generatedBy ?? 'tensornode',
+    convertedBy: a.convertedBy ?? null,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs ?? [] }],
   };
+  if (a.trainingConfig !== undefined) json.trainingConfig = a.trainingConfig;
+  if (a.userDefinedMetadata !== undefined) json.userDefinedMetadata = a.userDefinedMetadata;
   await fsp.mkdir(dir, { recursive: true });
-  await writeFileAtomic(path.join(dir, WEIGHTS_BIN), bin);
+  await writeFileAtomic(path.join(dir, WEIGHTS_BIN), Buffer.from(a.weightData ?? new ArrayBuffer(0)));
   await writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(json));
+}
+
+export async function saveTfjsLayersModel(model: LayersModel, dir: string): Promise<void> {
+  if (typeof dir !== 'string' || dir === '') throw new ModelFileError(`saveTfjsLayersModel: 'dir' must be a non-empty path, got ${JSON.stringify(dir)}`);
+  await writeTfjsLayersDir(dir, await layersModelArtifacts(model));
 }

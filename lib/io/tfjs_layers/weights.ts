@@ -87,36 +87,46 @@ export function decodeWeight(spec: WeightSpec, bytes: Uint8Array): Float32Array 
  * their total size is exactly what the group's weights take, and decodes the weights: name -> values.
  */
 export async function readWeights(modelFile: string, groups: WeightGroup[]): Promise<Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>> {
-  const dir = path.dirname(path.resolve(modelFile));
   const out = new Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>();
-  for (const g of groups) {
-    const files = g.paths.map((p) => {
-      const full = path.resolve(dir, p);
-      if (full !== dir && !full.startsWith(dir + path.sep)) throw new ModelFileError(`${modelFile}: weight file '${p}' lies outside the model's directory`);
-      return full;
-    });
-    const expected = g.weights.reduce((s, w) => s + elementsOf(w.shape) * bytesPerValue(w), 0);
-    const sizes = await Promise.all(
-      files.map((f) =>
-        fsp.stat(f).then(
-          (st) => st.size,
-          () => {
-            throw new ModelFileError(`${f}: not found (listed in ${modelFile}'s weightsManifest)`);
-          },
-        ),
-      ),
-    );
-    const total = sizes.reduce((a, b) => a + b, 0);
-    if (total !== expected) {
-      throw new ModelFileError(`${files.join(' + ')}: ${total} bytes, but the weightsManifest's weights [${g.weights.map((w) => w.name).join(', ')}] take ${expected}`);
-    }
-    const bytes = Buffer.concat(await Promise.all(files.map((f) => fsp.readFile(f))));
-    let offset = 0;
-    for (const w of g.weights) {
-      const size = elementsOf(w.shape) * bytesPerValue(w);
-      out.set(w.name, { spec: w, values: decodeWeight(w, bytes.subarray(offset, offset + size)) });
-      offset += size;
-    }
-  }
+  for (const g of groups) decodeAll(g.weights, await readGroupBytes(modelFile, g), out);
   return out;
+}
+
+/** The bytes of one group's shards (paths relative to the model.json's directory, which they may not leave), checked in size. */
+export async function readGroupBytes(modelFile: string, g: WeightGroup): Promise<Buffer> {
+  const dir = path.dirname(path.resolve(modelFile));
+  const files = g.paths.map((p) => {
+    const full = path.resolve(dir, p);
+    if (full !== dir && !full.startsWith(dir + path.sep)) throw new ModelFileError(`${modelFile}: weight file '${p}' lies outside the model's directory`);
+    return full;
+  });
+  const expected = byteSize(g.weights);
+  const sizes = await Promise.all(
+    files.map((f) =>
+      fsp.stat(f).then(
+        (st) => st.size,
+        () => {
+          throw new ModelFileError(`${f}: not found (listed in ${modelFile}'s weightsManifest)`);
+        },
+      ),
+    ),
+  );
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total !== expected) {
+    throw new ModelFileError(`${files.join(' + ')}: ${total} bytes, but the weightsManifest's weights [${g.weights.map((w) => w.name).join(', ')}] take ${expected}`);
+  }
+  return Buffer.concat(await Promise.all(files.map((f) => fsp.readFile(f))));
+}
+
+/** Bytes the weights of `specs` take, back to back. */
+export const byteSize = (specs: WeightSpec[]): number => specs.reduce((s, w) => s + elementsOf(w.shape) * bytesPerValue(w), 0);
+
+/** Decodes `specs`' weights from `bytes` (already checked to be byteSize(specs) long) into `out`. */
+export function decodeAll(specs: WeightSpec[], bytes: Uint8Array, out: Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>): void {
+  let offset = 0;
+  for (const w of specs) {
+    const size = elementsOf(w.shape) * bytesPerValue(w);
+    out.set(w.name, { spec: w, values: decodeWeight(w, bytes.subarray(offset, offset + size)) });
+    offset += size;
+  }
 }

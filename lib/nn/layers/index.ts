@@ -120,3 +120,33 @@ export const globalMaxPool2d = globalMaxPooling2d;
 import { LayerNormalization, type LayerNormalizationLayerArgs } from './layer_normalization';
 export { LayerNormalization, type LayerNormalizationLayerArgs } from './layer_normalization';
 export const layerNormalization = (args: LayerNormalizationLayerArgs = {}): LayerNormalization => new LayerNormalization(args);
+
+import { Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv_family';
+import type { Conv1DLayerArgs, Conv2DTransposeLayerArgs, DepthwiseConv2DLayerArgs, SeparableConv2DLayerArgs } from './conv_family';
+export { Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv_family';
+export type { Conv1DLayerArgs, Conv2DTransposeLayerArgs, DepthwiseConv2DLayerArgs, SeparableConv2DLayerArgs } from './conv_family';
+export const conv1d = (args: Conv1DLayerArgs): Conv1D => new Conv1D(args);
+export const conv2dTranspose = (args: Conv2DTransposeLayerArgs): Conv2DTranspose => new Conv2DTranspose(args);
+export const depthwiseConv2d = (args: DepthwiseConv2DLayerArgs): DepthwiseConv2D => new DepthwiseConv2D(args);
+export const separableConv2d = (args: SeparableConv2DLayerArgs): SeparableConv2D => new SeparableConv2D(args);
+
+import { GRUCell, LSTMCell, RNN, SimpleRNNCell, StackedRNNCells } from './recurrent/cells';
+import type { GRUCellLayerArgs, LSTMCellLayerArgs, RNNWrapperLayerArgs, SimpleRNNCellLayerArgs, StackedRNNCellsLayerArgs } from './recurrent/cells';
+export const rnn = (args: RNNWrapperLayerArgs): RNN => new RNN(args);
+export const simpleRNNCell = (args: SimpleRNNCellLayerArgs): SimpleRNNCell => new SimpleRNNCell(args);
+export const lstmCell = (args: LSTMCellLayerArgs): LSTMCell => new LSTMCell(args);
+export const gruCell = (args: GRUCellLayerArgs): GRUCell => new GRUCell(args);
+export const stackedRNNCells = (args: StackedRNNCellsLayerArgs): StackedRNNCells => new StackedRNNCells(args);
+
+import { AlphaDropout, type AlphaDropoutLayerArgs } from './noise';
+export { AlphaDropout, type AlphaDropoutLayerArgs } from './noise';
+export const alphaDropout = (args: AlphaDropoutLayerArgs): AlphaDropout => new AlphaDropout(args);
+
+import { CategoryEncoding, CenterCrop, Rescaling, Resizing } from './preprocessing';
+import type { CategoryEncodingLayerArgs, CenterCropLayerArgs, RescalingLayerArgs, ResizingLayerArgs } from './preprocessing';
+export { CategoryEncoding, CenterCrop, Rescaling, Resizing } from './preprocessing';
+export type { CategoryEncodingLayerArgs, CategoryEncodingMode, CenterCropLayerArgs, RescalingLayerArgs, ResizingLayerArgs } from './preprocessing';
+export const rescaling = (args: RescalingLayerArgs): Rescaling => new Rescaling(args);
+export const resizing = (args: ResizingLayerArgs): Resizing => new Resizing(args);
+export const centerCrop = (args: CenterCropLayerArgs): CenterCrop => new CenterCrop(args);
+export const categoryEncoding = (args: CategoryEncodingLayerArgs): CategoryEncoding => new CategoryEncoding(args);

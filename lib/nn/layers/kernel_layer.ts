@@ -4,6 +4,7 @@ import { add } from '../../ops';
 import { getActivation, type ActivationIdentifier } from '../activations';
 import { getInitializer, type Fans, type Initializer, type InitializerConfig, type InitializerIdentifier } from '../initializers';
 import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerIdentifier } from '../regularizers';
+import { getConstraint, type Constraint, type ConstraintArg } from '../constraints';
 import { Layer, type CallArgs, type LayerVariable } from './layer';
 
 export type InitializerArg = InitializerIdentifier | Initializer | InitializerConfig;
@@ -23,6 +24,9 @@ export interface KernelBiasArgs {
   biasInitializer?: InitializerArg;
   kernelRegularizer?: RegularizerArg;
   biasRegularizer?: RegularizerArg;
+  /** Projection applied to the kernel after each optimizer step (tf.constraints). */
+  kernelConstraint?: ConstraintArg;
+  biasConstraint?: ConstraintArg;
 }
 
 /** Those options resolved; `what` ('dense', 'conv2d') prefixes the error messages. */
@@ -34,6 +38,8 @@ export class KernelBiasOptions {
   readonly biasInit: Initializer;
   readonly kernelReg: Regularizer | null;
   readonly biasReg: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
 
   constructor(what: string, args: KernelBiasArgs) {
     this.activation = args.activation ?? 'linear';
@@ -43,6 +49,8 @@ export class KernelBiasOptions {
     this.biasInit = getInitializer(args.biasInitializer ?? 'zeros', `${what}: biasInitializer`);
     this.kernelReg = getRegularizer(args.kernelRegularizer, `${what}: kernelRegularizer`);
     this.biasReg = getRegularizer(args.biasRegularizer, `${what}: biasRegularizer`);
+    this.kernelConstraint = getConstraint(args.kernelConstraint, `${what}: kernelConstraint`);
+    this.biasConstraint = getConstraint(args.biasConstraint, `${what}: biasConstraint`);
   }
 
   /** The config entries, in the order Dense and Conv2D have always written them (last in their configs). */
@@ -54,6 +62,8 @@ export class KernelBiasOptions {
       biasInitializer: this.biasInit.toJSON(),
       kernelRegularizer: this.kernelReg?.toJSON() ?? null,
       biasRegularizer: this.biasReg?.toJSON() ?? null,
+      kernelConstraint: this.kernelConstraint?.toJSON() ?? null,
+      biasConstraint: this.biasConstraint?.toJSON() ?? null,
     };
   }
 }
@@ -79,8 +89,8 @@ export abstract class KernelBiasLayer extends Layer {
 
   /** Creates the kernel and (with useBias) a bias of `[biasSize]`; both see the same fans. */
   protected addKernelAndBias(kernelShape: number[], biasSize: number, fans: Fans): void {
-    this.kernel = this.addWeight('kernel', kernelShape, this.kb.kernelInit, fans, { regularizer: this.kb.kernelReg });
-    if (this.kb.useBias) this.bias = this.addWeight('bias', [biasSize], this.kb.biasInit, fans, { regularizer: this.kb.biasReg });
+    this.kernel = this.addWeight('kernel', kernelShape, this.kb.kernelInit, fans, { regularizer: this.kb.kernelReg, constraint: this.kb.kernelConstraint });
+    if (this.kb.useBias) this.bias = this.addWeight('bias', [biasSize], this.kb.biasInit, fans, { regularizer: this.kb.biasReg, constraint: this.kb.biasConstraint });
   }
 
   /** Adds the bias (if any) to `y` and applies the activation. */

@@ -1,7 +1,7 @@
 // Layer: the base of every layer: lazy build from the first input's shape, named weights, apply() with autograd, configs.
 import { ValueError } from '../../errors';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
-import { keep } from '../../memory';
+import { keep, tidy } from '../../memory';
 import { noGrad } from '../../autograd/tape';
 import { runKernel } from '../../engine/kernel';
 import { toDevice } from '../../ops';
@@ -10,6 +10,7 @@ import { registerWeight, unregisterWeight } from '../../variable';
 import type { DType } from '../../dtype';
 import type { Fans, Initializer } from '../initializers';
 import type { Regularizer } from '../regularizers';
+import type { Constraint } from '../constraints';
 import { isSymbolicInput, Node, SymbolicTensor } from './symbolic';
 
 /** A shape with the batch dimension (and possibly others) unknown. */
@@ -41,6 +42,8 @@ export class LayerVariable {
     private readonly layer: Layer,
     private readonly ownTrainable: boolean,
     readonly regularizer: Regularizer | null,
+    /** Projection applied after each optimizer step in fit (tfjs kernelConstraint, ...); null for none. */
+    readonly constraint: Constraint | null = null,
   ) {
     this.syncGrad();
     registerWeight(this); // optimizer.minimize() trains it without a varList, as tfjs's layer variables
@@ -69,6 +72,11 @@ export class LayerVariable {
       runKernel('copy', [src], [{ into: this.tensor }]);
       if (src !== v) src.dispose();
     });
+  }
+  /** @internal Projects the weight onto its constraint (after an optimizer step); no-op without one. */
+  applyConstraint(): void {
+    if (!this.constraint) return;
+    tidy(() => noGrad(() => runKernel('copy', [this.constraint!.apply(this.tensor)], [{ into: this.tensor }])));
   }
   /** @internal Moves the weight to `device` (a new tensor; the old one is disposed). */
   moveTo(device: Device): void {
@@ -288,7 +296,7 @@ export abstract class Layer {
     shape: number[],
     initializer: Initializer,
     fans: Fans,
-    opts: { trainable?: boolean; regularizer?: Regularizer | null } = {},
+    opts: { trainable?: boolean; regularizer?: Regularizer | null; constraint?: Constraint | null } = {},
   ): LayerVariable {
     const device = this.weightDevice ?? getDefaultDevice();
     const size = shape.reduce((a, b) => a * b, 1);
@@ -300,7 +308,7 @@ export abstract class Layer {
     const t = source
       ? keep(source({ layer: this, name: fullName, shape: [...shape], dtype: 'float32', device }))
       : keep(noGrad(() => initializer.init(shape, fans, device)));
-    const v = new LayerVariable(fullName, t, this, opts.trainable ?? true, opts.regularizer ?? null);
+    const v = new LayerVariable(fullName, t, this, opts.trainable ?? true, opts.regularizer ?? null, opts.constraint ?? null);
     this.vars.push(v);
     return v;
   }

@@ -1,7 +1,7 @@
 // Regularization layers active only in training (tfjs names): gaussianNoise (additive), gaussianDropout
 // (multiplicative, mean 1) and spatialDropout1d (drops whole channels of a sequence). Identity in inference.
 import { ValueError } from '../../errors';
-import { add, greaterEqual, mul, rand, randn } from '../../ops';
+import { add, cast, greaterEqual, mul, rand, randn } from '../../ops';
 import { nextSeed } from '../../random';
 import type { Tensor } from '../../tensor';
 import { Layer, type CallArgs, type LayerArgs } from './layer';
@@ -91,5 +91,50 @@ export class SpatialDropout1D extends Layer {
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate, seed: this.seeds.seed ?? null };
+  }
+}
+
+export interface AlphaDropoutLayerArgs extends LayerArgs {
+  rate: number;
+  /** Shape of the keep/drop mask (broadcast over the input); default the input's shape. */
+  noiseShape?: number[];
+  seed?: number;
+}
+
+/** SELU's scale and alpha (the fixed point alphaDropout keeps the mean and variance at). */
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/**
+ * Dropout for self-normalizing (selu) networks: dropped units are set to selu's negative saturation -alpha*scale, then
+ * an affine map a*x + b restores the mean and variance (Keras alphaDropout; see call for tfjs). Identity in inference.
+ */
+export class AlphaDropout extends Layer {
+  override readonly className = 'AlphaDropout';
+  readonly rate: number;
+  readonly noiseShape: number[] | null;
+  private readonly seeds: Seeds;
+  constructor(args: AlphaDropoutLayerArgs) {
+    super(args, 'AlphaDropout');
+    this.rate = rate('alphaDropout', args?.rate);
+    const ns = args.noiseShape;
+    if (ns !== undefined && !(Array.isArray(ns) && ns.every((d) => Number.isInteger(d) && d > 0))) {
+      throw new ValueError(`alphaDropout: 'noiseShape' must be a list of positive integers, got ${JSON.stringify(ns)}`);
+    }
+    this.noiseShape = ns ? [...ns] : null;
+    this.seeds = new Seeds(args.seed);
+  }
+  protected call(x: Tensor, args: CallArgs): Tensor {
+    if (!args.training || this.rate === 0) return x;
+    const alphaP = -SELU_ALPHA * SELU_SCALE;
+    const kept = cast(greaterEqual(rand(this.noiseShape ?? x.shape, { seed: this.seeds.next(), device: x.device }), this.rate), 'float32');
+    const a = ((1 - this.rate) * (1 + this.rate * alphaP ** 2)) ** -0.5;
+    const b = -a * alphaP * this.rate;
+    // x*kept + alphaP*(1 - kept), then a*(.) + b. (Keras' formula; tfjs 4.x multiplies (kept - 1) by alphaP, which
+    // flips the dropped value's sign and breaks the mean/variance the layer exists to keep.)
+    return add(mul(add(mul(x, kept), mul(add(mul(kept, -1), 1), alphaP)), a), b);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, ...(this.noiseShape ? { noiseShape: [...this.noiseShape] } : {}), seed: this.seeds.seed ?? null };
   }
 }

@@ -11,6 +11,10 @@ import { Cropping2D, Masking, Permute, RepeatVector, UpSampling2D, ZeroPadding2D
 import { GaussianDropout, GaussianNoise, SpatialDropout1D } from './noise';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D } from './pooling1d';
 import { LayerNormalization } from './layer_normalization';
+import { Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv_family';
+import { GRUCell, LSTMCell, RNN, SimpleRNNCell, StackedRNNCells } from './recurrent/cells';
+import { AlphaDropout } from './noise';
+import { CategoryEncoding, CenterCrop, Rescaling, Resizing } from './preprocessing';
 
 type Factory = (config: Record<string, unknown>) => Layer;
 
@@ -81,5 +85,19 @@ const builtins: [string, Factory][] = [
   ['GlobalMaxPooling1D', (c) => new GlobalMaxPooling1D(c as never)],
   ['GlobalMaxPooling2D', (c) => new GlobalMaxPooling2D(c as never)],
   ['LayerNormalization', (c) => new LayerNormalization(c as never)],
+  ['Conv1D', (c) => new Conv1D(c as never)],
+  ['Conv2DTranspose', (c) => new Conv2DTranspose(c as never)],
+  ['DepthwiseConv2D', (c) => new DepthwiseConv2D(c as never)],
+  ['SeparableConv2D', (c) => new SeparableConv2D(c as never)],
+  ['SimpleRNNCell', (c) => new SimpleRNNCell(c as never)],
+  ['LSTMCell', (c) => new LSTMCell(c as never)],
+  ['GRUCell', (c) => new GRUCell(c as never)],
+  ['StackedRNNCells', (c) => new StackedRNNCells({ ...(c as object), cells: ((c.cells as never[]) ?? []).map((x) => deserializeLayer(x)) } as never)],
+  ['RNN', (c) => new RNN({ ...(c as object), cell: c.cell === undefined ? undefined : deserializeLayer(c.cell as never) } as never)],
+  ['AlphaDropout', (c) => new AlphaDropout(c as never)],
+  ['Rescaling', (c) => new Rescaling(c as never)],
+  ['Resizing', (c) => new Resizing(c as never)],
+  ['CenterCrop', (c) => new CenterCrop(c as never)],
+  ['CategoryEncoding', (c) => new CategoryEncoding(c as never)],
 ];
 for (const [name, f] of builtins) registerLayer(name, f);

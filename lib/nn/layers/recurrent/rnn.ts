@@ -6,6 +6,7 @@ import { add, concat, dropout, gruSequence, lstmSequence, matmul, mul, ones, res
 import type { Tensor } from '../../../tensor';
 import { getInitializer, type Fans, type Initializer } from '../../initializers';
 import { getRegularizer, type Regularizer } from '../../regularizers';
+import { getConstraint, type Constraint, type ConstraintArg } from '../../constraints';
 import type { InitializerArg, RegularizerArg } from '../kernel_layer';
 import { checkPositiveInt, isShapeList, Layer, type CallArgs, type LayerArgs, type LayerVariable, type Shape } from '../layer';
 
@@ -22,6 +23,10 @@ export interface RNNLayerArgs extends LayerArgs {
   kernelRegularizer?: RegularizerArg;
   recurrentRegularizer?: RegularizerArg;
   biasRegularizer?: RegularizerArg;
+  /** Projections applied after each optimizer step (tf.constraints). */
+  kernelConstraint?: ConstraintArg;
+  recurrentConstraint?: ConstraintArg;
+  biasConstraint?: ConstraintArg;
   /** Fraction of the inputs dropped in training (one mask over the features, fixed over the time steps, as tfjs). */
   dropout?: number;
   /** Fraction of the recurrent state h_{t-1} dropped (where it enters the recurrent matmul) in training; one mask per sequence. */
@@ -120,6 +125,9 @@ export abstract class RNNBase extends Layer {
   protected readonly kernelReg: Regularizer | null;
   protected readonly recurrentReg: Regularizer | null;
   protected readonly biasReg: Regularizer | null;
+  protected readonly kernelConstraint: Constraint | null;
+  protected readonly recurrentConstraint: Constraint | null;
+  protected readonly biasConstraint: Constraint | null;
   private readonly implementation: number;
 
   /** Gates side by side in the kernels: 1 (simple), 4 (LSTM), 3 (GRU). */
@@ -138,6 +146,9 @@ export abstract class RNNBase extends Layer {
     this.kernelReg = getRegularizer(args.kernelRegularizer, `${what}: kernelRegularizer`);
     this.recurrentReg = getRegularizer(args.recurrentRegularizer, `${what}: recurrentRegularizer`);
     this.biasReg = getRegularizer(args.biasRegularizer, `${what}: biasRegularizer`);
+    this.kernelConstraint = getConstraint(args.kernelConstraint, `${what}: kernelConstraint`);
+    this.recurrentConstraint = getConstraint(args.recurrentConstraint, `${what}: recurrentConstraint`);
+    this.biasConstraint = getConstraint(args.biasConstraint, `${what}: biasConstraint`);
     this.dropout = rate(what, 'dropout', args.dropout);
     this.recurrentDropout = rate(what, 'recurrentDropout', args.recurrentDropout);
     if (args.stateful) throw new ValueError(`${what}: 'stateful' RNNs are not supported (pass initial states through apply instead)`);
@@ -160,11 +171,11 @@ export abstract class RNNBase extends Layer {
       throw new ValueError(`${this.className.toLowerCase()} '${this.name}': needs inputs [batch, steps, features] with known features, got [${inputShape}]`);
     }
     const GU = this.gates * this.units;
-    this.kernel = this.addWeight('kernel', [inDim, GU], this.kernelInit, { fanIn: inDim, fanOut: GU }, { regularizer: this.kernelReg });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, GU], this.recurrentInit, { fanIn: this.units, fanOut: GU }, { regularizer: this.recurrentReg });
+    this.kernel = this.addWeight('kernel', [inDim, GU], this.kernelInit, { fanIn: inDim, fanOut: GU }, { regularizer: this.kernelReg, constraint: this.kernelConstraint });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, GU], this.recurrentInit, { fanIn: this.units, fanOut: GU }, { regularizer: this.recurrentReg, constraint: this.recurrentConstraint });
     if (this.useBias) {
       const b = this.biasSpec();
-      this.bias = this.addWeight('bias', b.shape, b.init as Initializer, { fanIn: inDim, fanOut: GU }, { regularizer: this.biasReg });
+      this.bias = this.addWeight('bias', b.shape, b.init as Initializer, { fanIn: inDim, fanOut: GU }, { regularizer: this.biasReg, constraint: this.biasConstraint });
     }
     super.build(inputShape);
   }
@@ -216,9 +227,7 @@ export abstract class RNNBase extends Layer {
 
   /** apply(x) or apply([x, ...initialState]); with returnState the result is [output, ...final states]. */
   protected call(x: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
-    const [input, ...initial] = Array.isArray(x) ? x : [x];
-    const r = this.callWithState(input, initial.length > 0 ? initial : undefined, args);
-    return this.returnState ? [r.output, ...r.states] : r.output;
+    return applyRecurrent(this, x, args);
   }
 
   override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {
@@ -239,6 +248,9 @@ export abstract class RNNBase extends Layer {
       kernelRegularizer: this.kernelReg?.toJSON() ?? null,
       recurrentRegularizer: this.recurrentReg?.toJSON() ?? null,
       biasRegularizer: this.biasReg?.toJSON() ?? null,
+      kernelConstraint: this.kernelConstraint?.toJSON() ?? null,
+      recurrentConstraint: this.recurrentConstraint?.toJSON() ?? null,
+      biasConstraint: this.biasConstraint?.toJSON() ?? null,
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       returnSequences: this.returnSequences,
@@ -249,6 +261,17 @@ export abstract class RNNBase extends Layer {
       implementation: this.implementation,
     };
   }
+}
+
+/** A recurrent layer's call: apply(x) or apply([x, ...initialState]); with returnState [output, ...final states]. */
+export function applyRecurrent(
+  layer: { returnState: boolean; callWithState(x: Tensor, initialState?: Tensor[], args?: CallArgs): RNNResult },
+  x: Tensor | Tensor[],
+  args: CallArgs,
+): Tensor | Tensor[] {
+  const [input, ...initial] = Array.isArray(x) ? x : [x];
+  const r = layer.callWithState(input, initial.length > 0 ? initial : undefined, args);
+  return layer.returnState ? [r.output, ...r.states] : r.output;
 }
 
 /** The last step [B, U] of a sequence [B, T, U] (differentiable). */
