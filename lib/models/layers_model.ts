@@ -523,7 +523,8 @@ export class LayersModel extends Container {
     }
     if (typeof dir === 'string' && dir.startsWith('file://')) {
       const { fileSystem } = await import('../io/tfjs_io');
-      return fileSystem(dir.slice('file://'.length)).save(await (await import('../io/tfjs_layers/save')).layersModelArtifacts(this));
+      return fileSystem(dir).save( // fileSystem takes the file:// form as it is
+        await (await import('../io/tfjs_layers/save')).layersModelArtifacts(this));
     }
     const { saveModel } = await import('../io/model_files');
     return saveModel(this, dir as string, opts);

@@ -8,6 +8,7 @@ import type { Tensor } from '../../tensor';
 import { readLayersArtifacts } from '../tfjs_layers/load';
 import { writeTfjsLayersDir } from '../tfjs_layers/save';
 import { byteSize, checkManifest, decodeAll, type WeightSpec } from '../tfjs_layers/weights';
+import { filePathOf } from '../file_url';
 
 /** One entry of weightSpecs / a weightsManifest group (tfjs WeightsManifestEntry). */
 export type WeightsManifestEntry = WeightSpec;
@@ -169,8 +170,6 @@ export function withSaveHandlerSync(saveHandler: (artifacts: ModelArtifacts) => 
   return { save: (a) => saveHandler(a) };
 }
 
-const stripScheme = (p: string): string => (p.startsWith('file://') ? p.slice('file://'.length) : p);
-
 /**
  * tfjs-node's file system handler: save writes model.json and weights.bin into directory `dir` (atomically);
  * load reads a model.json (or a directory holding one) with its weight shards. `model.save(tf.io.fileSystem(dir))`
@@ -180,7 +179,7 @@ export function fileSystem(dir: string | string[]): IOHandler & { save: (a: Mode
   const paths = Array.isArray(dir) ? dir : [dir];
   if (paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) throw new ValueError(`fileSystem: expected a non-empty path (or a list holding one), got ${JSON.stringify(dir)}`);
   if (paths.length > 1) throw new ValueError(`fileSystem: one path (a directory or its model.json) is supported, got ${paths.length}`);
-  const where = stripScheme(paths[0]);
+  const where = filePathOf(paths[0]);
   return {
     save: async (a) => {
       if (a.modelTopology instanceof ArrayBuffer) throw new ValueError('fileSystem: saving a binary (GraphDef) topology is not supported');
