@@ -35,8 +35,9 @@ describe('merge layers', () => {
   });
   test('three inputs, broadcasting, and the factory applied to a list at once', async () => {
     expectClose(await host(layers.add().apply([a, b, c])), zip(zip(await host(a), await host(b), (x, y) => x + y) as unknown as Float32Array, await host(c), (x, y) => x + y), 1e-5, 1e-5);
-    const row = t([1, 4], 4);
+    const row = t([3, 1], 4);
     expect((layers.multiply().apply([a, row]) as tn.Tensor).shape).toEqual([3, 4]);
+    expect(() => layers.multiply().apply([a, t([1, 4], 4)])).toThrow(/need one batch size/);
     const sa = tn.input({ shape: [4] });
     const sb = tn.input({ shape: [4] });
     const out = layers.add([sa, sb]);

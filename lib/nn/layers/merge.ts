@@ -1,14 +1,25 @@
 // Merge layers (tfjs names): add, subtract, multiply, average, maximum, minimum, concatenate and dot, each taking a
-// list of tensors. Elementwise merges broadcast as the ops do; their gradients come from the ops.
+// list of tensors. Elementwise merges follow tfjs/Keras: a lower-rank input gains axes right after the batch axis
+// (not in front, as plain broadcasting would), then the ops broadcast; their gradients come from the ops.
 import { ValueError } from '../../errors';
-import { add, concat, div, matmul, maximum, minimum, mul, reshape, sqrt, square, sub, sum, transpose } from '../../ops';
+import { add, concat, div, expandDims, matmul, maximum, minimum, mul, reshape, sqrt, square, sub, sum, transpose } from '../../ops';
 import type { Tensor } from '../../tensor';
 import { Layer, type LayerArgs, type Shape } from './layer';
 
 const shapeText = (s: Shape): string => `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
 
-/** Broadcast of known/unknown dims (null: unknown), or a ValueError naming the layer. */
-function broadcast(what: string, shapes: Shape[]): Shape {
+/**
+ * The output shape of an elementwise merge, as tfjs/Keras compute it: one batch size (or null when unknown), and the
+ * other dims broadcast aligned from the right. A ValueError names the layer when they cannot.
+ */
+function mergedShape(what: string, shapes: Shape[]): Shape {
+  const batches = [...new Set(shapes.map((s) => s[0]).filter((d) => d !== null && d !== undefined))];
+  if (batches.length > 1) throw new ValueError(`${what}: inputs of shapes ${shapes.map(shapeText).join(', ')} have different batch sizes`);
+  return [batches.length === 1 ? (batches[0] as number) : null, ...broadcast(what, shapes.map((s) => s.slice(1)), shapes)];
+}
+
+/** Broadcast of known/unknown dims (null: unknown), or a ValueError naming the layer and the full input shapes. */
+function broadcast(what: string, shapes: Shape[], shown: Shape[] = shapes): Shape {
   const rank = Math.max(...shapes.map((s) => s.length));
   const out: Shape = [];
   for (let i = 0; i < rank; i++) {
@@ -18,7 +29,7 @@ function broadcast(what: string, shapes: Shape[]): Shape {
       const v = k < 0 ? 1 : s[k];
       if (v === 1) continue;
       if (d === 1) d = v;
-      else if (v !== null && d !== null && v !== d) throw new ValueError(`${what}: inputs of shapes ${shapes.map(shapeText).join(', ')} do not broadcast`);
+      else if (v !== null && d !== null && v !== d) throw new ValueError(`${what}: inputs of shapes ${shown.map(shapeText).join(', ')} do not broadcast`);
       else if (v === null) d = d ?? null;
     }
     out.push(d);
@@ -44,12 +55,27 @@ abstract class Merge extends Layer {
   }
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
     this.inputsOf(inputShape);
-    return broadcast(`${this.what} '${this.name}'`, inputShape as Shape[]);
+    return mergedShape(`${this.what} '${this.name}'`, inputShape as Shape[]);
   }
   protected call(x: Tensor | Tensor[]): Tensor {
     this.inputsOf(x);
-    return this.merge(x as Tensor[]);
+    const xs = x as Tensor[];
+    if (!this.expandsLowerRanks) return this.merge(xs);
+    const batches = new Set(xs.map((t) => t.shape[0]));
+    if (xs.some((t) => t.rank === 0) || batches.size > 1) {
+      throw new ValueError(`${this.what} '${this.name}': inputs of shapes ${xs.map((t) => `[${t.shape}]`).join(', ')} need one batch size`);
+    }
+    // tfjs/Keras insert the missing axes at 1, so [b, n] meets [b, m, n] as [b, 1, n] ([b, n] would broadcast as
+    // [1, b, n] and mix samples whenever b happens to equal m).
+    const rank = Math.max(...xs.map((t) => t.rank));
+    return this.merge(xs.map((t) => {
+      let y = t;
+      for (let k = t.rank; k < rank; k++) y = expandDims(y, 1);
+      return y;
+    }));
   }
+  /** Elementwise merges align lower-rank inputs after the batch axis; concatenate and dot have their own rules. */
+  protected readonly expandsLowerRanks: boolean = true;
   protected abstract merge(xs: Tensor[]): Tensor;
 }
 
@@ -122,6 +148,7 @@ export interface ConcatenateLayerArgs extends LayerArgs {
 export class Concatenate extends Merge {
   override readonly className = 'Concatenate';
   protected readonly what = 'concatenate';
+  protected override readonly expandsLowerRanks = false;
   readonly axis: number;
   constructor(args: ConcatenateLayerArgs = {}) {
     super(args, 'Concatenate');
@@ -164,6 +191,7 @@ export class Dot extends Merge {
   override readonly className = 'Dot';
   protected readonly what = 'dot';
   protected override readonly arity = 2;
+  protected override readonly expandsLowerRanks = false;
   readonly axes: number | [number, number];
   readonly normalize: boolean;
   constructor(args: DotLayerArgs) {
