@@ -31,6 +31,11 @@ export interface CallArgs {
   training?: boolean;
   /** @internal For a final softmax: return the logits (the model fuses softmax into the cross-entropy). */
   logits?: boolean;
+  /**
+   * Recurrent layers only (tfjs's kwarg): the states to start from. apply(x, {initialState: [h, c]}) is the same call
+   * as apply([x, h, c]), and is recorded that way in a functional model.
+   */
+  initialState?: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
 }
 
 /** One named weight of a layer: its current tensor, whether it trains, and its regularizer. */
@@ -218,6 +223,7 @@ export abstract class Layer {
   apply(x: SymbolicTensor[], args?: CallArgs): SymbolicTensor | SymbolicTensor[];
   apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args?: CallArgs): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
   apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args: CallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (args.initialState !== undefined && args.initialState !== null) return this.applyWithInitialState(x, args);
     if (isSymbolicInput(x, `${this.name}.apply`)) return this.applySymbolic(x as SymbolicTensor | SymbolicTensor[], args);
     const list = Array.isArray(x);
     const inputs = (list ? x : [x]) as Tensor[];
@@ -230,6 +236,18 @@ export abstract class Layer {
       this.build(list ? shapes : shapes[0]);
     }
     return this.call(list ? inputs : inputs[0], args);
+  }
+
+  /** Recurrent layers take initial states (tfjs's `initialState` kwarg); any other layer refuses them. */
+  protected readonly acceptsInitialState: boolean = false;
+
+  /** apply(x, {initialState}) as apply([x, ...initialState]), so a functional model records (and saves) the states as inputs. */
+  private applyWithInitialState(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args: CallArgs): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const { initialState, ...rest } = args;
+    if (!this.acceptsInitialState) throw new ValueError(`${this.name}.apply: 'initialState' is only for recurrent layers (${this.getClassName()} has no state)`);
+    if (Array.isArray(x)) throw new ValueError(`${this.name}.apply: give the initial states either in the input list [x, ...states] or as 'initialState', not both`);
+    const states = (Array.isArray(initialState) ? initialState : [initialState]) as (Tensor | SymbolicTensor)[];
+    return this.apply([x, ...states] as Tensor[] | SymbolicTensor[], rest);
   }
 
   /** apply() on symbolic tensors: builds the layer for their shapes and records a node; returns symbolic outputs. */

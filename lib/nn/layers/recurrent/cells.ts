@@ -216,6 +216,7 @@ export interface RNNWrapperLayerArgs extends LayerArgs {
 
 /** tfjs' rnn({cell}): a recurrent layer over any of the cells here (kernels fused per cell). */
 export class RNN extends Wrapper {
+  protected override readonly acceptsInitialState = true;
   override readonly className = 'RNN';
   readonly cell: RNNCell | StackedRNNCells;
   readonly returnSequences: boolean;

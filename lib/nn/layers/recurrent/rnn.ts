@@ -108,6 +108,7 @@ export interface RNNResult {
 }
 
 export abstract class RNNBase extends Layer {
+  protected override readonly acceptsInitialState = true;
   readonly units: number;
   readonly activation: RnnActivation;
   readonly useBias: boolean;

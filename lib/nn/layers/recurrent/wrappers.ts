@@ -62,6 +62,7 @@ function reverseSteps(seq: Tensor): Tensor {
 
 /** Runs an RNN forwards and a copy of it backwards over the sequence and merges the two outputs (tfjs bidirectional). */
 export class Bidirectional extends Wrapper {
+  protected override readonly acceptsInitialState = true;
   override readonly className = 'Bidirectional';
   readonly forwardLayer: RNNBase;
   readonly backwardLayer: RNNBase;
@@ -84,7 +85,9 @@ export class Bidirectional extends Wrapper {
   protected get inner(): Layer[] {
     return [this.forwardLayer, this.backwardLayer];
   }
-  override build(inputShape: Shape): void {
+  /** Called on [x, ...initialState] (forward layer's states, then the backward layer's), x gives the shapes. */
+  override build(shapes: Shape | Shape[]): void {
+    const inputShape = isShapeList(shapes) ? shapes[0] : shapes;
     for (const l of this.inner) {
       if (!l.built) {
         if (this.weightDevice) l.to(this.weightDevice);
@@ -109,11 +112,14 @@ export class Bidirectional extends Wrapper {
       this.mergeMode === 'concat' ? concat([f.output, bo], -1) : this.mergeMode === 'sum' ? add(f.output, bo) : this.mergeMode === 'mul' ? mul(f.output, bo) : scale(add(f.output, bo), 0.5);
     return { output: merged, states: [...f.states, ...b.states] };
   }
-  protected call(x: Tensor, args: CallArgs): Tensor {
-    return this.callWithState(x, undefined, args).output;
+  protected call(x: Tensor | Tensor[], args: CallArgs): Tensor {
+    const [input, ...initial] = Array.isArray(x) ? x : [x];
+    const n = 2 * this.forwardLayer.stateCount;
+    if (initial.length > 0 && initial.length !== n) throw new ValueError(`bidirectional '${this.name}': initialState must be ${n} tensors (the forward layer's states, then the backward layer's), got ${initial.length}`);
+    return this.callWithState(input, initial.length > 0 ? initial : undefined, args).output;
   }
-  override computeOutputShape(inputShape: Shape): Shape {
-    const full = this.forwardLayer.computeOutputShape(inputShape);
+  override computeOutputShape(shapes: Shape | Shape[]): Shape {
+    const full = this.forwardLayer.computeOutputShape(isShapeList(shapes) ? shapes[0] : shapes);
     const s = isShapeList(full) ? full[0] : full;
     if (this.mergeMode !== 'concat') return s;
     const last = s[s.length - 1];
