@@ -55,6 +55,12 @@ export class Container extends Layer {
     this.deviceName = device;
   }
 
+  /** tfjs's model.outputShape: the shape of the model's output, or a list of them for several outputs. */
+  override get outputShape(): Shape | Shape[] {
+    if (this.outputs.length === 0) return super.outputShape;
+    return this.outputs.length === 1 ? [...this.outputs[0].shape] : this.outputs.map((o) => [...o.shape]);
+  }
+
   /** Sets the graph from symbolic inputs to outputs: finds its nodes and layers and checks it is connected. */
   protected initGraph(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): void {
     const where = `model '${this.name}'`;

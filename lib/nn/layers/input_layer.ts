@@ -7,7 +7,7 @@ import { Node, SymbolicTensor } from './symbolic';
 
 export interface InputLayerArgs {
   /** Shape of one example, without the batch dimension. */
-  inputShape?: Shape;
+  inputShape?: Shape | number;
   /** Full shape including the batch dimension (null: any). */
   batchInputShape?: Shape;
   batchSize?: number;
@@ -18,16 +18,18 @@ export interface InputLayerArgs {
 
 export interface InputConfig {
   /** Shape of one example, without the batch dimension (tfjs: shape). */
-  shape?: Shape;
+  shape?: Shape | number;
   batchShape?: Shape;
   name?: string;
   dtype?: DType;
   sparse?: boolean;
 }
 
-function checkShape(where: string, s: unknown): Shape {
+/** A shape list; one number is taken as [n], as tfjs does for `shape` / `inputShape` (it appends to [batch]). */
+function checkShape(where: string, given: unknown, allowNumber = false): Shape {
+  const s = allowNumber && typeof given === 'number' ? [given] : given;
   if (!Array.isArray(s) || !s.every((d) => d === null || (Number.isSafeInteger(d) && d >= 0))) {
-    throw new ValueError(`${where}: a shape must be a list of non-negative integers or null, got ${JSON.stringify(s)}`);
+    throw new ValueError(`${where}: a shape must be a list of non-negative integers or null, got ${JSON.stringify(given)}`);
   }
   return [...s];
 }
@@ -44,7 +46,7 @@ export class InputLayer extends Layer {
     }
     const batch = args.batchInputShape
       ? checkShape('inputLayer: batchInputShape', args.batchInputShape)
-      : [args.batchSize ?? null, ...checkShape('inputLayer: inputShape', args.inputShape)];
+      : [args.batchSize ?? null, ...checkShape('inputLayer: inputShape', args.inputShape, true)];
     super({ name: args.name ?? uniqueLayerName('input'), batchInputShape: batch }, 'InputLayer');
     this.dtype = args.dtype ?? 'float32';
     if (this.dtype !== 'float32' && this.dtype !== 'int32') throw new ValueError(`inputLayer: dtype must be 'float32' or 'int32', got ${JSON.stringify(args.dtype)}`);

@@ -20,7 +20,7 @@ export type Shape = (number | null)[];
 export interface LayerArgs {
   name?: string;
   /** Shape of one example, without the batch dimension (only meaningful on a model's first layer). */
-  inputShape?: (number | null)[];
+  inputShape?: (number | null)[] | number;
   /** Full input shape including the batch dimension (null for any). */
   batchInputShape?: (number | null)[];
   trainable?: boolean;
@@ -177,6 +177,7 @@ export abstract class Layer {
     }
     this.name = args.name ?? uniqueLayerName(snake(this.className));
     if (args.batchInputShape) this.batchInputShape = [...args.batchInputShape];
+    else if (typeof args.inputShape === 'number') this.batchInputShape = [null, args.inputShape]; // tfjs: inputShape: 16
     else if (args.inputShape) this.batchInputShape = [null, ...args.inputShape];
     else this.batchInputShape = null;
     this.isTrainable = args.trainable ?? true;
@@ -236,6 +237,19 @@ export abstract class Layer {
       this.build(list ? shapes : shapes[0]);
     }
     return this.call(list ? inputs : inputs[0], args);
+  }
+
+  /**
+   * tfjs's layer.outputShape: the output shape (batch dimension null) of the layer's calls on symbolic tensors, or
+   * of its build when it was only run eagerly; a list of shapes for a layer with several outputs.
+   */
+  get outputShape(): Shape | Shape[] {
+    const shapes = this.inboundNodes.map((n) => (n.outputs.length === 1 ? n.outputs[0].shape : n.outputs.map((o) => o.shape)));
+    const texts = new Set(shapes.map((s) => JSON.stringify(s)));
+    if (texts.size > 1) throw new ValueError(`layer '${this.name}' has several calls with different output shapes (${[...texts].join(', ')}): ask a call's output for its shape`);
+    if (shapes.length > 0) return shapes[0];
+    if (this.built && this.inputShape) return this.computeOutputShape(this.inputShape);
+    throw new ValueError(`layer '${this.name}' has never been called and thus has no defined output shape`);
   }
 
   /** Recurrent layers take initial states (tfjs's `initialState` kwarg); any other layer refuses them. */
