@@ -21,6 +21,7 @@ export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } f
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory';
 export { type DType, upcastType, sumOutType } from './dtype';
 export * as util from './util';
+export * as test_util from './util/test_util';
 export { enclosingPowerOfTwo } from './util';
 export {
   getBackend,

@@ -36,6 +36,8 @@ export const NOT_APPLICABLE: Record<string, string> = {
   'data.microphone': 'browser media devices (browser only)',
   'data.webcam': 'browser media devices (browser only)',
   CallbackList: layersInternals,
+  'test_util.createVideoElement': 'creates an HTML video element (browser only)',
+  'test_util.play': 'plays an HTML video element (browser only)',
   'io.copyModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
   'io.listModels': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
   'io.moveModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",

@@ -18,7 +18,7 @@ export interface Section {
 /** The namespaces users call functions from (tfjs's internal helper namespaces are summarised, not listed). */
 export const USER_NAMESPACES = [
   'util', 'losses', 'metrics', 'train', 'image', 'linalg', 'io', 'browser', 'fused', 'signal', 'spectral', 'sparse', 'string',
-  'serialization', 'initializers', 'regularizers', 'constraints', 'callbacks', 'data', 'models', 'layers',
+  'serialization', 'initializers', 'regularizers', 'constraints', 'callbacks', 'data', 'models', 'layers', 'test_util',
 ] as const;
 
 /** tfjs-node's tf.node (not in the pure-JS package the table is generated from), listed by hand. */
