@@ -10,6 +10,22 @@ bindTensorMethods({ reshape, to: toDevice });
 installTensorMethods();
 
 export { Tensor, type NestedArray } from './tensor';
+export {
+  Rank,
+  type ShapeMap,
+  type Scalar,
+  type Tensor1D,
+  type Tensor2D,
+  type Tensor3D,
+  type Tensor4D,
+  type Tensor5D,
+  type Tensor6D,
+  type DataType,
+  type NamedTensorMap,
+  type TensorContainer,
+  type TensorContainerObject,
+  type TensorContainerArray,
+} from './rank';
 export { TENSOR_METHODS, type TensorMethods } from './tensor_methods';
 export { Variable, variable, disposeVariables } from './variable';
 export { TensorBuffer, buffer } from './buffer';

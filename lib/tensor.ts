@@ -6,6 +6,7 @@ import { normalizeDevice, type Device } from './device';
 import { StorageRef, trackTensor, untrackTensor } from './memory';
 import { native } from './native';
 import { formatTensor } from './tensor_format';
+import type { Rank } from './rank';
 
 export type NestedArray = number | boolean | NestedArray[];
 
@@ -14,7 +15,12 @@ if (!(Symbol as { dispose?: symbol }).dispose) {
   Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('nodejs.dispose'), configurable: false, writable: false });
 }
 
-export class Tensor {
+/**
+ * A tensor. `R` (tfjs's rank parameter: Tensor<Rank.R2> is Tensor2D) documents the rank for TypeScript written
+ * against tfjs; it does not constrain the shape type, so tensors of any rank stay assignable to each other.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export class Tensor<R extends Rank = Rank> {
   readonly isTensor = true;
   readonly shape: readonly number[];
   readonly dtype: DType;

@@ -1,4 +1,5 @@
 // tf.Variable: a named Tensor whose values can be replaced (assign), kept out of tidy scopes, and a registry of them.
+import type { Rank } from './rank';
 import { noGrad } from './autograd/tape';
 import { DTypeError, ShapeError, ValueError } from './errors';
 import { isDType, type DType } from './dtype';
@@ -13,7 +14,8 @@ let nextId = 0;
  * A Tensor that lives until disposed (tidy never disposes it), has a unique name, and can be overwritten with
  * `assign`. A trainable float32 variable requires grad, so `grad`, `variableGrads` and `optimizer.minimize` see it.
  */
-export class Variable extends Tensor {
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export class Variable<R extends Rank = Rank> extends Tensor<R> {
   readonly name: string;
   private isTrainable: boolean;
 
