@@ -25,6 +25,13 @@ export interface PredictorOptions {
   devices?: Device[];
   /** Run a batch of 1 and of maxBatchSize through every replica before load() resolves (default true). */
   warmup?: boolean;
+  /**
+   * Pad every forward pass with zero rows up to a fixed size (the smallest preferred batch size that holds it, else
+   * maxBatchSize), so a request's result does not depend on what it was batched with: bit-identical to the same
+   * request predicted alone. BLAS picks its kernels by the number of rows, so without padding results agree only to
+   * float rounding. Costs the padded rows' compute on partial batches (default false).
+   */
+  padBatches?: boolean;
   /** Deadline for requests that give none (default: none). */
   defaultDeadlineMs?: number;
   /** Called after each forward pass (metrics hook). */
@@ -88,6 +95,7 @@ export class Predictor {
   readonly maxQueueDelayMs: number;
   readonly maxQueueSize: number;
   private readonly preferred: number[];
+  readonly padBatches: boolean;
   private readonly defaultDeadlineMs: number;
   private readonly onBatch?: (info: BatchInfo) => void;
   private readonly instances: Instance[];
@@ -116,6 +124,8 @@ export class Predictor {
       if (p > this.maxBatchSize) throw new ValueError(`Predictor: preferred batch size ${p} exceeds maxBatchSize ${this.maxBatchSize}`);
     }
     this.onBatch = opts.onBatch;
+    this.padBatches = opts.padBatches ?? false;
+    if (typeof this.padBatches !== 'boolean') throw new ValueError(`Predictor: 'padBatches' must be a boolean, got ${JSON.stringify(opts.padBatches)}`);
     this.instances = models.map((model) => ({ model, busy: false }));
     this.owned = owned;
   }
@@ -307,7 +317,10 @@ export class Predictor {
     this.inFlight++;
     const start = performance.now();
     try {
-      const out = await this.forward(inst.model, batch.map((p) => p.req));
+      const reqs = batch.map((p) => p.req);
+      const padding = this.paddingFor(reqs.reduce((n, r) => n + r.rows, 0));
+      if (padding > 0) reqs.push(this.zeroRows(padding));
+      const out = await this.forward(inst.model, reqs);
       const computeMs = performance.now() - start;
       const rows = out.rows;
       this.counts.batches++;
@@ -341,6 +354,18 @@ export class Predictor {
       this.pump();
       this.checkDrained();
     }
+  }
+
+  /** Zero rows to add to a batch of `rows` (padBatches): up to the smallest preferred size that holds it, else maxBatchSize. */
+  private paddingFor(rows: number): number {
+    if (!this.padBatches || rows >= this.maxBatchSize) return 0;
+    const target = [...this.preferred].reverse().find((s) => s >= rows) ?? this.maxBatchSize;
+    return target - rows;
+  }
+
+  /** `n` rows of zeros for every input. */
+  private zeroRows(n: number): RequestRows {
+    return { rows: n, data: this.signature.inputs.map((s) => (s.dtype === 'int32' ? new Int32Array(n * rowSize(s)) : new Float32Array(n * rowSize(s)))) };
   }
 
   /** One forward pass over the concatenated rows of `reqs`; resolves to each output's host data. */
@@ -381,11 +406,7 @@ export class Predictor {
       if (seen.has(inst.model)) continue;
       seen.add(inst.model);
       for (const n of sizes) {
-        const req: RequestRows = {
-          rows: n,
-          data: this.signature.inputs.map((s) => (s.dtype === 'int32' ? new Int32Array(n * rowSize(s)) : new Float32Array(n * rowSize(s)))),
-        };
-        await this.forward(inst.model, [req]);
+        await this.forward(inst.model, [this.zeroRows(n)]);
       }
     }
   }
