@@ -73,6 +73,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--max-batch-size <n>', 'most rows per forward pass (1 turns batching off)', intOption(1), SERVE_DEFAULTS.maxBatchSize)
     .option('--max-queue-delay-ms <ms>', 'how long a request waits for company before a partial batch runs', nonNegativeNumber, SERVE_DEFAULTS.maxQueueDelayMs)
     .option('--preferred-batch-sizes <list>', 'comma-separated batch sizes to run at once when reached, e.g. 8,16', intList)
+    .option('--pad-batches', 'pad each pass with zero rows to a fixed size: results bit-identical whatever a request is batched with')
     .option('--max-queue-size <n>', 'most queued requests per model; beyond it 429 + Retry-After', intOption(1), SERVE_DEFAULTS.maxQueueSize)
     .option('--instances <n>', 'batches computing at once per model (replicas)', intOption(1), SERVE_DEFAULTS.instances)
     .addOption(device())

@@ -9,6 +9,7 @@ export interface ServeCommandOptions {
   maxBatchSize: number;
   maxQueueDelayMs: number;
   preferredBatchSizes?: number[];
+  padBatches?: boolean;
   maxQueueSize: number;
   instances: number;
   device?: string;
@@ -44,6 +45,7 @@ export async function serveCommand(repo: string, opts: ServeCommandOptions, io: 
       maxBatchSize: opts.maxBatchSize,
       maxQueueDelayMs: opts.maxQueueDelayMs,
       preferredBatchSizes: opts.preferredBatchSizes,
+      padBatches: opts.padBatches ?? false,
       maxQueueSize: opts.maxQueueSize,
       instances: opts.instances,
       devices: [device],

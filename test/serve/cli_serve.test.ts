@@ -16,7 +16,7 @@ afterAll(() => {
 
 test('serves models/<name>/ over both protocols; SIGTERM drains the request in flight, then exits 0', async () => {
   await saveVersion(repo, 'mnist-like', null, 41); // like `tensornode train mnist` saving to models/mnist-cnn
-  const c = spawn(process.execPath, ['-r', path.join(root, 'test/cli/transpile_hook.js'), path.join(root, 'lib/cli/main.ts'), 'serve', repo, '--port', '0', '--drain-seconds', '20', '--max-batch-size', '1'], {
+  const c = spawn(process.execPath, ['-r', path.join(root, 'test/cli/transpile_hook.js'), path.join(root, 'lib/cli/main.ts'), 'serve', repo, '--port', '0', '--drain-seconds', '20', '--max-batch-size', '1', '--pad-batches'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = c;
