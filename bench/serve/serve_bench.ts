@@ -25,6 +25,15 @@ const SAVE = !args.includes('--no-save');
 const ROOT = repoRoot();
 const ONNX = path.join(ROOT, 'bench', 'serve', 'fixtures', 'mnist_cnn.onnx');
 
+interface RssSummary {
+  requests: number;
+  non2xx: number;
+  startMb: number;
+  endMb: number;
+  maxMb: number;
+  samplesPerSecond: number[];
+}
+
 interface Run {
   server: string;
   batching: boolean;
@@ -163,22 +172,27 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ overload }));
   await stopChild(over.child);
 
-  // RSS across many requests (batching on, 64 connections), sampled every second.
-  const rssRun = await start(true);
-  await load(rssRun.url, { connections: 64, amount: 5000 }); // warm up, then take the baseline
-  const rss: number[] = [rssOf(rssRun.child.pid!)];
-  const inst = load(rssRun.url, { connections: 64, amount: RSS_REQUESTS });
-  const sampler = setInterval(() => rss.push(rssOf(rssRun.child.pid!)), 1000);
-  const rr = await inst;
-  clearInterval(sampler);
-  rss.push(rssOf(rssRun.child.pid!));
-  await stopChild(rssRun.child);
-  const rssSummary = { requests: rr.requests.total, non2xx: rr.non2xx, startMb: Math.round(rss[0]), endMb: Math.round(rss.at(-1)!), maxMb: Math.round(Math.max(...rss)), samplesPerSecond: rss.map(Math.round) };
-  console.log(JSON.stringify({ rss: rssSummary }));
+  // RSS across many requests (batching on, 64 connections), sampled every second: as batches form (any row count),
+  // and with --pad-batches (every pass one of a few fixed sizes, so the CPU block cache reuses its blocks).
+  const rssRuns: Record<string, RssSummary> = {};
+  for (const pad of [false, true]) {
+    const rssRun = await start(true, pad ? ['--pad-batches'] : []);
+    await load(rssRun.url, { connections: 64, amount: 5000 }); // warm up, then take the baseline
+    const rss: number[] = [rssOf(rssRun.child.pid!)];
+    const inst = load(rssRun.url, { connections: 64, amount: RSS_REQUESTS });
+    const sampler = setInterval(() => rss.push(rssOf(rssRun.child.pid!)), 1000);
+    const rr = await inst;
+    clearInterval(sampler);
+    rss.push(rssOf(rssRun.child.pid!));
+    await stopChild(rssRun.child);
+    const summary = { requests: rr.requests.total, non2xx: rr.non2xx, startMb: Math.round(rss[0]), endMb: Math.round(rss.at(-1)!), maxMb: Math.round(Math.max(...rss)), samplesPerSecond: rss.map(Math.round) };
+    rssRuns[pad ? 'padded' : 'unpadded'] = summary;
+    console.log(JSON.stringify({ rss: summary, padBatches: pad }));
+  }
   fs.rmSync(repo, { recursive: true, force: true });
 
   const loadAvgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  const record = { kind: 'serve', machine, loadAvgAtEnd, secondsPerRun: SECONDS, runs, overload, rss: rssSummary, onnxMaxAbsDiff: onnxCheck, peerNote };
+  const record = { kind: 'serve', machine, loadAvgAtEnd, secondsPerRun: SECONDS, runs, overload, rss: rssRuns, onnxMaxAbsDiff: onnxCheck, peerNote };
   if (!SAVE) return;
   const file = writeResultsJson('serve', record);
   const row = (r: Run) => [r.server, r.batching ? 'on' : 'off', String(r.concurrency), String(r.rps), String(r.p50), String(r.p99), String(r.status429), String(r.status5xx + r.errors)];
@@ -196,7 +210,7 @@ async function main(): Promise<void> {
     '',
     `Overload: offered ${overload.offeredRps} req/s (2x the best batching rate) on 256 connections, --max-queue-size ${OVERLOAD_QUEUE}: ${overload.rps} req/s answered, ${overload.ok} 2xx, ${overload.status429} 429, ${overload.status5xx} 5xx, ${overload.errors} errors; p50 ${overload.p50} ms, p99 ${overload.p99} ms (all responses).`,
     '',
-    `RSS over ${rssSummary.requests} requests (64 connections, batching on): ${rssSummary.startMb} MB after warmup -> ${rssSummary.endMb} MB at the end (max ${rssSummary.maxMb} MB), ${rssSummary.non2xx} non-2xx.`,
+    ...Object.entries(rssRuns).map(([how, r]) => `RSS over ${r.requests} requests (64 connections, batching on, ${how === 'padded' ? '--pad-batches' : 'unpadded'}): ${r.startMb} MB after warmup -> ${r.endMb} MB at the end (max ${r.maxMb} MB), ${r.non2xx} non-2xx.`),
   ].join('\n');
   appendResultsMarkdown(md);
   console.log(`wrote ${file}`);
