@@ -83,8 +83,7 @@ Status CudaBackend::init() {
   void* devicePtr = nullptr;
   TN_CUDA_RETURN(cudaHostGetDevicePointer(&devicePtr, report, 0), op);
   reportDevice_ = static_cast<DeviceReport*>(devicePtr);
-  reader_ = std::thread([this] { readerLoop(); });
-  reader_.detach();  // the backend lives until process exit
+  reader_ = std::thread([this] { readerLoop(); });  // joined by shutdown(); the backend lives until process exit
   return Status::ok();
 }
 
@@ -291,7 +290,8 @@ void CudaBackend::readerLoop() {
     PendingRead r;
     {
       std::unique_lock<std::mutex> lock(readMutex_);
-      readWake_.wait(lock, [this] { return !reads_.empty(); });
+      readWake_.wait(lock, [this] { return !reads_.empty() || stopping_; });
+      if (reads_.empty()) return;  // stopping, and every queued read has been answered
       r = std::move(reads_.front());
       reads_.pop_front();
     }
@@ -318,6 +318,21 @@ void CudaBackend::readerLoop() {
     }
     if (r.done) r.done(s, bytes);  // staged uploads have no callback: only their buffer to release
   }
+}
+
+void CudaBackend::shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(readMutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  readWake_.notify_all();
+  // The reader answers what is queued (completions to dead environments are dropped by their port) and returns.
+  if (reader_.joinable() && reader_.get_id() != std::this_thread::get_id()) reader_.join();
+  // Kernels still queued finish before the runtime unloads. At process exit the runtime may already be unloading:
+  // these calls then fail, and that is ignored.
+  if (cudaSetDevice(index_) == cudaSuccess) cudaStreamSynchronize(stream_);
+  cudaGetLastError();
 }
 
 }  // namespace cuda

@@ -26,6 +26,9 @@ class CudaBackend final : public Backend {
   void readAsync(StoragePtr src, size_t offset, size_t nbytes, HostReadDone done) override;
   Status synchronize() override;
   Status toHostSync(const StoragePtr& src, size_t offset, size_t nbytes, void* dst) override;
+  // At the last environment's cleanup or process exit: finishes the reads already queued, joins the reader thread
+  // and waits for the kernels queued on the stream, so nothing runs while the CUDA runtime and libraries unload.
+  void shutdown() override;
 
   int index() const { return index_; }
   cudaStream_t stream() const { return stream_; }
@@ -61,7 +64,8 @@ class CudaBackend final : public Backend {
   std::mutex readMutex_;
   std::condition_variable readWake_;
   std::deque<PendingRead> reads_;
-  std::thread reader_;
+  bool stopping_ = false;  // set by shutdown(): the reader drains reads_ and returns
+  std::thread reader_;     // joined by shutdown()
   // Pinned staging buffers kept for reuse (capacity -> pointers), bounded by kPinnedCacheBytes.
   std::mutex pinnedMutex_;
   std::vector<std::pair<size_t, void*>> pinnedFree_;
