@@ -112,6 +112,15 @@ export const TENSOR_METHODS = {
   reverse: ops.reverse,
   mirrorPad: ops.mirrorPad,
   gather: ops.gather,
+  stridedSlice: ops.stridedSlice,
+  broadcastTo: ops.broadcastTo,
+  /** tfjs's x.reshapeAs(y): x's values in y's shape. */
+  reshapeAs: (x: Tensor, like: Tensor): Tensor => ops.reshape(x, like.shape),
+  depthToSpace: ops.depthToSpace,
+  spaceToBatchND: ops.spaceToBatchND,
+  batchToSpaceND: ops.batchToSpaceND,
+  unique: ops.unique,
+  unsortedSegmentSum: ops.unsortedSegmentSum,
   /** tfjs's x.flatten(): all values in one dimension. */
   flatten: (x: Tensor): Tensor => ops.reshape(x, [-1]),
   cast: ops.cast,

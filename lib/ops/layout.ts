@@ -62,27 +62,33 @@ function rawPad(x: Tensor, before: number[], shape: number[], value: number): Te
   return runKernel('pad', [x], [{ shape, dtype: x.dtype }], { before, value })[0];
 }
 
-/** The block of x starting at `begin` with extent `size` (-1: to the end), as in tfjs. A number applies to a 1-D x. */
+/**
+ * The block of x starting at `begin` with extent `size` (-1: to the end), as in tfjs: a number begin means [begin, 0,
+ * ...], a short begin is padded with 0, a number size means [size, -1, ...] and a short size is padded with -1.
+ */
 export function slice(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
   const op = 'slice';
   checkTensor(op, 'x', x);
+  if (x.rank === 0) throw new ShapeError(`${op}: cannot slice a scalar (rank 0)`);
   const b = typeof begin === 'number' ? [begin] : begin;
-  const s = size === undefined ? b.map(() => -1) : typeof size === 'number' ? [size] : size;
-  if (!Array.isArray(b) || b.length !== x.rank || !b.every(isInt)) {
-    throw new ValueError(`${op}: 'begin' must hold ${x.rank} integers for x of shape [${x.shape}], got ${JSON.stringify(begin)}`);
+  const s = size === undefined || size === null ? [] : typeof size === 'number' ? [size] : size;
+  if (!Array.isArray(b) || b.length > x.rank || !b.every(isInt)) {
+    throw new ValueError(`${op}: 'begin' must be an integer or at most ${x.rank} integers for x of shape [${x.shape}], got ${JSON.stringify(begin)}`);
   }
-  if (!Array.isArray(s) || s.length !== x.rank || !s.every(isInt)) {
-    throw new ValueError(`${op}: 'size' must hold ${x.rank} integers (or -1) for x of shape [${x.shape}], got ${JSON.stringify(size)}`);
+  if (!Array.isArray(s) || s.length > x.rank || !s.every(isInt)) {
+    throw new ValueError(`${op}: 'size' must be an integer or at most ${x.rank} integers (-1: to the end) for x of shape [${x.shape}], got ${JSON.stringify(size)}`);
   }
-  const out = s.map((d, i) => (d === -1 ? x.shape[i] - b[i] : d));
+  const fullBegin = x.shape.map((_, i) => b[i] ?? 0);
+  const fullSize = x.shape.map((_, i) => s[i] ?? -1);
+  const out = fullSize.map((d, i) => (d === -1 ? x.shape[i] - fullBegin[i] : d));
   out.forEach((d, i) => {
-    if (b[i] < 0 || d < 0 || b[i] + d > x.shape[i]) {
-      throw new ShapeError(`${op}: begin ${b[i]} with size ${s[i]} is outside dim ${i} of x [${x.shape}] (expected 0 <= begin, begin + size <= ${x.shape[i]})`);
+    if (fullBegin[i] < 0 || d < 0 || fullBegin[i] + d > x.shape[i]) {
+      throw new ShapeError(`${op}: begin ${fullBegin[i]} with size ${fullSize[i]} is outside dim ${i} of x [${x.shape}] (expected 0 <= begin, size -1 or >= 0, begin + size <= ${x.shape[i]})`);
     }
   });
-  const y = rawSlice(x, b, out);
+  const y = rawSlice(x, fullBegin, out);
   // dx = dy padded with zeros back to x's shape
-  return recordOp(op, [x], y, (dy) => [rawPad(dy, b, [...x.shape], 0)]);
+  return recordOp(op, [x], y, (dy) => [rawPad(dy, fullBegin, [...x.shape], 0)]);
 }
 
 /** Pads each dim with paddings[i] = [before, after] elements of `value` (default 0). */
