@@ -79,7 +79,8 @@ export function cumprod(x: Tensor, axis = 0, exclusive = false, reverseScan = fa
 /** a [M, K] times b [K, N]: matmul for float32, a broadcast product summed over K otherwise (int32, as tfjs). */
 function product2d(a: Tensor, b: Tensor): Tensor {
   if (a.dtype === 'float32' && b.dtype === 'float32') return matmul(a, b);
-  const [x, y] = operands('dot', a, b, 'arith');
+  const x = a.dtype === 'bool' ? cast(a, 'int32') : a;
+  const y = b.dtype === 'bool' ? cast(b, 'int32') : b;
   return sum(mul(reshape(x, [x.shape[0], x.shape[1], 1]), reshape(y, [1, y.shape[0], y.shape[1]])), 1);
 }
 
