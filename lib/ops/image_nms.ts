@@ -4,7 +4,7 @@
 import { ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { tensor } from './creation';
-import { checkTensor } from './validate';
+import { checkDType, checkTensor } from './validate';
 
 interface NmsArgs {
   maxOutputSize: number;
@@ -101,6 +101,9 @@ const f32 = (d: ArrayLike<number>): Float32Array => (d instanceof Float32Array ?
 /** Indices (int32) of the boxes kept by greedy NMS, best score first. boxes [n, 4] as [y1, x1, y2, x2]. */
 function nonMaxSuppression(boxes: Tensor, scores: Tensor, maxOutputSize: number, iouThreshold = 0.5, scoreThreshold = Number.NEGATIVE_INFINITY): Tensor {
   const a = check('nonMaxSuppression', boxes, scores, maxOutputSize, iouThreshold, scoreThreshold);
+  // Only this variant insists on float32 in tfjs; the others read int32 values as they are.
+  checkDType('nonMaxSuppression', 'boxes', boxes, 'float32');
+  checkDType('nonMaxSuppression', 'scores', scores, 'float32');
   return int32Vector(select(f32(boxes.dataSync()), f32(scores.dataSync()), a).indices, boxes);
 }
 

@@ -16,9 +16,10 @@ function checkImage4(op: string, image: Tensor): void {
   checkRank(op, 'image', image, 4);
 }
 
-/** Mirrors each image of a batch [N, H, W, C] left to right. */
+/** Mirrors each image of a float32 batch [N, H, W, C] left to right. */
 function flipLeftRight(image: Tensor): Tensor {
   checkImage4('flipLeftRight', image);
+  checkDType('flipLeftRight', 'image', image, 'float32');
   return reverse(image, 2);
 }
 
