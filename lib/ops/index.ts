@@ -29,3 +29,4 @@ export * from './rnn_cells';
 export * from './linalg';
 export * from './signal';
 export * from './fused';
+export * from './conv3d';

@@ -94,4 +94,7 @@ export const DIFFERS: Record<string, string> = {
   'linalg.qr': 'differentiable (tfjs has no gradient for its Greater); batched (rank > 2) non-square inputs give per-matrix results (tfjs throws reshaping them)',
   'fused.conv2d': "dataFormat 'NCHW' and dimRoundingMode are not supported (ValueError); leakyrelu without leakyreluAlpha uses 0.2 (tfjs's CPU kernel gives NaN for negative inputs); dilated convolutions are differentiable (tfjs throws)",
   'fused.depthwiseConv2d': "dataFormat 'NCHW' and dimRoundingMode are not supported (ValueError); leakyrelu without leakyreluAlpha uses 0.2 (tfjs's CPU kernel gives NaN for negative inputs); dilated convolutions are differentiable (tfjs throws)",
+  conv3d: 'dilated convolutions are differentiable (tfjs throws)',
+  maxPool3d: "with padding the gradient is the true one, checked by finite differences (tfjs's CPU MaxPool3DGrad disagrees with its forward there)",
+  avgPool3d: "with padding the gradient divides by the in-bounds count as the forward does (tfjs's CPU AvgPool3DGrad divides by the full window)",
 };
