@@ -7,6 +7,8 @@ import { add, mul, sub } from './elementwise';
 import { gather } from './gather';
 import { cast, reshape } from './reshape';
 import { checkRank, checkTensor } from './validate';
+import { imageOps } from './image_ns';
+import { nmsOps } from './image_nms';
 
 /** Source/target size ratio of one axis, as tfjs computes it. */
 function ratio(inSize: number, outSize: number, alignCorners: boolean): number {
@@ -72,5 +74,5 @@ function resizeNearestNeighbor(images: Tensor, size: [number, number], alignCorn
   });
 }
 
-/** tfjs's tf.image namespace (the resize ops). */
-export const image = { resizeBilinear, resizeNearestNeighbor };
+/** tfjs's tf.image namespace: the resize ops here, the others from image_ns.ts and image_nms.ts. */
+export const image = { resizeBilinear, resizeNearestNeighbor, ...imageOps, ...nmsOps };

@@ -1,0 +1,55 @@
+// tfjs's tf.signal without the FFT: frame, hannWindow, hammingWindow. (stft needs complex tensors and fft, which
+// tensornode does not have.)
+import { ValueError } from '../errors';
+import type { Tensor } from '../tensor';
+import { tensor } from './creation';
+import { pad } from './layout';
+import { gather } from './gather';
+import { checkRank, checkTensor } from './validate';
+
+/** a - b cos(2 pi i / D) for i < N, where D is N for even N and N - 1 for odd N (tfjs's rule). */
+function cosineWindow(op: string, windowLength: number, a: number, b: number): Tensor {
+  if (!Number.isInteger(windowLength) || windowLength < 0) throw new ValueError(`${op}: 'windowLength' must be a non-negative integer, got ${windowLength}`);
+  const even = 1 - (windowLength % 2);
+  const values = new Float32Array(windowLength);
+  for (let i = 0; i < windowLength; i++) values[i] = a - b * Math.cos((2 * Math.PI * i) / (windowLength + even - 1));
+  return tensor(values, [windowLength]);
+}
+
+/** The Hann window of `windowLength` samples (float32). */
+function hannWindow(windowLength: number): Tensor {
+  return cosineWindow('hannWindow', windowLength, 0.5, 0.5);
+}
+
+/** The Hamming window of `windowLength` samples (float32). */
+function hammingWindow(windowLength: number): Tensor {
+  return cosineWindow('hammingWindow', windowLength, 0.54, 0.46);
+}
+
+/**
+ * Slices a 1-D signal into frames of frameLength samples, frameStep apart: [numFrames, frameLength]. With padEnd the
+ * frames that run past the end are kept, filled with padValue; without it they are dropped.
+ */
+function frame(signal: Tensor, frameLength: number, frameStep: number, padEnd = false, padValue = 0): Tensor {
+  const op = 'frame';
+  checkTensor(op, 'signal', signal);
+  checkRank(op, 'signal', signal, 1);
+  for (const [name, v] of [['frameLength', frameLength], ['frameStep', frameStep]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`${op}: '${name}' must be a positive integer, got ${v}`);
+  }
+  if (typeof padValue !== 'number') throw new ValueError(`${op}: 'padValue' must be a number, got ${padValue}`);
+  const n = signal.size;
+  const starts: number[] = [];
+  let start = 0;
+  for (; start + frameLength <= n; start += frameStep) starts.push(start);
+  if (padEnd) for (; start < n; start += frameStep) starts.push(start);
+  if (starts.length === 0) return tensor(new Float32Array(0), [0, frameLength], { device: signal.device });
+  // One gather of a row-major index grid over the signal, extended with padValue when frames run past the end.
+  const last = starts[starts.length - 1] + frameLength;
+  const source = last > n ? pad(signal, [[0, last - n]], padValue) : signal;
+  const index = starts.flatMap((s) => Array.from({ length: frameLength }, (_, i) => s + i));
+  return gather(source, tensor(index, [starts.length, frameLength], { dtype: 'int32', device: signal.device }));
+}
+
+/** tfjs's tf.signal namespace (without stft). */
+export const signal = { frame, hannWindow, hammingWindow };
