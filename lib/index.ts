@@ -30,7 +30,7 @@ export { TENSOR_METHODS, type TensorMethods } from './tensor_methods';
 export { Variable, variable, disposeVariables } from './variable';
 export { TensorBuffer, buffer } from './buffer';
 export { print } from './tensor_format';
-export * from './ops';
+export * from './ops/public'; // every op in its own memory scope (lib/ops/op_scope.ts)
 export { op } from './ops/op_wrapper';
 export { noGrad, isGradEnabled } from './autograd/tape';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } from './autograd/gradients';

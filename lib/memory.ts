@@ -165,6 +165,50 @@ export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
   return result;
 }
 
+/**
+ * Runs one public op in its own scope, as tfjs's op() does: the tensors it makes and does not return (converted
+ * scalars, casts, intermediates of composed ops) are released when it returns (or throws), not when the garbage
+ * collector gets to them; what autograd still needs stays with the graph. An op that returns a promise keeps
+ * everything (its continuation may still read it).
+ */
+export function opScope<T>(fn: () => T): T {
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    scopes.pop();
+    endScope(scope, new Set());
+    throw e;
+  }
+  scopes.pop();
+  const survivors = new Set<Tensor>();
+  if (result instanceof Promise) for (const t of scope) survivors.add(t);
+  else collectTensors(result, survivors);
+  handToGraphs(scope, survivors);
+  endScope(scope, survivors);
+  return result;
+}
+
+/**
+ * When the op recorded gradients, its backward rules may read tensors the op made besides their recorded inputs
+ * (index tensors, masks, constants captured by the rule): the graph nodes of its outputs take them, so they live
+ * until the graph is released instead of being disposed with the scope. Without a graph, nothing is kept.
+ */
+function handToGraphs(scope: Set<Tensor>, survivors: Set<Tensor>): void {
+  const nodes = [...survivors].map((t) => t.gradFn).filter((n) => n !== null && n.backward !== null);
+  if (nodes.length === 0) return;
+  for (const t of scope) {
+    if (survivors.has(t) || t.isDisposed) continue;
+    for (const node of nodes) {
+      node!.owned.push(t);
+      t.graphRefs++;
+    }
+    t.graphOwned = true;
+  }
+}
+
 /** Moves the survivors to the enclosing scope and disposes the rest, handing what a graph still reads to it. */
 function endScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
   const doomed: Tensor[] = [];

@@ -2,6 +2,7 @@
 import type { DType } from './dtype';
 import { InternalError } from './errors';
 import { TensorBuffer } from './buffer';
+import { opScope } from './memory';
 import * as ops from './ops';
 import { Tensor } from './tensor';
 import { variable, type Variable } from './variable';
@@ -195,7 +196,7 @@ export function installTensorMethods(): void {
     if (Object.prototype.hasOwnProperty.call(Tensor.prototype, name)) throw new InternalError(`installTensorMethods: Tensor already has a member '${name}'`);
     Object.defineProperty(Tensor.prototype, name, {
       value: function (this: Tensor, ...args: unknown[]) {
-        return fn(this, ...args);
+        return opScope(() => fn(this, ...args)); // as the ops: intermediates released when the method returns
       },
       writable: true,
       configurable: true,

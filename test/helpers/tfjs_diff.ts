@@ -107,6 +107,15 @@ function compareOutputs(what: string, mine: Any[], theirs: Any[], rtol: number, 
 }
 
 /**
+ * The call leaves no more new live tensors than tfjs does: an op's intermediates are released at once, not when the
+ * garbage collector gets to them (tfjs users count tensors with memory() to find leaks). Fewer is fine (tfjs's few
+ * functions that are not ops, such as meshgrid, leave their intermediates).
+ */
+function expectNoMoreLiveTensors(left: number, tfLeft: number): void {
+  if (left > tfLeft) throw new Error(`memory: the call left ${left} new live tensors where tfjs leaves ${tfLeft} (intermediates must be released)`);
+}
+
+/**
  * Runs `c.fn` through tfjs and tensornode on the same inputs and compares every output (dtype, shape, values) and,
  * for float functions, the gradients of L = sum_k sum(y_k * w_k) (w_k fixed random weights) with respect to each
  * float32 input. Throws with the first difference.
@@ -121,9 +130,13 @@ export function compareWithTfjs(c: DiffCase): void {
   const tfInputs = values.map((v, k) => T.tensor(v, c.inputs[k].shape, dtypes[k]));
   const tnInputs = values.map((v, k) => tn.tensor(v as Any, c.inputs[k].shape, { dtype: dtypes[k] } as Any));
   try {
+    const tfBefore = T.memory().numTensors;
     const theirs = asList(c.fn(T, ...tfInputs));
+    const tfLeft = T.memory().numTensors - tfBefore;
+    const before = tn.memory().numTensors;
     const mine = asList(c.fn(tn, ...tnInputs));
     compareOutputs('forward', mine, theirs, rtol, atol);
+    expectNoMoreLiveTensors(tn.memory().numTensors - before, tfLeft);
     const floatOut = theirs.every((t) => t.dtype === 'float32');
     const gradAt = c.inputs.map((s, k) => (s.grad ?? true) && dtypes[k] === 'float32');
     if (!(c.grads ?? (floatOut && gradAt.some(Boolean)))) return;

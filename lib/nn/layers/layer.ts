@@ -1,7 +1,7 @@
 // Layer: the base of every layer: lazy build from the first input's shape, named weights, apply() with autograd, configs.
 import { ValueError } from '../../errors';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
-import { keep, tidy } from '../../memory';
+import { keep, opScope, tidy } from '../../memory';
 import { noGrad } from '../../autograd/tape';
 import { runKernel } from '../../engine/kernel';
 import { toDevice } from '../../ops';
@@ -236,7 +236,8 @@ export abstract class Layer {
       const shapes = inputs.map((t): Shape => [null, ...t.shape.slice(1)]);
       this.build(list ? shapes : shapes[0]);
     }
-    return this.call(list ? inputs : inputs[0], args);
+    // One scope per call, as tfjs layers do: intermediates are released on return (what backward needs stays).
+    return opScope(() => this.call(list ? inputs : inputs[0], args));
   }
 
   /**
