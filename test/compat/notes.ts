@@ -79,4 +79,6 @@ export const DIFFERS: Record<string, string> = {
   'layers.depthwiseConv2d': 'dilationRate is applied (tfjs accepts it and ignores it)',
   'layers.resizing': 'computeOutputShape keeps the batch dimension (tfjs returns [height, width, inputShape[2]])',
   'layers.centerCrop': "computeOutputShape does not modify the shape it is given (tfjs's does)",
+  'node.summaryFileWriter':
+    "writes the event files itself (no libtensorflow); queued events are also flushed at process exit; histogram() throws on NaN/Infinity data (tfjs-node writes NaN buckets) and accepts buckets = 1 (tfjs-node's oneHot throws); file names add the pid and a counter",
 };
