@@ -66,7 +66,20 @@ export { metrics } from './nn/metrics';
 export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';
 export { constraints } from './nn/constraints';
-export { optimizers, schedules, train } from './optim';
+export {
+  optimizers,
+  schedules,
+  train,
+  Optimizer,
+  SGDOptimizer,
+  MomentumOptimizer,
+  AdagradOptimizer,
+  AdadeltaOptimizer,
+  AdamOptimizer,
+  AdamaxOptimizer,
+  RMSPropOptimizer,
+  OptimizerConstructors,
+} from './optim';
 export * as optim from './optim';
 export {
   sequential,

@@ -66,6 +66,20 @@ export abstract class Optimizer {
     }
   }
 
+  /** tfjs's Serializable.getClassName: the class's static className (tfjs's classes have one), else className. */
+  getClassName(): string {
+    const own = (this.constructor as { className?: unknown }).className;
+    return typeof own === 'string' ? own : this.className;
+  }
+
+  /**
+   * tfjs's computeGradients(f, varList?): the scalar f() and its gradients by variable name, with respect to
+   * varList (default: every trainable Variable), without applying them. The caller disposes both.
+   */
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+    return variableGrads(f, varList);
+  }
+
   /** The rate the next update uses. */
   get currentLearningRate(): number {
     return typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.at(this.iterations);

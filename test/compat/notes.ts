@@ -79,6 +79,12 @@ export const DIFFERS: Record<string, string> = {
   'layers.depthwiseConv2d': 'dilationRate is applied (tfjs accepts it and ignores it)',
   'layers.resizing': 'computeOutputShape keeps the batch dimension (tfjs returns [height, width, inputShape[2]])',
   'layers.centerCrop': "computeOutputShape does not modify the shape it is given (tfjs's does)",
+  Optimizer:
+    "no async getWeights/setWeights/saveIterations (tfjs's lists of named slot variables): the state is read and restored with getState/setState, and saved with the model",
+  MomentumOptimizer: "setMomentum changes the updates that follow (tfjs 4.22 only changes what getConfig reports)",
+  AdamOptimizer: 'beta1/beta2 left out of the constructor take tf.train.adam\'s defaults (tfjs keeps them undefined and its updates are NaN)',
+  AdamaxOptimizer: 'beta1/beta2 left out of the constructor take tf.train.adamax\'s defaults (tfjs keeps them undefined and its updates are NaN)',
+  AdadeltaOptimizer: 'rho left out of the constructor takes tf.train.adadelta\'s default 0.95 (tfjs keeps it undefined and its updates are NaN)',
   'node.summaryFileWriter':
     "writes the event files itself (no libtensorflow); queued events are also flushed at process exit; histogram() throws on NaN/Infinity data (tfjs-node writes NaN buckets) and accepts buckets = 1 (tfjs-node's oneHot throws); file names add the pid and a counter",
 };
