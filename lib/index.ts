@@ -93,6 +93,9 @@ export {
   modelFromJSON,
 } from './models';
 export { input, InputLayer, type InputConfig } from './nn/layers/input_layer';
+export { InputSpec, type InputSpecArgs } from './nn/layers/input_spec';
+export { LayerVariable } from './nn/layers/layer';
+export { RNN } from './nn/layers/recurrent/cells';
 export { SymbolicTensor } from './nn/layers/symbolic';
 export * as serialization from './serialization';
 export { loadModel, saveModel, ModelFileError, type LoadModelOptions, type SaveModelOptions, type ModelJSON } from './io/model_files';
@@ -102,6 +105,6 @@ export { loadKerasModel, type LoadKerasModelOptions } from './io/keras';
 export { exportWeights, importWeights, type WeightLayout, type WeightExchangeOptions } from './io/pytorch';
 export { saveTensors, loadTensors } from './io/tensors';
 export { SafetensorsError } from './io/safetensors';
-export { callbacks, Callback, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
+export { callbacks, Callback, CustomCallback, registerCallbackConstructor, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
 export * as data from './data';
 export * as serve from './serve';

@@ -37,7 +37,7 @@ export class SGDOptimizer extends SGD {
   override getConfig(): Config {
     return { learningRate: rateOf(this) };
   }
-  static fromConfig<T extends SGDOptimizer>(cls: new (lr: number) => T, config: Config): T {
+  static override fromConfig<T extends SGDOptimizer>(cls: new (lr: number) => T, config: Config): T {
     return new cls(num(config, 'learningRate'));
   }
 }
@@ -65,7 +65,7 @@ export class MomentumOptimizer extends SGD {
   override getConfig(): Config {
     return { learningRate: rateOf(this), momentum: this.momentum, useNesterov: this.useNesterov };
   }
-  static fromConfig<T extends MomentumOptimizer>(cls: new (lr: number, momentum: number, useNesterov?: boolean) => T, config: Config): T {
+  static override fromConfig<T extends MomentumOptimizer>(cls: new (lr: number, momentum: number, useNesterov?: boolean) => T, config: Config): T {
     return new cls(num(config, 'learningRate'), num(config, 'momentum'), config.useNesterov as boolean);
   }
 }
@@ -80,7 +80,7 @@ export class AdagradOptimizer extends Adagrad {
   override getConfig(): Config {
     return { learningRate: rateOf(this), initialAccumulatorValue: this.initialAccumulatorValue };
   }
-  static fromConfig<T extends AdagradOptimizer>(cls: new (lr: number, initialAccumulatorValue?: number) => T, config: Config): T {
+  static override fromConfig<T extends AdagradOptimizer>(cls: new (lr: number, initialAccumulatorValue?: number) => T, config: Config): T {
     return new cls(num(config, 'learningRate'), num(config, 'initialAccumulatorValue'));
   }
 }
@@ -95,7 +95,7 @@ export class AdadeltaOptimizer extends Adadelta {
   override getConfig(): Config {
     return { learningRate: rateOf(this), rho: this.rho, epsilon: this.epsilon };
   }
-  static fromConfig<T extends AdadeltaOptimizer>(cls: new (lr: number, rho?: number, epsilon?: number | null) => T, config: Config): T {
+  static override fromConfig<T extends AdadeltaOptimizer>(cls: new (lr: number, rho?: number, epsilon?: number | null) => T, config: Config): T {
     return new cls(num(config, 'learningRate'), num(config, 'rho'), num(config, 'epsilon'));
   }
 }
@@ -110,7 +110,7 @@ export class AdamOptimizer extends Adam {
   override getConfig(): Config {
     return { learningRate: rateOf(this), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
-  static fromConfig<T extends AdamOptimizer>(cls: new (lr: number, beta1?: number, beta2?: number, epsilon?: number | null) => T, config: Config): T {
+  static override fromConfig<T extends AdamOptimizer>(cls: new (lr: number, beta1?: number, beta2?: number, epsilon?: number | null) => T, config: Config): T {
     return new cls(num(config, 'learningRate'), num(config, 'beta1'), num(config, 'beta2'), num(config, 'epsilon'));
   }
 }
@@ -125,7 +125,7 @@ export class AdamaxOptimizer extends Adamax {
   override getConfig(): Config {
     return { learningRate: rateOf(this), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, decay: this.decay };
   }
-  static fromConfig<T extends AdamaxOptimizer>(cls: new (lr: number, beta1?: number, beta2?: number, epsilon?: number | null, decay?: number) => T, config: Config): T {
+  static override fromConfig<T extends AdamaxOptimizer>(cls: new (lr: number, beta1?: number, beta2?: number, epsilon?: number | null, decay?: number) => T, config: Config): T {
     const c = (k: string): number => num(config, k);
     return new cls(c('learningRate'), c('beta1'), c('beta2'), c('epsilon'), c('decay'));
   }
@@ -142,7 +142,7 @@ export class RMSPropOptimizer extends RMSprop {
   override getConfig(): Config {
     return { learningRate: rateOf(this), decay: this.decay, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
-  static fromConfig<T extends RMSPropOptimizer>(cls: new (lr: number, decay?: number, momentum?: number, epsilon?: number | null, centered?: boolean) => T, config: Config): T {
+  static override fromConfig<T extends RMSPropOptimizer>(cls: new (lr: number, decay?: number, momentum?: number, epsilon?: number | null, centered?: boolean) => T, config: Config): T {
     const c = (k: string): number => num(config, k);
     return new cls(c('learningRate'), c('decay'), c('momentum'), c('epsilon'), config.centered as boolean);
   }

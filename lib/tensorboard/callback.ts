@@ -1,7 +1,7 @@
 // tf.node.tensorBoard: the fit() callback that logs losses and metrics (and weight histograms) for TensorBoard, with
 // tfjs-node's tags: 'batch_<key>' / 'epoch_<key>' under <logdir>/train, and validation values under <logdir>/val.
 import * as path from 'path';
-import { Callback } from '../callbacks/callback';
+import { CustomCallback } from '../callbacks/custom';
 import type { Logs } from '../callbacks/types';
 import { ValueError } from '../errors';
 import { summaryFileWriter, type SummaryFileWriter } from './writer';
@@ -16,7 +16,8 @@ export interface TensorBoardCallbackArgs {
 // batch-log bookkeeping keys, not values to plot
 const SKIPPED = new Set(['batch', 'size', 'num_steps']);
 
-export class TensorBoardCallback extends Callback {
+/** A tf.CustomCallback, as tfjs-node's is (it yields to the event loop the same way). */
+export class TensorBoardCallback extends CustomCallback {
   // the values written per batch are that batch's own, so they may arrive while the next batch computes
   override readonly lagTolerant = true;
   private trainWriter: SummaryFileWriter | null = null;
@@ -27,7 +28,11 @@ export class TensorBoardCallback extends Callback {
   readonly histogramFreq: number;
 
   constructor(readonly logdir = './logs', args: TensorBoardCallbackArgs = {}) {
-    super();
+    super({
+      onBatchEnd: (_batch, logs) => this.batchEnd(logs ?? {}),
+      onEpochEnd: (epoch, logs) => this.epochEnd(epoch, logs ?? {}),
+      onTrainEnd: () => this.trainEnd(),
+    });
     const updateFreq = args.updateFreq ?? 'epoch';
     if (updateFreq !== 'batch' && updateFreq !== 'epoch') throw new ValueError(`tensorBoard: 'updateFreq' must be 'batch' or 'epoch', got ${JSON.stringify(updateFreq)}`);
     const histogramFreq = args.histogramFreq ?? 0;
@@ -36,17 +41,17 @@ export class TensorBoardCallback extends Callback {
     this.histogramFreq = histogramFreq;
   }
 
-  onBatchEnd(_batch: number, logs: Logs = {}): void {
+  private batchEnd(logs: Logs): void {
     this.batchesSeen++;
     if (this.updateFreq === 'batch') this.logMetrics(logs, 'batch_', this.batchesSeen);
   }
 
-  onEpochEnd(epoch: number, logs: Logs = {}): void {
+  private epochEnd(epoch: number, logs: Logs): void {
     this.logMetrics(logs, 'epoch_', epoch + 1);
     if (this.histogramFreq > 0 && epoch % this.histogramFreq === 0) this.logWeights(epoch);
   }
 
-  onTrainEnd(): void {
+  private trainEnd(): void {
     this.trainWriter?.flush();
     this.valWriter?.flush();
   }
