@@ -83,7 +83,20 @@ export { metrics } from './nn/metrics';
 export { initializers } from './nn/initializers';
 export { regularizers } from './nn/regularizers';
 export { constraints } from './nn/constraints';
-export { optimizers, schedules, train } from './optim';
+export {
+  optimizers,
+  schedules,
+  train,
+  Optimizer,
+  SGDOptimizer,
+  MomentumOptimizer,
+  AdagradOptimizer,
+  AdadeltaOptimizer,
+  AdamOptimizer,
+  AdamaxOptimizer,
+  RMSPropOptimizer,
+  OptimizerConstructors,
+} from './optim';
 export * as optim from './optim';
 export {
   sequential,
@@ -97,6 +110,9 @@ export {
   modelFromJSON,
 } from './models';
 export { input, InputLayer, type InputConfig } from './nn/layers/input_layer';
+export { InputSpec, type InputSpecArgs } from './nn/layers/input_spec';
+export { LayerVariable } from './nn/layers/layer';
+export { RNN } from './nn/layers/recurrent/cells';
 export { SymbolicTensor } from './nn/layers/symbolic';
 export * as serialization from './serialization';
 export { loadModel, saveModel, ModelFileError, type LoadModelOptions, type SaveModelOptions, type ModelJSON } from './io/model_files';
@@ -106,6 +122,6 @@ export { loadKerasModel, type LoadKerasModelOptions } from './io/keras';
 export { exportWeights, importWeights, type WeightLayout, type WeightExchangeOptions } from './io/pytorch';
 export { saveTensors, loadTensors } from './io/tensors';
 export { SafetensorsError } from './io/safetensors';
-export { callbacks, Callback, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
+export { callbacks, Callback, CustomCallback, registerCallbackConstructor, History, EarlyStopping, ReduceLROnPlateau, ModelCheckpoint, ProgressLogger, type CallbackHooks, type Logs } from './callbacks';
 export * as data from './data';
 export * as serve from './serve';

@@ -7,6 +7,8 @@ import { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr';
 export { Callback, CallbackList, type CallbackHooks, type TrainParams } from './callback';
 export type { Logs, TrainingModel } from './types';
 export { History } from './history';
+export { CustomCallback, type CustomCallbackArgs, type YieldEveryOptions } from './custom';
+export { registerCallbackConstructor, type CallbackConstructor } from './registry';
 export { ProgressLogger, type ProgressLoggerArgs } from './progress';
 export { EarlyStopping, type EarlyStoppingArgs } from './early_stopping';
 export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './reduce_lr';

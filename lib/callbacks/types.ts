@@ -9,6 +9,8 @@ export interface TrainingModel {
   /** Set to true (from a callback) to stop fit() after the current batch. */
   stopTraining: boolean;
   optimizer: Optimizer | null;
+  /** Every weight with its `<layer>/<weight>` name (TensorBoard's histograms are tagged with these names). */
+  readonly weights: readonly { readonly name: string; readonly value: Tensor }[];
   getWeights(): Tensor[];
   setWeights(weights: Tensor[]): void;
 }

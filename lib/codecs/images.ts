@@ -5,6 +5,7 @@ import * as jpeg from 'jpeg-js';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { tensor } from '../ops/creation';
 import type { Tensor } from '../tensor';
+import { summaryFileWriter, tensorBoard } from '../tensorboard';
 
 type Format = 'png' | 'jpeg' | 'bmp' | 'gif';
 
@@ -163,4 +164,4 @@ export async function encodeJpeg(image: Tensor, format: '' | 'grayscale' | 'rgb'
 }
 
 /** The tf.node namespace. */
-export const node = { decodeImage, decodePng, decodeJpeg, encodePng, encodeJpeg };
+export const node = { decodeImage, decodePng, decodeJpeg, encodePng, encodeJpeg, summaryFileWriter, tensorBoard };

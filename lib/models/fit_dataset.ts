@@ -8,6 +8,7 @@ import { Tensor } from '../tensor';
 import type { Device } from '../device';
 import { CallbackList, type CallbackHooks, type TrainParams } from '../callbacks/callback';
 import { History } from '../callbacks/history';
+import { createRegisteredCallbacks } from '../callbacks/registry';
 import { ProgressLogger } from '../callbacks/progress';
 import type { Logs, TrainingModel } from '../callbacks/types';
 import { isArrayND } from '../data/tfdata/structure';
@@ -126,7 +127,7 @@ export async function fitDataset<V>(model: TrainableModel, steps: DatasetSteps<V
 
   const history = new History();
   const user = args.callbacks === undefined || args.callbacks === null ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-  const list = new CallbackList([...(verbose > 0 ? [new ProgressLogger({ verbose })] : []), ...user, history]);
+  const list = new CallbackList([...(verbose > 0 ? [new ProgressLogger({ verbose })] : []), ...createRegisteredCallbacks(verbose), ...user, history]);
   const keys = steps.keys;
   const size = (dataset as { size?: number | null }).size;
   const params: TrainParams = {

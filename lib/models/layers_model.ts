@@ -15,6 +15,7 @@ import { resultOnDevice } from '../nn/metrics';
 import { getOptimizer, type Optimizer } from '../optim';
 import { CallbackList, type CallbackHooks, type TrainParams } from '../callbacks/callback';
 import { History } from '../callbacks/history';
+import { createRegisteredCallbacks } from '../callbacks/registry';
 import { ProgressLogger } from '../callbacks/progress';
 import type { Logs } from '../callbacks/types';
 import { Container, type ContainerArgs } from './container';
@@ -230,7 +231,7 @@ export class LayersModel extends Container {
 
       const history = new History();
       const user = args.callbacks === undefined || args.callbacks === null ? [] : asList(args.callbacks);
-      const list = new CallbackList([...(verbose > 0 ? [new ProgressLogger({ verbose })] : []), ...user, history]);
+      const list = new CallbackList([...(verbose > 0 ? [new ProgressLogger({ verbose })] : []), ...createRegisteredCallbacks(verbose), ...user, history]);
       const keys = this.metricsNames;
       const params: TrainParams = {
         epochs,

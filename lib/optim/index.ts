@@ -8,6 +8,16 @@ import { Optimizer } from './optimizer';
 import { RMSprop, type RMSpropArgs } from './rmsprop';
 import { deserializeSchedule, LearningRateSchedule } from './schedules';
 import { SGD, type SGDArgs } from './sgd';
+import {
+  AdadeltaOptimizer,
+  AdagradOptimizer,
+  AdamaxOptimizer,
+  AdamOptimizer,
+  MomentumOptimizer,
+  OptimizerConstructors,
+  RMSPropOptimizer,
+  SGDOptimizer,
+} from './tfjs_classes';
 
 export { Optimizer, type OptimizerArgs, type OptimizerState, type ParamRef } from './optimizer';
 export { SGD, type SGDArgs } from './sgd';
@@ -17,6 +27,16 @@ export { Adadelta, type AdadeltaArgs } from './adadelta';
 export { Adamax, type AdamaxArgs } from './adamax';
 export { RMSprop, type RMSpropArgs } from './rmsprop';
 export * from './schedules';
+export {
+  SGDOptimizer,
+  MomentumOptimizer,
+  AdagradOptimizer,
+  AdadeltaOptimizer,
+  AdamOptimizer,
+  AdamaxOptimizer,
+  RMSPropOptimizer,
+  OptimizerConstructors,
+} from './tfjs_classes';
 
 export const optimizers = {
   sgd: (args: SGDArgs = {}): SGD => new SGD(args),
@@ -41,13 +61,35 @@ const byClassName: Record<string, OptimizerName> = {
 };
 
 /**
- * What `compile({optimizer: 'name'})` builds: tfjs-layers' choices, which are the class defaults except Adadelta's
- * learning rate of 1 (Keras' original setting).
+ * What `compile({optimizer: 'name'})` builds: tfjs-layers' choices, tfjs's classes with their defaults except
+ * Adadelta's learning rate of 1 (Keras' original setting). AdamW is tensornode's own.
  */
 const byName: Record<OptimizerName, () => Optimizer> = {
   ...optimizers,
-  adadelta: () => new Adadelta({ learningRate: 1 }),
-} as Record<OptimizerName, () => Optimizer>;
+  sgd: () => OptimizerConstructors.sgd(0.01),
+  adam: () => OptimizerConstructors.adam(),
+  adagrad: () => OptimizerConstructors.adagrad(0.01),
+  adadelta: () => OptimizerConstructors.adadelta(1),
+  adamax: () => OptimizerConstructors.adamax(),
+  rmsprop: () => OptimizerConstructors.rmsprop(0.001),
+};
+
+type Config = Record<string, unknown>;
+/** tfjs's classes by serialized className, with the config keys their getConfig writes (tfjs spells RMSprop 'RMSProp'). */
+const tfjsClasses: Record<string, { keys: string[]; build: (c: Config) => Optimizer }> = {
+  SGD: { keys: ['learningRate'], build: (c) => SGDOptimizer.fromConfig(SGDOptimizer, c) },
+  Momentum: { keys: ['learningRate', 'momentum', 'useNesterov'], build: (c) => MomentumOptimizer.fromConfig(MomentumOptimizer, c) },
+  Adagrad: { keys: ['learningRate', 'initialAccumulatorValue'], build: (c) => AdagradOptimizer.fromConfig(AdagradOptimizer, c) },
+  Adadelta: { keys: ['learningRate', 'rho', 'epsilon'], build: (c) => AdadeltaOptimizer.fromConfig(AdadeltaOptimizer, c) },
+  Adam: { keys: ['learningRate', 'beta1', 'beta2', 'epsilon'], build: (c) => AdamOptimizer.fromConfig(AdamOptimizer, c) },
+  Adamax: { keys: ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'], build: (c) => AdamaxOptimizer.fromConfig(AdamaxOptimizer, c) },
+  RMSProp: { keys: ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'], build: (c) => RMSPropOptimizer.fromConfig(RMSPropOptimizer, c) },
+};
+
+function isTfjsConfig(className: string, config: Config): boolean {
+  const cls = tfjsClasses[className];
+  return cls !== undefined && typeof config.learningRate === 'number' && Object.keys(config).every((k) => cls.keys.includes(k));
+}
 
 /** An optimizer from a name ('adam', case-insensitive), a serialized {className, config}, or an instance. */
 export function getOptimizer(id: string | Optimizer | { className: string; config: Record<string, unknown> }): Optimizer {
@@ -55,6 +97,9 @@ export function getOptimizer(id: string | Optimizer | { className: string; confi
   if (typeof id === 'string') {
     const key = id.toLowerCase() as OptimizerName;
     if (key in byName) return byName[key]();
+  } else if (id && typeof id === 'object' && id.config && typeof id.config === 'object' && isTfjsConfig(id.className, id.config)) {
+    // a config with only tfjs's keys (a tfjs model's, or one of tfjs's classes serialized here) rebuilds tfjs's class
+    return tfjsClasses[id.className].build(id.config);
   } else if (id && typeof id === 'object' && byClassName[id.className]) {
     const config = { ...id.config };
     const lr = config.learningRate as unknown;
@@ -64,19 +109,5 @@ export function getOptimizer(id: string | Optimizer | { className: string; confi
   throw new ValueError(`getOptimizer: unknown optimizer ${JSON.stringify(id)} (expected one of ${Object.keys(optimizers).join(', ')} or an Optimizer)`);
 }
 
-/** tfjs passes null for "the backend's epsilon" (1e-7 for float32). */
-const eps = (e: number | null | undefined): number | undefined => (e === null ? undefined : e);
-
-/** tfjs's positional factories (`tf.train.adam(0.001)`), with tfjs's defaults and update rules. */
-export const train = {
-  sgd: (learningRate: number): SGD => new SGD({ learningRate }),
-  momentum: (learningRate: number, momentum: number, useNesterov = false): SGD => new SGD({ learningRate, momentum, nesterov: useNesterov }),
-  adam: (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null): Adam =>
-    new Adam({ learningRate, beta1, beta2, epsilon: eps(epsilon) }),
-  adagrad: (learningRate: number, initialAccumulatorValue = 0.1): Adagrad => new Adagrad({ learningRate, initialAccumulatorValue }),
-  adadelta: (learningRate = 0.001, rho = 0.95, epsilon: number | null = null): Adadelta => new Adadelta({ learningRate, rho, epsilon: eps(epsilon) }),
-  adamax: (learningRate = 0.002, beta1 = 0.9, beta2 = 0.999, epsilon: number | null = null, decay = 0): Adamax =>
-    new Adamax({ learningRate, beta1, beta2, epsilon: eps(epsilon), decay }),
-  rmsprop: (learningRate: number, decay = 0.9, momentum = 0, epsilon: number | null = null, centered = false): RMSprop =>
-    new RMSprop({ learningRate, decay, momentum, epsilon: eps(epsilon), centered }),
-};
+/** tfjs's positional factories (`tf.train.adam(0.001)`), with tfjs's defaults and update rules: tfjs's own train. */
+export const train = OptimizerConstructors;

@@ -10,6 +10,7 @@ import type { Attrs } from '../native';
 import { add, clip, maximum, mul, sqrt, square, sum, toDevice, zeros, div, full } from '../ops';
 import type { Tensor } from '../tensor';
 import { LearningRateSchedule } from './schedules';
+import { Serializable } from '../serializable';
 
 /** Something that holds a parameter tensor: a Tensor itself or a layer's weight ({name, value}). */
 export type ParamRef = Tensor | { readonly name: string; readonly value: Tensor };
@@ -41,7 +42,8 @@ interface ParamState {
 
 const isTensor = (p: ParamRef): p is Tensor => (p as Tensor).isTensor === true;
 
-export abstract class Optimizer {
+/** Base of every optimizer; a Serializable as tfjs's Optimizer is. */
+export abstract class Optimizer extends Serializable {
   abstract readonly className: string;
   /** Updates applied so far (drives the schedule). */
   iterations = 0;
@@ -54,6 +56,7 @@ export abstract class Optimizer {
   private unnamed = 0;
 
   constructor(args: OptimizerArgs, defaultLr: number) {
+    super();
     const lr = args.learningRate ?? args.lr ?? defaultLr;
     if (!(lr instanceof LearningRateSchedule) && !(typeof lr === 'number' && lr >= 0 && Number.isFinite(lr))) {
       throw new ValueError(`${this.constructor.name}: 'learningRate' must be a finite number >= 0 or a schedule, got ${typeof lr === 'number' ? String(lr) : JSON.stringify(lr)}`);
@@ -64,6 +67,20 @@ export abstract class Optimizer {
       if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new ValueError(`optimizer: '${k}' must be a number > 0, got ${JSON.stringify(v)}`);
       this[k] = v;
     }
+  }
+
+  /** tfjs's Serializable.getClassName: the class's static className (tfjs's classes have one), else className. */
+  override getClassName(): string {
+    const own = (this.constructor as { className?: unknown }).className;
+    return typeof own === 'string' ? own : this.className;
+  }
+
+  /**
+   * tfjs's computeGradients(f, varList?): the scalar f() and its gradients by variable name, with respect to
+   * varList (default: every trainable Variable), without applying them. The caller disposes both.
+   */
+  computeGradients(f: () => Tensor, varList?: Variable[]): { value: Tensor; grads: Record<string, Tensor> } {
+    return variableGrads(f, varList);
   }
 
   /** The rate the next update uses. */

@@ -19,7 +19,7 @@ export interface RMSpropArgs extends OptimizerArgs {
 }
 
 export class RMSprop extends Optimizer {
-  readonly className = 'RMSprop';
+  readonly className: string = 'RMSprop';
   readonly alpha: number;
   readonly momentum: number;
   readonly centered: boolean;

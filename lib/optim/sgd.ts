@@ -12,8 +12,9 @@ export interface SGDArgs extends OptimizerArgs {
 }
 
 export class SGD extends Optimizer {
-  readonly className = 'SGD';
-  readonly momentum: number;
+  readonly className: string = 'SGD';
+  /** Mutable for tfjs's MomentumOptimizer.setMomentum. */
+  momentum: number;
   readonly dampening: number;
   readonly nesterov: boolean;
   readonly weightDecay: number;

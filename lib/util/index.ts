@@ -336,3 +336,4 @@ export function checkConversionForErrors(vals: ArrayLike<number>, dtype: DType):
     if (Number.isNaN(num) || !Number.isFinite(num)) throw new ValueError(`A tensor of type ${dtype} being uploaded contains ${num}.`);
   }
 }
+export { arraysEqualWithNull, tanh, hasEncodingLoss, bytesFromStringArray, createScalarValue, convertBackendValuesAndArrayBuffer, makeZerosNestedTypedArray } from './typed_values';

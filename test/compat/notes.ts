@@ -38,6 +38,8 @@ export const NOT_APPLICABLE: Record<string, string> = {
   CallbackList: layersInternals,
   'test_util.createVideoElement': 'creates an HTML video element (browser only)',
   'test_util.play': 'plays an HTML video element (browser only)',
+  'util.fingerPrint64': "returns long.js Long hashes for tfjs's string-hashing kernels (StringToHashBucketFast); tensornode has no string tensors or int64",
+  'util.hexToLong': "parses hex into a long.js Long for tfjs's fingerprint hashing; tensornode has no string tensors or int64",
   'io.copyModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
   'io.listModels': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
   'io.moveModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
@@ -111,4 +113,14 @@ export const DIFFERS: Record<string, string> = {
   conv3d: 'dilated convolutions are differentiable (tfjs throws)',
   maxPool3d: "with padding the gradient is the true one, checked by finite differences (tfjs's CPU MaxPool3DGrad disagrees with its forward there)",
   avgPool3d: "with padding the gradient divides by the in-bounds count as the forward does (tfjs's CPU AvgPool3DGrad divides by the full window)",
+  Optimizer:
+    "no async getWeights/setWeights/saveIterations (tfjs's lists of named slot variables): the state is read and restored with getState/setState, and saved with the model",
+  MomentumOptimizer: "setMomentum changes the updates that follow (tfjs 4.22 only changes what getConfig reports)",
+  AdamOptimizer: 'beta1/beta2 left out of the constructor take tf.train.adam\'s defaults (tfjs keeps them undefined and its updates are NaN)',
+  AdamaxOptimizer: 'beta1/beta2 left out of the constructor take tf.train.adamax\'s defaults (tfjs keeps them undefined and its updates are NaN)',
+  AdadeltaOptimizer: 'rho left out of the constructor takes tf.train.adadelta\'s default 0.95 (tfjs keeps it undefined and its updates are NaN)',
+  InputSpec: "the class and its fields as tfjs's; tensornode's layers check their inputs themselves and do not read a layer's inputSpec",
+  LayerVariable: "what model.weights holds (read, write, name, originalName, shape, dtype, trainable); made by layers, not with tfjs's constructor (val, dtype, name, trainable, constraint)",
+  'node.summaryFileWriter':
+    "writes the event files itself (no libtensorflow); queued events are also flushed at process exit; histogram() throws on NaN/Infinity data (tfjs-node writes NaN buckets) and accepts buckets = 1 (tfjs-node's oneHot throws); file names add the pid and a counter",
 };

@@ -23,7 +23,7 @@ export const USER_NAMESPACES = [
 
 /** tfjs-node's tf.node (not in the pure-JS package the table is generated from), listed by hand. */
 export const TFJS_NODE_NAMESPACE = [
-  'decodeImage', 'decodeJpeg', 'decodePng', 'decodeBmp', 'decodeGif', 'encodeJpeg', 'encodePng', 'summaryFileWriter',
+  'decodeImage', 'decodeJpeg', 'decodePng', 'decodeBmp', 'decodeGif', 'encodeJpeg', 'encodePng', 'summaryFileWriter', 'tensorBoard',
   'loadSavedModel', 'getMetaGraphsFromSavedModel', 'getNumOfSavedModels',
 ];
 

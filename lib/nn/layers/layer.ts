@@ -59,6 +59,22 @@ export class LayerVariable {
   get shape(): readonly number[] {
     return this.tensor.shape;
   }
+  /** tfjs's read(): the current value (the weight's own tensor; do not dispose it). */
+  read(): Tensor {
+    return this.tensor;
+  }
+  get dtype(): DType {
+    return this.tensor.dtype;
+  }
+  /** tfjs's originalName: the name the weight was created under (the same here). */
+  get originalName(): string {
+    return this.name;
+  }
+  /** tfjs's write(v): assign(v), returning this. */
+  write(v: Tensor): this {
+    this.assign(v);
+    return this;
+  }
   /** Trains when both the weight (e.g. not a moving statistic) and its layer are trainable. */
   get trainable(): boolean {
     return this.ownTrainable && this.layer.trainable;
