@@ -46,6 +46,8 @@ export interface ConvLSTM2DCellLayerArgs extends LayerArgs {
   dropout?: number;
   /** Fraction of h_{t-1} dropped where it enters the recurrent convolution: one mask per gate per sequence. */
   recurrentDropout?: number;
+  /** Accepted for compatibility (tfjs's LSTM implementation mode); one implementation serves all. */
+  implementation?: number;
 }
 
 export interface ConvLSTM2DLayerArgs extends ConvLSTM2DCellLayerArgs {
@@ -79,6 +81,7 @@ export class ConvLSTM2D extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly stateCount = 2;
+  private readonly implementation: number;
   kernel: LayerVariable | null = null;
   recurrentKernel: LayerVariable | null = null;
   bias: LayerVariable | null = null;
@@ -128,6 +131,7 @@ export class ConvLSTM2D extends Layer {
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
     this.goBackwards = args.goBackwards ?? false;
+    this.implementation = args.implementation ?? 1;
   }
 
   /** tfjs's units of the LSTM underneath: the filter count. */
@@ -262,6 +266,7 @@ export class ConvLSTM2D extends Layer {
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       unitForgetBias: this.unitForgetBias,
+      implementation: this.implementation,
       filters: this.filters,
       kernelSize: [...this.kernelSize],
       padding: this.padding,
