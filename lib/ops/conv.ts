@@ -125,13 +125,21 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   const [oh, ow] = outputSize(op, x, pads, stride, span, `${kh}x${kw} kernel`);
   const attrs: Attrs = { strides: stride, pads, dilations: dilation };
   // The native kernels take [O, kh, kw, C] filters (native/KERNELS.md): reorder here; the filter's gradient flows
-  // back through the transpose. Without a graph the reordered copy is released as soon as the kernel is queued.
+  // back through the transpose. Without a graph the reordered copy is released as soon as the kernel is queued; with
+  // one through x only, x's backward rule still reads it, so the graph owns it (released with the node).
   const w = transpose(filter, [3, 0, 1, 2]);
+  let y: Tensor;
   try {
-    return conv2dNative(x, w, [x.shape[0], oh, ow, w.shape[0]], attrs);
-  } finally {
+    y = conv2dNative(x, w, [x.shape[0], oh, ow, w.shape[0]], attrs);
+  } catch (e) {
     if (!w.requiresGrad) w.dispose();
+    throw e;
   }
+  if (!w.requiresGrad) {
+    if (y.requiresGrad) w.graphOwned = true;
+    else w.dispose();
+  }
+  return y;
 }
 
 /** The native conv2d on an [O, kh, kw, C] filter, with its backward rules. */

@@ -1,13 +1,15 @@
-// tfjs's conv3d, maxPool3d and avgPool3d (NDHWC) as sums / maxima over the depth taps of the 2-D kernels: each
-// depth tap is one gather of depth slices, run through conv2d / maxPool2d / avgPool2d with the batch and output depth
-// folded together. Gradients come from the tape.
+// tfjs's conv3d, conv3dTranspose, maxPool3d and avgPool3d (NDHWC) as sums / maxima over the depth taps of the 2-D
+// kernels: each depth tap is one gather of depth slices, run through conv2d / maxPool2d / avgPool2d with the batch and
+// output depth folded together (conv3dTranspose: conv2dTranspose per tap, spread back over depth). Gradients come from
+// the tape.
 import { ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { tensor } from './creation';
 import { add, maximum, mul } from './elementwise';
-import { pad } from './layout';
+import { pad, slice } from './layout';
 import { gather } from './gather';
 import { avgPool2d, conv2d, maxPool2d } from './conv';
+import { conv2dTranspose } from './conv_family';
 import { reshape } from './reshape';
 import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate';
 
@@ -125,5 +127,57 @@ export function avgPool3d(x: Tensor, filterSize: Triple, strides: Triple, pad0: 
     }
     const total = unfold(outs.reduce((s, y) => add(s, y)), x5.shape[0], od);
     return mul(total, tensor(inverseCount, [1, od, 1, 1, 1], { device: x5.device }));
+  });
+}
+
+/**
+ * Transposed 3-D convolution (the gradient of conv3d with respect to its input): x [N, D, H, W, inDepth] (or
+ * without N), filter [kd, kh, kw, outDepth, inDepth], outputShape [N, OD, OH, OW, outDepth] (or without N).
+ * Depth tap i of the forward convolution read padded output depth od * stride + i; here each tap's 2-D transposed
+ * convolution is spread back onto those depths (zeros between them for strides > 1), summed, and the padding cut off.
+ */
+export function conv3dTranspose(x: Tensor, filter: Tensor, outputShape: number[], strides: Triple, pad0: 'valid' | 'same'): Tensor {
+  const op = 'conv3dTranspose';
+  if (pad0 !== 'valid' && pad0 !== 'same') throw new ValueError(`${op}: 'pad' must be 'valid' or 'same', got ${JSON.stringify(pad0)}`);
+  checkTensor(op, 'filter', filter);
+  checkRank(op, 'filter', filter, 5);
+  checkDType(op, 'filter', filter, 'float32');
+  const st = triple(op, 'strides', strides);
+  return batched5(op, x, (x5) => {
+    checkSameDevice(op, { x: x5, filter });
+    const [n, d, h, w, inDepth] = x5.shape;
+    const out = Array.isArray(outputShape) && outputShape.length === 4 ? [n, ...outputShape] : outputShape;
+    if (!Array.isArray(out) || out.length !== 5 || !out.every((v) => Number.isInteger(v) && v > 0) || out[0] !== n) {
+      throw new ShapeError(`${op}: 'outputShape' must be [N, OD, OH, OW, outDepth] (or [OD, OH, OW, outDepth]) with N = ${n}, got ${JSON.stringify(outputShape)}`);
+    }
+    const [kd, kh, kw, fo, fi] = filter.shape;
+    if (fi !== inDepth || fo !== out[4]) {
+      throw new ShapeError(`${op}: 'filter' [${filter.shape}] must be [kd, kh, kw, ${out[4]} (outputShape depth), ${inDepth} (x depth)]`);
+    }
+    // The forward convolution this transposes must map outputShape back onto x's spatial size.
+    const sizes = [d, h, w];
+    const kernel = [kd, kh, kw];
+    const pads = [0, 1, 2].map((a) => depthPads(op, pad0, out[a + 1], st[a], kernel[a]));
+    const fwd = [0, 1, 2].map((a) => Math.floor((out[a + 1] + pads[a][0] + pads[a][1] - kernel[a]) / st[a]) + 1);
+    if (fwd.some((v, a) => v !== sizes[a])) {
+      throw new ShapeError(`${op}: a ${kernel.join('x')} convolution with strides [${st}] and '${pad0}' padding maps outputShape [${out}] to [${fwd}], but x [${x5.shape}] is [${sizes}]`);
+    }
+    const [od, oh, ow, oc] = out.slice(1);
+    const plane = oh * ow * oc;
+    const padded = od + pads[0][0] + pads[0][1];
+    const x4 = reshape(x5, [n * d, h, w, inDepth]);
+    let total: Tensor | null = null;
+    for (let i = 0; i < kd; i++) {
+      const z = conv2dTranspose(x4, reshape(gather(filter, [i], 0), [kh, kw, fo, fi]), [n * d, oh, ow, oc], [st[1], st[2]], pad0);
+      // Input depth j lands on padded depth j * stride + i: interleave stride - 1 zero planes, then shift by i.
+      let spread = reshape(z, [n, d, 1, plane]);
+      if (st[0] > 1) spread = pad(spread, [[0, 0], [0, 0], [0, st[0] - 1], [0, 0]]);
+      spread = reshape(spread, [n, d * st[0], plane]);
+      const len = d * st[0] + i;
+      spread = pad(spread, [[0, 0], [i, Math.max(padded - len, 0)], [0, 0]]);
+      if (len > padded) spread = slice(spread, [0, 0, 0], [n, padded, plane]);
+      total = total ? add(total, spread) : spread;
+    }
+    return reshape(slice(total!, [0, pads[0][0], 0], [n, od, plane]), [n, od, oh, ow, oc]);
   });
 }

@@ -52,6 +52,7 @@ export const conv2d = scoped(raw.conv2d);
 export const conv2dNative = scoped(raw.conv2dNative);
 export const conv2dTranspose = scoped(raw.conv2dTranspose);
 export const conv3d = scoped(raw.conv3d);
+export const conv3dTranspose = scoped(raw.conv3dTranspose);
 export const cos = scoped(raw.cos);
 export const cosh = scoped(raw.cosh);
 export const cumprod = scoped(raw.cumprod);

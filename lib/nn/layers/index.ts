@@ -150,3 +150,22 @@ export const rescaling = (args: RescalingLayerArgs): Rescaling => new Rescaling(
 export const resizing = (args: ResizingLayerArgs): Resizing => new Resizing(args);
 export const centerCrop = (args: CenterCropLayerArgs): CenterCrop => new CenterCrop(args);
 export const categoryEncoding = (args: CategoryEncodingLayerArgs): CategoryEncoding => new CategoryEncoding(args);
+
+import { AveragePooling3D, Conv3D, Conv3DTranspose, MaxPooling3D } from './conv3d_layers';
+import type { Conv3DLayerArgs, Conv3DTransposeLayerArgs, Pooling3DLayerArgs } from './conv3d_layers';
+export { AveragePooling3D, Conv3D, Conv3DTranspose, MaxPooling3D } from './conv3d_layers';
+export type { Conv3DLayerArgs, Conv3DTransposeLayerArgs, Pooling3DLayerArgs } from './conv3d_layers';
+export const conv3d = (args: Conv3DLayerArgs): Conv3D => new Conv3D(args);
+export const conv3dTranspose = (args: Conv3DTransposeLayerArgs): Conv3DTranspose => new Conv3DTranspose(args);
+export const maxPooling3d = (args: Pooling3DLayerArgs = {}): MaxPooling3D => new MaxPooling3D(args);
+export const averagePooling3d = (args: Pooling3DLayerArgs = {}): AveragePooling3D => new AveragePooling3D(args);
+export const avgPool3d = averagePooling3d;
+export const avgPooling3d = averagePooling3d;
+
+import { ConvLSTM2D, ConvLSTM2DCell, type ConvLSTM2DCellLayerArgs, type ConvLSTM2DLayerArgs } from './recurrent/conv_lstm';
+export const convLstm2d = (args: ConvLSTM2DLayerArgs): ConvLSTM2D => new ConvLSTM2D(args);
+export const convLstm2dCell = (args: ConvLSTM2DCellLayerArgs): ConvLSTM2DCell => new ConvLSTM2DCell(args);
+
+import { RandomWidth, type RandomWidthLayerArgs } from './random_width';
+export { RandomWidth, type RandomWidthLayerArgs } from './random_width';
+export const randomWidth = (args: RandomWidthLayerArgs): RandomWidth => new RandomWidth(args);

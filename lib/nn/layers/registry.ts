@@ -15,6 +15,9 @@ import { Conv1D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './con
 import { GRUCell, LSTMCell, RNN, SimpleRNNCell, StackedRNNCells } from './recurrent/cells';
 import { AlphaDropout } from './noise';
 import { CategoryEncoding, CenterCrop, Rescaling, Resizing } from './preprocessing';
+import { AveragePooling3D, Conv3D, Conv3DTranspose, MaxPooling3D } from './conv3d_layers';
+import { ConvLSTM2D, ConvLSTM2DCell } from './recurrent/conv_lstm';
+import { RandomWidth } from './random_width';
 
 type Factory = (config: Record<string, unknown>) => Layer;
 
@@ -99,5 +102,12 @@ const builtins: [string, Factory][] = [
   ['Resizing', (c) => new Resizing(c as never)],
   ['CenterCrop', (c) => new CenterCrop(c as never)],
   ['CategoryEncoding', (c) => new CategoryEncoding(c as never)],
+  ['Conv3D', (c) => new Conv3D(c as never)],
+  ['Conv3DTranspose', (c) => new Conv3DTranspose(c as never)],
+  ['MaxPooling3D', (c) => new MaxPooling3D(c as never)],
+  ['AveragePooling3D', (c) => new AveragePooling3D(c as never)],
+  ['ConvLSTM2D', (c) => new ConvLSTM2D(c as never)],
+  ['ConvLSTM2DCell', (c) => new ConvLSTM2DCell(c as never)],
+  ['RandomWidth', (c) => new RandomWidth(c as never)],
 ];
 for (const [name, f] of builtins) registerLayer(name, f);

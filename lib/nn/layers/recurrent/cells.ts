@@ -6,7 +6,7 @@ import { ValueError } from '../../../errors';
 import { reshape } from '../../../ops';
 import type { Tensor } from '../../../tensor';
 import { isShapeList, Layer, type CallArgs, type LayerArgs, type Shape } from '../layer';
-import { GRU, LSTM, RNNBase, SimpleRNN, applyRecurrent, lastStep, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type RNNResult } from './rnn';
+import { GRU, LSTM, SimpleRNN, applyRecurrent, lastStep, type GRULayerArgs, type LSTMLayerArgs, type RNNLayerArgs, type RNNResult } from './rnn';
 import { Wrapper } from './wrapper_base';
 
 /** The options of a cell: those of the matching recurrent layer that act within a step. */
@@ -17,16 +17,30 @@ export type GRUCellLayerArgs = Omit<GRULayerArgs, 'returnSequences' | 'returnSta
 /** Config keys of a recurrent layer that belong to the RNN around a cell, not to the cell. */
 const SEQUENCE_KEYS = ['returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'batchInputShape', 'name', 'trainable'];
 
-/** One cell (simpleRNNCell, lstmCell, gruCell): its weights live in the fused layer it runs on once placed. */
+/** The sequence layer a cell runs on: a recurrent layer with its options, over a whole sequence. */
+export interface CellLayer extends Layer {
+  readonly units: number;
+  callWithState(x: Tensor, initialState?: Tensor[], args?: CallArgs): RNNResult;
+}
+
+/**
+ * One cell (simpleRNNCell, lstmCell, gruCell, convLstm2dCell): its weights live in the layer it runs on once placed
+ * (the fused recurrent layers; ConvLSTM2D for the convolutional cell).
+ */
 export abstract class RNNCell extends Wrapper {
   /** The options, checked by building an (unbuilt, weightless) layer of the matching kind from them. */
   private readonly options: Record<string, unknown>;
-  /** The fused layer this cell runs on, once placed in an RNN (or applied on its own). */
-  impl: RNNBase | null = null;
+  /** The layer this cell runs on, once placed in an RNN (or applied on its own). */
+  impl: CellLayer | null = null;
   readonly units: number;
   abstract readonly stateCount: number;
 
-  constructor(args: Record<string, unknown>, className: string, private readonly make: (args: RNNLayerArgs) => RNNBase) {
+  /** The rank of the sequences the cell runs over: [batch, steps, features] here; convolutional cells take 5. */
+  get sequenceRank(): number {
+    return 3;
+  }
+
+  constructor(args: Record<string, unknown>, className: string, private readonly make: (args: RNNLayerArgs) => CellLayer) {
     super(args as LayerArgs, className);
     const template = make({ ...args, name: this.name } as unknown as RNNLayerArgs);
     const config = template.getConfig();
@@ -45,37 +59,48 @@ export abstract class RNNCell extends Wrapper {
   }
 
   /**
-   * @internal Creates the fused layer with weights named `${prefix}/...` for inputs of `inDim` features; the sequence
-   * it returns is in processing order (reversed when goBackwards).
+   * @internal Creates the layer with weights named `${prefix}/...` for sequences of `inShape` ([batch, steps, ...]);
+   * the sequence it returns is in processing order (reversed when goBackwards).
    */
-  place(prefix: string, inDim: number, goBackwards: boolean): void {
+  place(prefix: string, inShape: Shape, goBackwards: boolean): void {
     if (this.impl) throw new ValueError(`${this.className} '${this.name}': this cell already belongs to another RNN (or was applied on its own); create a new cell`);
     const impl = this.make({ ...this.options, name: prefix, returnSequences: true, goBackwards, trainable: this.trainable } as unknown as RNNLayerArgs);
     if (this.weightDevice) impl.to(this.weightDevice);
-    impl.build([null, null, inDim]);
+    impl.build(inShape);
     this.impl = impl;
     this.built = true;
+  }
+
+  /** What one step takes, for messages. */
+  protected get stepLayout(): string {
+    return '[batch, features]';
   }
 
   /** One step on its own (tfjs cell.apply([x, ...states])): [output, ...new states]. */
   override build(shapes: Shape | Shape[]): void {
     const x = isShapeList(shapes) ? shapes[0] : shapes;
     const inDim = x[x.length - 1];
-    if (x.length !== 2 || typeof inDim !== 'number') throw new ValueError(`${this.className} '${this.name}': a step takes inputs [batch, features] with known features, got [${x}]`);
-    this.place(this.name, inDim, false);
+    if (x.length !== this.sequenceRank - 1 || typeof inDim !== 'number') throw new ValueError(`${this.className} '${this.name}': a step takes inputs ${this.stepLayout} with known ${this.stepLayout.split(', ').pop()!.slice(0, -1)}, got [${x}]`);
+    this.place(this.name, [null, null, ...x.slice(1)], false);
     super.build(shapes);
+  }
+
+  /** The shape of one step's output (and of each state) for sequences of shape `s`: [batch, units] here. */
+  stepOutputShape(s: Shape): Shape {
+    return [s[0], this.units];
   }
 
   protected call(x: Tensor | Tensor[]): Tensor[] {
     const [input, ...states] = Array.isArray(x) ? x : [x];
-    if (input.rank !== 2) throw new ValueError(`${this.className} '${this.name}': a step takes inputs [batch, features], got [${input.shape}]`);
-    const r = this.impl!.callWithState(reshape(input, [input.shape[0], 1, input.shape[1]]), states.length > 0 ? states : undefined);
+    if (input.rank !== this.sequenceRank - 1) throw new ValueError(`${this.className} '${this.name}': a step takes inputs ${this.stepLayout}, got [${input.shape}]`);
+    const r = this.impl!.callWithState(reshape(input, [input.shape[0], 1, ...input.shape.slice(1)]), states.length > 0 ? states : undefined);
     return [lastStep(r.output), ...r.states];
   }
 
   override computeOutputShape(shapes: Shape | Shape[]): Shape[] {
-    const b = (isShapeList(shapes) ? shapes[0] : shapes)[0];
-    return Array.from({ length: 1 + this.stateCount }, (): Shape => [b, this.units]);
+    const x = isShapeList(shapes) ? shapes[0] : shapes;
+    const step = this.stepOutputShape([x[0], 1, ...x.slice(1)]);
+    return Array.from({ length: 1 + this.stateCount }, (): Shape => [...step]);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -133,11 +158,11 @@ export class StackedRNNCells extends Wrapper {
     return this.cells[this.cells.length - 1].units;
   }
   /** @internal Places every cell, cell i's weights under `${prefix}/RNNCell_${i}` (tfjs' names). */
-  place(prefix: string, inDim: number, goBackwards: boolean): void {
-    let d = inDim;
+  place(prefix: string, inShape: Shape, goBackwards: boolean): void {
+    let d = inShape[inShape.length - 1];
     this.cells.forEach((c, i) => {
       // The first cell reverses the sequence; the others read its output, already in processing order.
-      c.place(`${prefix}/RNNCell_${i}`, d, goBackwards && i === 0);
+      c.place(`${prefix}/RNNCell_${i}`, [null, null, d], goBackwards && i === 0);
       d = c.units;
     });
     this.built = true;
@@ -146,7 +171,7 @@ export class StackedRNNCells extends Wrapper {
     const x = isShapeList(shapes) ? shapes[0] : shapes;
     const inDim = x[x.length - 1];
     if (x.length !== 2 || typeof inDim !== 'number') throw new ValueError(`stackedRNNCells '${this.name}': a step takes inputs [batch, features] with known features, got [${x}]`);
-    this.place(this.name, inDim, false);
+    this.place(this.name, [null, null, inDim], false);
     super.build(shapes);
   }
   /** One step on its own: apply([x, ...states]) with states in tfjs' order (last cell first); [output, ...new states]. */
@@ -168,6 +193,7 @@ function checkCells(what: string, cells: unknown): RNNCell[] {
   if (!Array.isArray(cells) || cells.length === 0 || !cells.every((c) => c instanceof RNNCell)) {
     throw new ValueError(`${what}: 'cells' must be a non-empty list of simpleRNNCell, lstmCell or gruCell, got ${describe(cells)}`);
   }
+  if (cells.some((c) => c.sequenceRank !== 3)) throw new ValueError(`${what}: convolutional cells cannot be stacked (as in tfjs), got ${describe(cells)}`);
   return [...cells];
 }
 
@@ -253,9 +279,13 @@ export class RNN extends Wrapper {
   override build(shapes: Shape | Shape[]): void {
     const s = isShapeList(shapes) ? shapes[0] : shapes;
     const inDim = s[s.length - 1];
-    if (s.length !== 3 || typeof inDim !== 'number') throw new ValueError(`rnn '${this.name}': needs inputs [batch, steps, features] with known features, got [${s}]`);
+    const rank = this.cell instanceof RNNCell ? this.cell.sequenceRank : 3;
+    if (s.length !== rank || typeof inDim !== 'number') {
+      const layout = rank === 3 ? '[batch, steps, features]' : '[batch, steps, height, width, channels]';
+      throw new ValueError(`rnn '${this.name}': needs inputs ${layout} with known ${rank === 3 ? 'features' : 'channels'}, got [${s}]`);
+    }
     if (this.weightDevice) for (const c of this.cells) c.to(this.weightDevice);
-    this.cell.place(this.name, inDim, this.goBackwards);
+    this.cell.place(this.name, s, this.goBackwards);
     super.build(s);
   }
 
@@ -275,10 +305,14 @@ export class RNN extends Wrapper {
 
   override computeOutputShape(shapes: Shape | Shape[]): Shape | Shape[] {
     const s = isShapeList(shapes) ? shapes[0] : shapes;
+    if (this.cell instanceof RNNCell) {
+      const step = this.cell.stepOutputShape(s);
+      const out: Shape = this.returnSequences ? [s[0], s[1], ...step.slice(1)] : step;
+      return this.returnState ? [out, ...Array.from({ length: this.cell.stateCount }, (): Shape => [...step])] : out;
+    }
     const out: Shape = this.returnSequences ? [s[0], s[1], this.units] : [s[0], this.units];
     if (!this.returnState) return out;
-    const sizes = this.cell instanceof StackedRNNCells ? this.cell.stateSize : Array.from({ length: this.cell.stateCount }, () => this.cell.units);
-    return [out, ...sizes.map((u): Shape => [s[0], u])];
+    return [out, ...this.cell.stateSize.map((u): Shape => [s[0], u])];
   }
 
   override getConfig(): Record<string, unknown> {

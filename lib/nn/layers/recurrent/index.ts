@@ -4,3 +4,5 @@ export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type Bidir
 export { Embedding, type EmbeddingLayerArgs } from './embedding';
 export { RNN, RNNCell, SimpleRNNCell, LSTMCell, GRUCell, StackedRNNCells } from './cells';
 export type { RNNWrapperLayerArgs, SimpleRNNCellLayerArgs, LSTMCellLayerArgs, GRUCellLayerArgs, StackedRNNCellsLayerArgs } from './cells';
+export { ConvLSTM2D, ConvLSTM2DCell, type ConvLSTM2DLayerArgs, type ConvLSTM2DCellLayerArgs } from './conv_lstm';
+export type { CellLayer } from './cells';

@@ -75,7 +75,7 @@ function activationName(layer: string, option: string, v: unknown, dflt: RnnActi
   return v as RnnActivation;
 }
 
-function rate(layer: string, option: string, v: unknown): number {
+export function rate(layer: string, option: string, v: unknown): number {
   const r = v ?? 0;
   if (typeof r !== 'number' || !(r >= 0 && r < 1)) throw new ValueError(`${layer}: '${option}' must be in [0, 1), got ${JSON.stringify(v)}`);
   return r;
@@ -87,7 +87,7 @@ function withInputShape(args: RNNLayerArgs): RNNLayerArgs {
 }
 
 /** Bias [1*U, ones U, 2U zeros]-style initializer: the forget gate's slice set to one (tfjs unitForgetBias). */
-class UnitForgetBias {
+export class UnitForgetBias {
   constructor(private readonly inner: Initializer) {}
   init(shape: readonly number[], fans: Fans, device: string): Tensor {
     const u = shape[0] / 4;
@@ -275,10 +275,10 @@ export function applyRecurrent(
   return layer.returnState ? [r.output, ...r.states] : r.output;
 }
 
-/** The last step [B, U] of a sequence [B, T, U] (differentiable). */
+/** The last step [B, ...] of a sequence [B, T, ...] (differentiable). */
 export function lastStep(seq: Tensor): Tensor {
-  const [B, T, U] = seq.shape;
-  return reshape(slice(seq, [0, T - 1, 0], [B, 1, U]), [B, U]);
+  const [B, T, ...rest] = seq.shape;
+  return reshape(slice(seq, [0, T - 1, ...rest.map(() => 0)], [B, 1, ...rest]), [B, ...rest]);
 }
 
 /** h_t = activation(x_t W + h_{t-1} R + b) (tfjs simpleRNN). */
