@@ -35,6 +35,7 @@ export { op } from './ops/op_wrapper';
 export { noGrad, isGradEnabled } from './autograd/tape';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads, customGrad } from './autograd/gradients';
 export { tidy, keep, dispose, memory, type MemoryInfo } from './memory';
+export { engine, backend, type EngineCompat, type BackendCompat, type EngineState } from './engine_compat';
 export { type DType, upcastType, sumOutType } from './dtype';
 export * as util from './util';
 export * as test_util from './util/test_util';

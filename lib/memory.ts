@@ -1,4 +1,4 @@
-// Memory: reference-counted storages, tidy() scopes, keep(), live-tensor accounting and the GC backstop.
+// Memory: reference-counted storages, tidy() scopes (and tfjs's startScope/endScope), keep(), live-tensor accounting and the GC backstop.
 import { ValueError } from './errors';
 import { native, type NativeStorage } from './native';
 import type { Tensor } from './tensor';
@@ -150,18 +150,18 @@ export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
     result = fn();
   } catch (e) {
     scopes.pop();
-    endScope(scope, new Set());
+    closeScope(scope, new Set());
     throw e;
   }
   scopes.pop();
   if (result instanceof Promise) {
     // A plain function that returned a promise: what it made so far is disposed, not leaked.
-    endScope(scope, new Set());
+    closeScope(scope, new Set());
     throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it returned a Promise); await outside tidy`);
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
-  endScope(scope, survivors);
+  closeScope(scope, survivors);
   return result;
 }
 
@@ -179,7 +179,7 @@ export function opScope<T>(fn: () => T): T {
     result = fn();
   } catch (e) {
     scopes.pop();
-    endScope(scope, new Set());
+    closeScope(scope, new Set());
     throw e;
   }
   scopes.pop();
@@ -187,7 +187,7 @@ export function opScope<T>(fn: () => T): T {
   if (result instanceof Promise) for (const t of scope) survivors.add(t);
   else collectTensors(result, survivors);
   handToGraphs(scope, survivors);
-  endScope(scope, survivors);
+  closeScope(scope, survivors);
   return result;
 }
 
@@ -210,7 +210,7 @@ function handToGraphs(scope: Set<Tensor>, survivors: Set<Tensor>): void {
 }
 
 /** Moves the survivors to the enclosing scope and disposes the rest, handing what a graph still reads to it. */
-function endScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
+function closeScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
   const doomed: Tensor[] = [];
   for (const t of scope) {
     if (survivors.has(t)) {
@@ -222,6 +222,37 @@ function endScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
   }
   // Disposing a tensor releases the node that made it, which may free graph-owned inputs in turn.
   for (const t of doomed) if (!t.isDisposed && t.graphRefs === 0) t.dispose();
+}
+
+/** The scopes opened by startScope(), innermost last, each with its name and its place on the scope stack. */
+const manualScopes: { name: string; scope: Set<Tensor>; depth: number }[] = [];
+
+/**
+ * tfjs's engine().startScope(name?): opens a scope without a closure; tensors made until the matching endScope()
+ * belong to it (the same stack tidy() uses, so tidies and ops nest inside it).
+ */
+export function startScope(name?: string): void {
+  if (name !== undefined && typeof name !== 'string') throw new ValueError(`startScope: 'name' must be a string, got ${typeof name}`);
+  const scope = new Set<Tensor>();
+  scopes.push(scope);
+  manualScopes.push({ name: name ?? 'unnamed scope', scope, depth: scopes.length });
+}
+
+/**
+ * tfjs's engine().endScope(result?): closes the innermost startScope() scope, disposing every tensor made in it except
+ * those in `result` (a tensor or a container of tensors) and kept ones; the survivors move to the enclosing scope.
+ */
+export function endScope(result?: unknown): void {
+  const open = manualScopes[manualScopes.length - 1];
+  if (!open) throw new ValueError('endScope: there is no open scope (call startScope() first)');
+  if (scopes.length !== open.depth || scopes[scopes.length - 1] !== open.scope) {
+    throw new ValueError(`endScope: scope '${open.name}' is not the innermost scope (a tidy or op scope inside it is still open)`);
+  }
+  manualScopes.pop();
+  scopes.pop();
+  const survivors = new Set<Tensor>();
+  collectTensors(result, survivors);
+  closeScope(open.scope, survivors);
 }
 
 /** Disposes a tensor, or every tensor in nested arrays, Maps, Sets and plain objects (tfjs's dispose). */

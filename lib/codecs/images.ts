@@ -1,11 +1,13 @@
 // tf.node's image codecs (tfjs-node names and defaults): PNG through pngjs and JPEG through jpeg-js, decoded into
-// int32 [height, width, channels] tensors and encoded from them.
+// int32 [height, width, channels] tensors and encoded from them; BMP and GIF decoded by ./bmp and ./gif.
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { DTypeError, ShapeError, ValueError } from '../errors';
 import { tensor } from '../ops/creation';
 import type { Tensor } from '../tensor';
 import { summaryFileWriter, tensorBoard } from '../tensorboard';
+import { decodeBmpPixels } from './bmp';
+import { decodeGifPixels } from './gif';
 
 type Format = 'png' | 'jpeg' | 'bmp' | 'gif';
 
@@ -110,17 +112,43 @@ export function decodeJpeg(contents: Uint8Array, channels = 0, ratio = 1): Tenso
   return tensor(fromRgba(img.data, img.width * img.height, c), [img.height, img.width, c], { dtype: 'int32' });
 }
 
-/** Decodes PNG or JPEG by its signature (BMP and GIF are recognised and refused). */
-export function decodeImage(contents: Uint8Array, channels = 0, dtype = 'int32', expandAnimations = false): Tensor {
+/** int32 [height, width, channels] from BMP bytes (channels 0: as stored, 3 or 4; 8-bit pixels are gray levels). */
+export function decodeBmp(contents: Uint8Array, channels = 0): Tensor {
+  const op = 'decodeBmp';
+  const bytes = checkBytes(op, contents);
+  const ch = checkChannels(op, channels);
+  if (imageFormat(bytes) !== 'bmp') throw new ValueError(`${op}: the bytes are not a BMP image (bad signature)`);
+  const img = decodeBmpPixels(op, bytes, ch);
+  return tensor(Int32Array.from(img.pixels), [img.height, img.width, img.channels], { dtype: 'int32' });
+}
+
+/** int32 [frames, height, width, 3] from GIF bytes: every frame, each drawn over the one before (as tfjs-node). */
+export function decodeGif(contents: Uint8Array): Tensor {
+  const op = 'decodeGif';
+  const bytes = checkBytes(op, contents);
+  if (imageFormat(bytes) !== 'gif') throw new ValueError(`${op}: the bytes are not a GIF image (bad signature)`);
+  const img = decodeGifPixels(op, bytes);
+  return tensor(Int32Array.from(img.pixels), [img.frames, img.height, img.width, 3], { dtype: 'int32' });
+}
+
+/**
+ * Decodes PNG, JPEG, BMP or GIF by its signature. A GIF gives [frames, height, width, 3] when expandAnimations is true
+ * (the default, as tfjs-node), else its first frame as [height, width, 3]; GIF ignores `channels`, as tfjs-node does.
+ */
+export function decodeImage(contents: Uint8Array, channels = 0, dtype = 'int32', expandAnimations = true): Tensor {
   const op = 'decodeImage';
   const bytes = checkBytes(op, contents);
   checkDtype(op, dtype);
-  void expandAnimations;
   const format = imageFormat(bytes);
   if (format === 'png') return decodePng(bytes, channels, dtype);
   if (format === 'jpeg') return decodeJpeg(bytes, channels);
-  if (format === 'bmp' || format === 'gif') throw new ValueError(`${op}: ${format.toUpperCase()} images are not supported (PNG and JPEG are)`);
-  throw new ValueError(`${op}: unknown image format (expected PNG or JPEG bytes)`);
+  if (format === 'bmp') return decodeBmp(bytes, channels);
+  if (format === 'gif') {
+    if (expandAnimations) return decodeGif(bytes);
+    const img = decodeGifPixels(op, bytes, 1);
+    return tensor(Int32Array.from(img.pixels), [img.height, img.width, 3], { dtype: 'int32' });
+  }
+  throw new ValueError(`${op}: unknown image format (expected PNG, JPEG, BMP or GIF bytes)`);
 }
 
 /** RGBA bytes of an int32/float32 [height, width, 1|3|4] image with values in [0, 255]. */
@@ -164,4 +192,4 @@ export async function encodeJpeg(image: Tensor, format: '' | 'grayscale' | 'rgb'
 }
 
 /** The tf.node namespace. */
-export const node = { decodeImage, decodePng, decodeJpeg, encodePng, encodeJpeg, summaryFileWriter, tensorBoard };
+export const node = { decodeImage, decodePng, decodeJpeg, decodeBmp, decodeGif, encodePng, encodeJpeg, summaryFileWriter, tensorBoard };

@@ -40,3 +40,6 @@ export * from './linalg';
 export * from './signal';
 export * from './fused';
 export * from './conv3d';
+export * from './bitwise_window';
+export * from './sparse';
+export * from './ragged';

@@ -6,24 +6,16 @@ import { tensor } from './creation';
 import { pad } from './layout';
 import { gather } from './gather';
 import { checkRank, checkTensor } from './validate';
-
-/** a - b cos(2 pi i / D) for i < N, where D is N for even N and N - 1 for odd N (tfjs's rule). */
-function cosineWindow(op: string, windowLength: number, a: number, b: number): Tensor {
-  if (!Number.isInteger(windowLength) || windowLength < 0) throw new ValueError(`${op}: 'windowLength' must be a non-negative integer, got ${windowLength}`);
-  const even = 1 - (windowLength % 2);
-  const values = new Float32Array(windowLength);
-  for (let i = 0; i < windowLength; i++) values[i] = a - b * Math.cos((2 * Math.PI * i) / (windowLength + even - 1));
-  return tensor(values, [windowLength]);
-}
+import { generalCosineWindow } from './window_util';
 
 /** The Hann window of `windowLength` samples (float32). */
 function hannWindow(windowLength: number): Tensor {
-  return cosineWindow('hannWindow', windowLength, 0.5, 0.5);
+  return generalCosineWindow('hannWindow', windowLength, 0.5, 0.5);
 }
 
 /** The Hamming window of `windowLength` samples (float32). */
 function hammingWindow(windowLength: number): Tensor {
-  return cosineWindow('hammingWindow', windowLength, 0.54, 0.46);
+  return generalCosineWindow('hammingWindow', windowLength, 0.54, 0.46);
 }
 
 /**

@@ -131,6 +131,20 @@ export const DIFFERS: Record<string, string> = {
   AdadeltaOptimizer: 'rho left out of the constructor takes tf.train.adadelta\'s default 0.95 (tfjs keeps it undefined and its updates are NaN)',
   InputSpec: "the class and its fields as tfjs's; tensornode's layers check their inputs themselves and do not read a layer's inputSpec",
   LayerVariable: "what model.weights holds (read, write, name, originalName, shape, dtype, trainable); made by layers, not with tfjs's constructor (val, dtype, name, trainable, constraint)",
+  engine:
+    "the parts user code calls: startScope/endScope, tidy, keep, memory, state (numTensors, numBytes, numDataBuffers, registeredVariables), registeredVariables, disposeTensor, disposeVariable(s), backendName, backend, backendNames, setBackend, ready, time, profile; no reset(), runKernel, makeTensor or other kernel/tape internals (the kernels are native); endScope with no open scope, or with a tidy still open inside it, throws ValueError",
+  backend:
+    "floatPrecision() (32), epsilon() (1e-7), numDataIds() and memory() (exact: unreliable false) of the active backend's devices, time(), and name ('cpu' or 'cuda'); none of tfjs-node's TensorFlow binding members",
+  raggedGather: 'an outputRaggedRank other than indices.rank + paramsNestedSplits.length - 1 throws ValueError (tfjs ignores it)',
+  raggedTensorToTensor:
+    "a non-scalar defaultValue fills the padding, and -1 dims (or a scalar -1 shape) work with values of rank > 1, as in TensorFlow (tfjs's CPU kernel leaves zeros there and throws on those shapes); differentiable in values and defaultValue (tfjs has no gradient); an unknown partition type name throws (tfjs drops it and the ones after it)",
+  'sparse.sparseSegmentSum': 'differentiable in data (tfjs has no gradient); bool data throws DTypeError (tfjs sums into a bool buffer)',
+  'sparse.sparseSegmentMean': 'differentiable in data (tfjs has no gradient); bool data throws DTypeError (tfjs averages into a bool buffer)',
+  'sparse.sparseReshape': "the column count of inputIndices must equal the rank of inputShape (ShapeError; tfjs does not check)",
+  'sparse.sparseFillEmptyRows':
+    "outputValues is differentiable in values and defaultValue (tfjs has no gradient); values must have one entry per row of indices (ShapeError; tfjs does not check)",
+  'node.decodeGif':
+    "a frame that extends past the canvas throws ValueError (TensorFlow clips it); a colour index beyond its frame's colour table is not detected (TensorFlow throws)",
   'node.summaryFileWriter':
     "writes the event files itself (no libtensorflow); queued events are also flushed at process exit; histogram() throws on NaN/Infinity data (tfjs-node writes NaN buckets) and accepts buckets = 1 (tfjs-node's oneHot throws); file names add the pid and a counter",
 };
