@@ -1,6 +1,10 @@
 // tf.io.CompositeArrayBuffer: several ArrayBuffers (weight shards) read as one byte range without first copying them
 // into one buffer; slice(start, end) copies out just the bytes asked for.
+import { types } from 'util';
 import { ValueError } from '../../errors';
+
+/** An ArrayBuffer from any realm (fetch's bodies come from Node's own, which `instanceof` misses in a vm context). */
+export const isArrayBuffer = (v: unknown): v is ArrayBuffer => types.isArrayBuffer(v);
 
 type BufferLike = ArrayBuffer | ArrayBufferView;
 
@@ -26,7 +30,7 @@ export class CompositeArrayBuffer {
     list.forEach((b, i) => {
       // A typed array or Buffer contributes the bytes it views (Node's Buffers often view a larger pool).
       let bytes: Uint8Array;
-      if (b instanceof ArrayBuffer) bytes = new Uint8Array(b);
+      if (isArrayBuffer(b)) bytes = new Uint8Array(b);
       else if (ArrayBuffer.isView(b)) bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
       else throw new ValueError(`CompositeArrayBuffer: buffer ${i} must be an ArrayBuffer or a typed array, got ${b === null ? 'null' : typeof b}`);
       this.shards.push({ bytes, start, end: start + bytes.byteLength });

@@ -6,7 +6,7 @@ import { ValueError } from '../../errors';
 import { MAX_MODEL_JSON_BYTES, ModelFileError } from '../model_files';
 import { byteSize, checkManifest, type WeightGroup } from '../tfjs_layers/weights';
 import { getModelArtifactsInfoForJSON, getModelJSONForModelArtifacts, type ModelArtifacts, type SaveResult } from './artifacts';
-import { CompositeArrayBuffer } from './composite_array_buffer';
+import { CompositeArrayBuffer, isArrayBuffer } from './composite_array_buffer';
 import { fetchOf, readLimited, type FetchFunction } from './fetch_bytes';
 import { checkGroupSize, urlGroupFetcher } from './weights_loader';
 
@@ -119,7 +119,7 @@ export class HTTPRequest {
     const got = await fetcher(urls, groups.map((g) => ({ count: g.paths.length, bytes: byteSize(g.weights) })));
     let at = 0;
     for (const g of groups) checkGroupSize(what, g, got.slice(at, (at += g.paths.length)));
-    const buffers = got.map((b) => (b instanceof ArrayBuffer ? b : new CompositeArrayBuffer(b).slice()));
+    const buffers = got.map((b) => (isArrayBuffer(b) ? b : new CompositeArrayBuffer(b).slice()));
     out.weightData = buffers;
     return out;
   }

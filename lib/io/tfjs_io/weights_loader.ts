@@ -9,7 +9,7 @@ import type { Tensor } from '../../tensor';
 import { filePathOf } from '../file_url';
 import { ModelFileError } from '../model_files';
 import { byteSize, bytesPerValue, checkManifest, decodeWeight, elementsOf, type WeightGroup, type WeightSpec } from '../tfjs_layers/weights';
-import { CompositeArrayBuffer } from './composite_array_buffer';
+import { CompositeArrayBuffer, isArrayBuffer } from './composite_array_buffer';
 import { fetchOf, readLimited, withProgress, type FetchResponse } from './fetch_bytes';
 
 export type WeightValues = Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>;
@@ -162,7 +162,7 @@ export async function decodeWeightValuesStream(what: string, stream: ByteStream,
       const { done, value } = await reader.read();
       if (done) throw new ModelFileError(`${what}: the stream ended ${size - have} bytes short of weight '${w.name}'`);
       if (value == null) continue;
-      const chunk = value instanceof ArrayBuffer ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
+      const chunk = isArrayBuffer(value) ? new Uint8Array(value) : ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : null;
       if (chunk === null) throw new ValueError(`${what}: the stream must give ArrayBuffers or typed arrays, got ${typeof value}`);
       pending.push(chunk);
       have += chunk.byteLength;
