@@ -109,6 +109,7 @@ export {
   type ModelEvaluateArgs,
   type SequentialArgs,
   modelFromJSON,
+  models,
 } from './models';
 export { input, InputLayer, type InputConfig } from './nn/layers/input_layer';
 export { InputSpec, type InputSpecArgs } from './nn/layers/input_spec';

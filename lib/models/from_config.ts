@@ -1,6 +1,7 @@
 // Models from their JSON: a Sequential's layer list or a functional graph config (layers with their inbound nodes),
 // and compile() settings from a saved training config. Registers the model classes so models nest in configs.
 import { ValueError } from '../errors';
+import { fromPythonic } from '../io/tfjs_layers/naming';
 import type { Layer } from '../nn/layers/layer';
 import { InputLayer } from '../nn/layers/input_layer';
 import { deserializeLayer, registerLayer } from '../nn/layers/registry';
@@ -100,11 +101,33 @@ export function compileFromConfig(model: LayersModel, cc: Record<string, unknown
   });
 }
 
-/** A model (fresh weights) from model.toJSON(): a Sequential or a functional model, compiled when the JSON says so. */
-export function modelFromJSON(json: { className: string; config: Record<string, unknown>; compileConfig?: Record<string, unknown> | null }): LayersModel {
-  if (!json || !isObject(json.config)) throw new ValueError(`modelFromJSON: expected {className, config}, got ${JSON.stringify(json)?.slice(0, 200)}`);
-  const model = json.className === 'Sequential' ? Sequential.fromConfig(json.config) : functionalFromConfig(json.config);
-  compileFromConfig(model, json.compileConfig ?? null);
+/**
+ * The {className, config} of a model topology as tfjs and Keras write it: model.json's modelTopology in snake_case
+ * ({class_name, config, keras_version}), the converter's {model_config, training_config}, an object holding
+ * `modelTopology`, or the camelCase model.toJSON() of tensornode. Older Keras wrote a Sequential's config as its
+ * layer list.
+ */
+export function topologyOf(what: string, json: unknown): { className: string; config: Record<string, unknown>; compileConfig?: Record<string, unknown> | null } {
+  let t = isObject(json) && 'modelTopology' in json ? json.modelTopology : json;
+  if (isObject(t) && isObject(t.model_config)) t = t.model_config;
+  if (!isObject(t)) throw new ValueError(`${what}: expected a model topology {className, config} (or {class_name, config}), got ${JSON.stringify(t)?.slice(0, 200)}`);
+  const ts = 'class_name' in t ? (fromPythonic(t) as Record<string, unknown>) : t;
+  const config = Array.isArray(ts.config) ? { layers: ts.config } : ts.config;
+  if (typeof ts.className !== 'string' || !isObject(config)) throw new ValueError(`${what}: expected a model topology {className, config}, got ${JSON.stringify(t).slice(0, 200)}`);
+  return { className: ts.className, config, compileConfig: isObject(ts.compileConfig) ? ts.compileConfig : null };
+}
+
+/**
+ * A model (fresh weights) from its topology, synchronously: model.toJSON()'s object (compiled when it has a
+ * compileConfig) or a model.json modelTopology (see topologyOf). Weights come from tf.models.modelFromJSON, which
+ * is async as in tfjs.
+ */
+export function modelFromJSON(json: { className: string; config: Record<string, unknown>; compileConfig?: Record<string, unknown> | null } | Record<string, unknown>): LayersModel {
+  if (isObject(json) && (json as Record<string, unknown>).weightsManifest != null) throw new ValueError('modelFromJSON: a weightsManifest is loaded by the async tf.models.modelFromJSON');
+  const t = topologyOf('modelFromJSON', json);
+  if (!['Sequential', 'Model', 'Functional'].includes(t.className)) throw new ValueError(`modelFromJSON: unknown model class '${t.className}' (Sequential, Model or Functional)`);
+  const model = t.className === 'Sequential' ? Sequential.fromConfig(t.config) : functionalFromConfig(t.config);
+  compileFromConfig(model, t.compileConfig ?? null);
   return model;
 }
 

@@ -5,3 +5,4 @@ export { Container, type ContainerArgs, type GraphConfig } from './container';
 export type { ModelCompileArgs, LossIdentifier, LossFunction, PerOutput } from './compile';
 export type { TensorArgs } from './model_data';
 export { modelFromJSON, functionalFromConfig } from './from_config';
+export { models, type ModelAndWeightsConfig } from './model_from_json';

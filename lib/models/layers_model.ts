@@ -522,10 +522,18 @@ export class LayersModel extends Container {
       const { layersModelArtifacts } = await import('../io/tfjs_layers/save');
       return (dir as SaveHandler).save(await layersModelArtifacts(this, `${this.name}.save`));
     }
-    if (typeof dir === 'string' && dir.startsWith('file://')) {
-      const { fileSystem } = await import('../io/tfjs_io');
-      return fileSystem(dir).save( // fileSystem takes the file:// form as it is
-        await (await import('../io/tfjs_layers/save')).layersModelArtifacts(this));
+    if (typeof dir === 'string') {
+      // tfjs: the registered save routers pick the handler (file:// and http(s):// built in, others by
+      // tf.io.registerSaveRouter). A path with no scheme that no router takes saves tensornode's own format.
+      const { getSaveHandlers } = await import('../io/tfjs_io');
+      const handlers = getSaveHandlers(dir) as SaveHandler[];
+      if (handlers.length > 1) throw new ValueError(`${this.name}.save: found ${handlers.length} save handlers for URL '${dir}'`);
+      if (handlers.length === 1) {
+        if (typeof handlers[0]?.save !== 'function') throw new ValueError(`${this.name}.save: the handler routed for '${dir}' has no save method`);
+        const { layersModelArtifacts } = await import('../io/tfjs_layers/save');
+        return handlers[0].save(await layersModelArtifacts(this, `${this.name}.save`));
+      }
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) throw new ValueError(`${this.name}.save: no save handler for URL '${dir}' (register one with tf.io.registerSaveRouter)`);
     }
     const { saveModel } = await import('../io/model_files');
     return saveModel(this, dir as string, opts);

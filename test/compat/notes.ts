@@ -48,6 +48,23 @@ export const NOT_APPLICABLE: Record<string, string> = {
 
 /** Present, with a difference a user should know about. */
 export const DIFFERS: Record<string, string> = {
+  loadLayersModel:
+    "also takes a plain path (no scheme) as a file path and tensornode's own model directories (tfjs treats a path with no router as a relative HTTP URL); a URL whose scheme no router takes throws (tfjs tries it over HTTP); handler artifacts with getWeightStream and no weightData (http's streamWeights) are decoded from the stream (tfjs-layers leaves the weights initialized); options.strict is tensornode's non-finite check, not tfjs's missing-weights switch",
+  'io.http':
+    "save takes one URL (a [model.json, weights] pair is for load; tfjs fetches the pair as one URL); model.json is read up to 16 MiB and every weight group's size is checked against its manifest (declared Content-Length first, then while streaming) before it is kept: tfjs reads whatever the server sends; float32/int32 weights only (plus uint8/uint16/float16 quantization)",
+  'io.browserHTTPRequest': 'the same handler as io.http (see there)',
+  'io.loadWeights':
+    "also reads local files (a path or file:// prefix; tfjs only fetches); a group whose files hold more or fewer bytes than its weights take is a ModelFileError (tfjs decodes what it finds); float32/int32 weights only",
+  'io.weightsLoaderFactory':
+    "a group whose buffers hold more or fewer bytes than its weights take is a ModelFileError (tfjs decodes what it finds); a typed-array buffer contributes only the bytes it views (tfjs reads its whole underlying ArrayBuffer); float32/int32 weights only",
+  'io.decodeWeightsStream': 'float32/int32 weights only (tfjs also decodes string, bool and complex64); a stream that ends early is a ModelFileError',
+  'io.CompositeArrayBuffer': "a typed array or Buffer contributes only the bytes it views (tfjs takes its whole underlying ArrayBuffer); with no buffers byteLength is 0 (tfjs: undefined)",
+  'io.registerSaveRouter': "model.save(path) with no scheme that no router takes saves tensornode's own format (tfjs throws)",
+  'models.modelFromJSON': "customObjects are refused (register classes with serialization.registerClass); a pathPrefix may be a local directory (tfjs only fetches); also takes tensornode's camelCase model.toJSON()",
+  'data.FileDataSource': "also reads a plain path (tfjs needs file://); a file is read chunk by chunk as the pass asks (tfjs reads it whole on the first pass and keeps it)",
+  'data.URLDataSource': 'a string that is not http(s) is read as a local file, with or without file:// (tfjs fetches it)',
+  'data.csv': 'also reads a plain path (tfjs needs file://)',
+  'data.CSVDataset': "also takes a path or URL string in place of a DataSource",
   memory: "`unreliable` is false (counts are exact); also reports per-device counts in `devices`",
   getBackend: "returns 'cpu' or 'cuda' (tfjs-node returns 'tensorflow')",
   setBackend: "accepts 'cpu', 'cuda', 'cuda:N' and 'tensorflow' (the best device)",

@@ -1,11 +1,9 @@
 // tf.data.csv: rows of a CSV file (local path, file:// or http(s)://) as objects, with tfjs-data's header,
 // delimiter, column configs (dtype, default, required, isLabel -> {xs, ys}) and missing-value rules.
-import { createReadStream, promises as fsp } from 'fs';
-import { createInterface } from 'readline';
 import { ValueError } from '../../errors';
-import { DataFormatError, DataNotFoundError } from '../errors';
+import { DataFormatError } from '../errors';
+import { DataSource, FileDataSource, sourceLines, URLDataSource } from './data_sources';
 import { Dataset } from './dataset';
-import { filePathOf } from '../../io/file_url';
 
 export type CsvValue = number | string | undefined;
 
@@ -34,26 +32,9 @@ export interface CSVConfig {
   delimWhitespace?: boolean;
 }
 
-/** Lines of a local file (streamed) or of a downloaded text, without line terminators. */
-async function* lines(source: string): AsyncGenerator<string, void, undefined> {
-  if (/^https?:\/\//i.test(source)) {
-    const res = await fetch(source);
-    if (!res.ok) throw new DataNotFoundError(`data.csv: GET ${source} answered ${res.status}`);
-    for (const l of (await res.text()).split('\n')) yield l.endsWith('\r') ? l.slice(0, -1) : l;
-    return;
-  }
-  const path = filePathOf(source); // tfjs-node's file:// form: relative paths included ('file://./data.csv')
-  try {
-    await fsp.access(path);
-  } catch {
-    throw new DataNotFoundError(`data.csv: no file at '${path}'`);
-  }
-  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-  try {
-    for await (const l of rl) yield l;
-  } finally {
-    rl.close();
-  }
+/** Lines of a CSV source: a DataSource, or a path / file:// / http(s) URL read through URLDataSource (as tfjs). */
+function lines(source: string | DataSource): AsyncGenerator<string, void, undefined> {
+  return sourceLines(typeof source === 'string' ? new URLDataSource(source) : source);
 }
 
 /**
@@ -87,15 +68,19 @@ export function splitCsvLine(line: string, delimiter: string, whitespace: boolea
 export class CSVDataset extends Dataset<Record<string, unknown>> {
   private names: Promise<string[]> | null = null;
 
-  /** The path or URL read. */
+  /** The path or URL read (for a DataSource: its path or URL, or '<bytes>'). */
   readonly url: string;
+  /** What the rows are read from (tfjs's `base` is the TextLineDataset over it). */
+  readonly input: string | DataSource;
   readonly config: CSVConfig;
 
-  constructor(source: string, config: CSVConfig = {}) {
+  /** `source`: a DataSource (tfjs's form), or a path, file:// or http(s) URL. */
+  constructor(source: string | DataSource, config: CSVConfig = {}) {
     super(async () => this.rows(), null);
-    this.url = source;
+    if (typeof source !== 'string' && !(source instanceof DataSource)) throw new ValueError(`data.csv: 'source' must be a DataSource or a path or URL string, got ${source === null ? 'null' : typeof source}`);
+    this.input = source;
+    this.url = typeof source === 'string' ? source : source instanceof URLDataSource ? source.href : source instanceof FileDataSource && typeof source.input === 'string' ? source.input : '<bytes>';
     this.config = config ?? {};
-    if (typeof source !== 'string') throw new ValueError(`data.csv: 'source' must be a path or URL string, got ${typeof source}`);
     const d = this.config.delimiter ?? ',';
     if (typeof d !== 'string' || d.length === 0) throw new ValueError(`data.csv: 'delimiter' must be a non-empty string, got ${JSON.stringify(d)}`);
     if (this.config.hasHeader === false && !this.config.columnNames) throw new ValueError('data.csv: columnNames are required when hasHeader is false');
@@ -114,7 +99,7 @@ export class CSVDataset extends Dataset<Record<string, unknown>> {
     const { config } = this;
     let names = config.columnNames;
     if (!names) {
-      const gen = lines(this.url);
+      const gen = lines(this.input);
       const first = await gen.next();
       await gen.return(undefined); // closes the file
       if (first.done) throw new DataFormatError(`data.csv: '${this.url}' is empty; no header line`);
@@ -135,7 +120,7 @@ export class CSVDataset extends Dataset<Record<string, unknown>> {
     const names = await this.columnNames();
     let skipHeader = this.config.hasHeader ?? true;
     let lineNo = 0;
-    for await (const line of lines(this.url)) {
+    for await (const line of lines(this.input)) {
       lineNo++;
       if (skipHeader) {
         skipHeader = false;
@@ -179,7 +164,10 @@ function parseField(value: string, key: string, c: ColumnConfig | undefined, lin
   return n;
 }
 
-/** A dataset of the rows of a CSV file (tfjs' tf.data.csv). */
-export function csv(source: string, config: CSVConfig = {}): CSVDataset {
-  return new CSVDataset(source, config);
+/** A dataset of the rows of a CSV file (tfjs' tf.data.csv): a path, file:// or http(s) URL, or a fetch Request. */
+export function csv(source: string | { url: string }, config: CSVConfig = {}): CSVDataset {
+  if (typeof source !== 'string' && !(source && typeof source === 'object' && typeof (source as { url?: unknown }).url === 'string')) {
+    throw new ValueError(`data.csv: 'source' must be a path or URL string (or a Request), got ${source === null ? 'null' : typeof source}`);
+  }
+  return new CSVDataset(typeof source === 'string' ? source : new URLDataSource(source), config);
 }

@@ -8,66 +8,20 @@ import type { Tensor } from '../../tensor';
 import { readLayersArtifacts } from '../tfjs_layers/load';
 import { writeTfjsLayersDir } from '../tfjs_layers/save';
 import { byteSize, checkManifest, decodeAll, type WeightSpec } from '../tfjs_layers/weights';
-import { filePathOf } from '../file_url';
+import { FILE_SCHEME, filePathOf } from '../file_url';
+import { CompositeArrayBuffer } from './composite_array_buffer';
+import { browserHTTPRequest, http, httpRouter, isHTTPScheme } from './http';
+import { getLoadHandlers, getSaveHandlers, registerLoadRouter, registerSaveRouter } from './router_registry';
+import { decodeWeightsStream, loadWeights, weightsLoaderFactory } from './weights_loader';
+export { decodeWeightValuesStream } from './weights_loader';
 
-/** One entry of weightSpecs / a weightsManifest group (tfjs WeightsManifestEntry). */
-export type WeightsManifestEntry = WeightSpec;
+export { type WeightsManifestEntry, type ModelArtifacts, type ModelArtifactsInfo, type SaveResult, type IOHandler, getModelArtifactsInfoForJSON } from './artifacts';
+import { getModelArtifactsInfoForJSON, type ModelArtifacts, type SaveResult, type IOHandler, type WeightsManifestEntry } from './artifacts';
 
-/** What a model saves and loads as (tfjs ModelArtifacts). */
-export interface ModelArtifacts {
-  modelTopology?: unknown;
-  weightSpecs?: WeightsManifestEntry[];
-  weightData?: ArrayBuffer;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  trainingConfig?: unknown;
-  userDefinedMetadata?: Record<string, unknown>;
-}
-
-export interface ModelArtifactsInfo {
-  dateSaved: Date;
-  modelTopologyType: 'JSON';
-  modelTopologyBytes?: number;
-  weightSpecsBytes?: number;
-  weightDataBytes?: number;
-}
-
-export interface SaveResult {
-  modelArtifactsInfo: ModelArtifactsInfo;
-  responses?: unknown[];
-  errors?: unknown[];
-}
-
-/** tfjs's IOHandler: where model.save writes (save) and tf.loadLayersModel reads (load). */
-export interface IOHandler {
-  save?: (artifacts: ModelArtifacts) => Promise<SaveResult> | SaveResult;
-  load?: () => Promise<ModelArtifacts> | ModelArtifacts;
-}
-
-const utf8Bytes = (v: unknown): number => Buffer.byteLength(JSON.stringify(v), 'utf8');
-
-/** The sizes tfjs reports for saved artifacts (topology and specs as JSON bytes, weight bytes). */
-export function getModelArtifactsInfoForJSON(artifacts: ModelArtifacts): ModelArtifactsInfo {
-  if (artifacts === null || typeof artifacts !== 'object') throw new ValueError(`getModelArtifactsInfoForJSON: expected model artifacts, got ${typeof artifacts}`);
-  if (artifacts.modelTopology instanceof ArrayBuffer) throw new ValueError('getModelArtifactsInfoForJSON: expected JSON model topology, got an ArrayBuffer');
-  return {
-    dateSaved: new Date(),
-    modelTopologyType: 'JSON',
-    modelTopologyBytes: artifacts.modelTopology == null ? 0 : utf8Bytes(artifacts.modelTopology),
-    weightSpecsBytes: artifacts.weightSpecs == null ? 0 : utf8Bytes(artifacts.weightSpecs),
-    weightDataBytes: artifacts.weightData == null ? 0 : artifacts.weightData.byteLength,
-  };
-}
-
-/** One ArrayBuffer holding `buffers` back to back. */
+/** One ArrayBuffer holding `buffers` back to back (tfjs: deprecated for CompositeArrayBuffer.join). */
 export function concatenateArrayBuffers(buffers: ArrayBuffer[] | ArrayBuffer): ArrayBuffer {
-  const list = Array.isArray(buffers) ? buffers : [buffers];
-  const out = Buffer.concat(list.map((b) => Buffer.from(b)));
-  return out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
+  return CompositeArrayBuffer.join(buffers);
 }
-
-export const isHTTPScheme = (url: string): boolean => /^https?:\/\//.test(url);
 
 /**
  * Model artifacts from a model.json's content (tfjs getModelArtifactsForJSON): `loadWeights` resolves a weights
@@ -171,26 +125,51 @@ export function withSaveHandlerSync(saveHandler: (artifacts: ModelArtifacts) => 
 }
 
 /**
- * tfjs-node's file system handler: save writes model.json and weights.bin into directory `dir` (atomically);
- * load reads a model.json (or a directory holding one) with its weight shards. `model.save(tf.io.fileSystem(dir))`
- * is `model.save('file://' + dir)`.
+ * tfjs-node's file system handler (NodeFileSystem): save writes model.json and weights.bin into directory `path`
+ * (atomically); load reads a model.json (or a directory holding one) with its weight shards.
  */
-export function fileSystem(dir: string | string[]): IOHandler & { save: (a: ModelArtifacts) => Promise<SaveResult>; load: () => Promise<ModelArtifacts> } {
-  const paths = Array.isArray(dir) ? dir : [dir];
-  if (paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) throw new ValueError(`fileSystem: expected a non-empty path (or a list holding one), got ${JSON.stringify(dir)}`);
-  if (paths.length > 1) throw new ValueError(`fileSystem: one path (a directory or its model.json) is supported, got ${paths.length}`);
-  const where = filePathOf(paths[0]);
-  return {
-    save: async (a) => {
-      if (a.modelTopology instanceof ArrayBuffer) throw new ValueError('fileSystem: saving a binary (GraphDef) topology is not supported');
-      // Given a model.json path, write into its directory (tfjs-node takes the directory).
-      const target = path.basename(where) === 'model.json' ? path.dirname(where) : where;
-      await writeTfjsLayersDir(target, a as Parameters<typeof writeTfjsLayersDir>[1]);
-      return { modelArtifactsInfo: getModelArtifactsInfoForJSON(a) };
-    },
-    load: async () => (await readLayersArtifacts(where)) as ModelArtifacts,
-  };
+export class NodeFileSystem implements IOHandler {
+  static readonly URL_SCHEME = FILE_SCHEME;
+  /** The path given, without file://. */
+  readonly path: string;
+
+  constructor(dir: string | string[]) {
+    const paths = Array.isArray(dir) ? dir : [dir];
+    if (paths.length === 0 || !paths.every((p) => typeof p === 'string' && p !== '')) throw new ValueError(`fileSystem: expected a non-empty path (or a list holding one), got ${JSON.stringify(dir)}`);
+    if (paths.length > 1) throw new ValueError(`fileSystem: one path (a directory or its model.json) is supported, got ${paths.length}`);
+    this.path = filePathOf(paths[0]);
+  }
+
+  async save(a: ModelArtifacts): Promise<SaveResult> {
+    if (a.modelTopology instanceof ArrayBuffer) throw new ValueError('fileSystem: saving a binary (GraphDef) topology is not supported');
+    // Given a model.json path, write into its directory (tfjs-node takes the directory).
+    const target = path.basename(this.path) === 'model.json' ? path.dirname(this.path) : this.path;
+    const weightData = a.weightData == null ? undefined : CompositeArrayBuffer.join(a.weightData);
+    await writeTfjsLayersDir(target, { ...(a as Parameters<typeof writeTfjsLayersDir>[1]), weightData });
+    return { modelArtifactsInfo: getModelArtifactsInfoForJSON(a) };
+  }
+
+  async load(): Promise<ModelArtifacts> {
+    return (await readLayersArtifacts(this.path)) as ModelArtifacts;
+  }
 }
+
+/** `model.save(tf.io.fileSystem(dir))` is `model.save('file://' + dir)`. */
+export function fileSystem(dir: string | string[]): NodeFileSystem {
+  return new NodeFileSystem(dir);
+}
+
+/** tfjs-node's router: file:// URLs (every one of a list) go to the file system handler. */
+export function nodeFileSystemRouter(url: string | string[]): NodeFileSystem | null {
+  const urls = Array.isArray(url) ? url : [url];
+  return urls.length > 0 && urls.every((u) => typeof u === 'string' && u.startsWith(FILE_SCHEME)) ? new NodeFileSystem(url) : null;
+}
+
+// The built-in routers, in tfjs-node's order: tfjs-core's http(s) router, then tfjs-node's file:// router.
+registerSaveRouter(httpRouter);
+registerLoadRouter(httpRouter);
+registerSaveRouter(nodeFileSystemRouter);
+registerLoadRouter(nodeFileSystemRouter);
 
 /** The `io` namespace, as tf.io. */
 export const io = {
@@ -207,4 +186,16 @@ export const io = {
   getWeightSpecs,
   concatenateArrayBuffers,
   isHTTPScheme,
+  CompositeArrayBuffer,
+  registerLoadRouter,
+  registerSaveRouter,
+  getLoadHandlers,
+  getSaveHandlers,
+  loadWeights,
+  weightsLoaderFactory,
+  decodeWeightsStream,
+  http,
+  browserHTTPRequest,
 };
+
+export { CompositeArrayBuffer, registerLoadRouter, registerSaveRouter, getLoadHandlers, getSaveHandlers, loadWeights, weightsLoaderFactory, decodeWeightsStream, http, browserHTTPRequest, isHTTPScheme };

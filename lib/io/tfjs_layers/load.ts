@@ -4,6 +4,7 @@
 // before it is allocated; no initializer runs).
 import { promises as fsp } from 'fs';
 import * as path from 'path';
+import { ValueError } from '../../errors';
 import { getDefaultDevice, normalizeDevice, type Device } from '../../device';
 import type { LayersModel } from '../../models/layers_model';
 import { asDType, buildFromFile, NonFiniteReport, type WeightCheckOptions } from '../build_model';
@@ -16,6 +17,18 @@ import { filePathOf } from '../file_url';
 export interface LoadLayersModelOptions extends WeightCheckOptions {
   /** Where the weights go (default: the default device). */
   device?: Device;
+  /** tfjs LoadOptions read by the http(s) handler (tf.io.http): a fetch to use instead of the global one. */
+  fetchFunc?: (url: string, init?: unknown, options?: unknown) => Promise<unknown>;
+  /** fetch's init for every request (no body). */
+  requestInit?: Record<string, unknown>;
+  /** Where the weight files are (default: next to model.json). */
+  weightPathPrefix?: string;
+  /** Maps a weights-manifest path to the URL to fetch. */
+  weightUrlConverter?: (weightFileName: string) => Promise<string>;
+  /** Called with the fraction of the download done. */
+  onProgress?: (fraction: number) => void;
+  /** Fetch and decode the weights as a stream (each weight decoded as its bytes arrive). */
+  streamWeights?: boolean;
 }
 
 /** Keys tfjs and the Keras converter write that tensornode's layers have no use for (nulls pass anyway). */
@@ -26,7 +39,6 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** 'file://x/model.json', 'x/model.json' or a directory holding model.json -> the model.json path. */
 async function modelJsonPath(url: string): Promise<string> {
   if (typeof url !== 'string' || url === '') throw new ModelFileError(`loadLayersModel: expected a path or file:// URL, got ${JSON.stringify(url)}`);
-  if (/^https?:\/\//.test(url)) throw new ModelFileError(`loadLayersModel: ${url}: http(s) loading is not supported yet; download model.json and its weight files and load them with file://`);
   const p = filePathOf(url);
   const st = await fsp.stat(p).catch(() => null);
   if (!st) throw new ModelFileError(`${p}: not found`);
@@ -60,13 +72,32 @@ export const isLoadHandler = (v: unknown): v is LoadHandler => isObject(v) && ty
  * The model comes back uncompiled, as in tfjs.
  */
 export async function loadLayersModel(source: string | LoadHandler, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
-  if (isLoadHandler(source)) {
+  // Loaded on use: tf.io's handlers read model files through this module.
+  const io = await import('../tfjs_io');
+  let src: unknown = source;
+  if (typeof source === 'string') {
+    // tfjs: the registered load routers pick the handler (http(s):// and file:// built in, others by
+    // tf.io.registerLoadRouter); a path with no scheme that no router takes is read from the file system.
+    const handlers = io.getLoadHandlers(source, opts);
+    if (handlers.length > 1) throw new ValueError(`loadLayersModel: found ${handlers.length} load handlers for URL '${source}'`);
+    if (handlers.length === 1) src = handlers[0];
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) throw new ModelFileError(`loadLayersModel: no load handler for URL '${source}' (register one with tf.io.registerLoadRouter)`);
+  }
+  // The file system handler reads the directory directly: each weight file is checked before it is read.
+  if (src instanceof io.NodeFileSystem) src = src.path;
+  if (isObject(src) && !isLoadHandler(src)) throw new ValueError('loadLayersModel: the IOHandler has no load method');
+  if (isLoadHandler(src)) {
     const where = 'loadLayersModel(IOHandler)';
     const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, 'loadLayersModel: device');
-    const a = await source.load();
+    const a = await src.load();
     if (!isObject(a)) throw new ModelFileError(`${where}: load() must resolve to model artifacts {modelTopology, weightSpecs, weightData}, got ${typeof a}`);
     if (a.format !== undefined && a.format !== 'layers-model') throw new ModelFileError(`${where}: 'format' is ${JSON.stringify(a.format)}; only 'layers-model' can be loaded as a layers model`);
     const [spec] = checkManifest(where, [{ paths: ['memory'], weights: a.weightSpecs ?? [] }]);
+    if (a.weightData === undefined && typeof (a as { getWeightStream?: unknown }).getWeightStream === 'function') {
+      // A streamed load (http's streamWeights): each weight decoded as its bytes arrive.
+      const stream = (a as unknown as { getWeightStream: () => Parameters<typeof io.decodeWeightValuesStream>[1] }).getWeightStream();
+      return fromTopology(where, a.modelTopology, await io.decodeWeightValuesStream(where, stream, spec.weights), device, opts.strict ?? false);
+    }
     const parts = a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
     if (!parts.every((p) => p instanceof ArrayBuffer || ArrayBuffer.isView(p))) throw new ModelFileError(`${where}: 'weightData' must be an ArrayBuffer (or a list of them)`);
     const bytes = Buffer.concat(parts.map((p) => (ArrayBuffer.isView(p) ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : Buffer.from(p))));
@@ -75,6 +106,7 @@ export async function loadLayersModel(source: string | LoadHandler, opts: LoadLa
     decodeAll(spec.weights, bytes, weights);
     return fromTopology(where, a.modelTopology, weights, device, opts.strict ?? false);
   }
+  source = src as string;
   const file = await modelJsonPath(source);
   const json = await readJson(file);
   if (json.format === MODEL_FORMAT) return loadModel(path.dirname(file), { device: opts.device, strict: opts.strict });
