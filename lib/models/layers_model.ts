@@ -520,7 +520,7 @@ export class LayersModel extends Container {
     if (typeof dir === 'object' && dir !== null && typeof (dir as SaveHandler).save === 'function') {
       // A tf.io handler (withSaveHandler, fileSystem, ...): it gets the tfjs layers-model artifacts.
       const { layersModelArtifacts } = await import('../io/tfjs_layers/save');
-      return (dir as SaveHandler).save(await layersModelArtifacts(this, `${this.name}.save`));
+      return (dir as SaveHandler).save(await layersModelArtifacts(this, `${this.name}.save`, opts));
     }
     if (typeof dir === 'string') {
       // tfjs: the registered save routers pick the handler (file:// and http(s):// built in, others by
@@ -531,7 +531,7 @@ export class LayersModel extends Container {
       if (handlers.length === 1) {
         if (typeof handlers[0]?.save !== 'function') throw new ValueError(`${this.name}.save: the handler routed for '${dir}' has no save method`);
         const { layersModelArtifacts } = await import('../io/tfjs_layers/save');
-        return handlers[0].save(await layersModelArtifacts(this, `${this.name}.save`));
+        return handlers[0].save(await layersModelArtifacts(this, `${this.name}.save`, opts));
       }
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(dir)) throw new ValueError(`${this.name}.save: no save handler for URL '${dir}' (register one with tf.io.registerSaveRouter)`);
     }

@@ -13,6 +13,7 @@ import { loadModel, MAX_MODEL_JSON_BYTES, MODEL_FORMAT, ModelFileError } from '.
 import { fromPythonic } from './naming';
 import { byteSize, checkManifest, decodeAll, readGroupBytes, readWeights, type WeightSpec } from './weights';
 import { filePathOf } from '../file_url';
+import { compileFromTfjsTrainingConfig } from './training_config';
 
 export interface LoadLayersModelOptions extends WeightCheckOptions {
   /** Where the weights go (default: the default device). */
@@ -69,7 +70,8 @@ export const isLoadHandler = (v: unknown): v is LoadHandler => isObject(v) && ty
 /**
  * Loads a model saved in the tfjs layers-model format (or, when the model.json is tensornode's own format, the
  * same as loadModel), from a path or file:// URL or from an IOHandler (tf.io.fromMemory, tf.io.fileSystem, ...).
- * The model comes back uncompiled, as in tfjs.
+ * As in tfjs, the model comes back compiled when the file holds a trainingConfig (saved with includeOptimizer), else
+ * uncompiled; the optimizer's saved state is not restored (its moments start from zero).
  */
 export async function loadLayersModel(source: string | LoadHandler, opts: LoadLayersModelOptions = {}): Promise<LayersModel> {
   // Loaded on use: tf.io's handlers read model files through this module.
@@ -96,7 +98,8 @@ export async function loadLayersModel(source: string | LoadHandler, opts: LoadLa
     if (a.weightData === undefined && typeof (a as { getWeightStream?: unknown }).getWeightStream === 'function') {
       // A streamed load (http's streamWeights): each weight decoded as its bytes arrive.
       const stream = (a as unknown as { getWeightStream: () => Parameters<typeof io.decodeWeightValuesStream>[1] }).getWeightStream();
-      return fromTopology(where, a.modelTopology, await io.decodeWeightValuesStream(where, stream, spec.weights), device, opts.strict ?? false);
+      const streamed = fromTopology(where, a.modelTopology, await io.decodeWeightValuesStream(where, stream, spec.weights), device, opts.strict ?? false);
+      return compiled(where, streamed, (a as { trainingConfig?: unknown }).trainingConfig);
     }
     const parts = a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
     if (!parts.every((p) => p instanceof ArrayBuffer || ArrayBuffer.isView(p))) throw new ModelFileError(`${where}: 'weightData' must be an ArrayBuffer (or a list of them)`);
@@ -104,7 +107,7 @@ export async function loadLayersModel(source: string | LoadHandler, opts: LoadLa
     if (bytes.length !== byteSize(spec.weights)) throw new ModelFileError(`${where}: 'weightData' holds ${bytes.length} bytes, but 'weightSpecs' [${spec.weights.map((w) => w.name).join(', ')}] take ${byteSize(spec.weights)}`);
     const weights: Weights = new Map();
     decodeAll(spec.weights, bytes, weights);
-    return fromTopology(where, a.modelTopology, weights, device, opts.strict ?? false);
+    return compiled(where, fromTopology(where, a.modelTopology, weights, device, opts.strict ?? false), (a as { trainingConfig?: unknown }).trainingConfig);
   }
   source = src as string;
   const file = await modelJsonPath(source);
@@ -115,7 +118,18 @@ export async function loadLayersModel(source: string | LoadHandler, opts: LoadLa
   checkTopology(file, json.modelTopology);
   if (json.weightsManifest === undefined) throw new ModelFileError(`${file}: no 'weightsManifest'`);
   const groups = checkManifest(file, json.weightsManifest);
-  return fromTopology(file, json.modelTopology, await readWeights(file, groups), device, opts.strict ?? false);
+  return compiled(file, fromTopology(file, json.modelTopology, await readWeights(file, groups), device, opts.strict ?? false), json.trainingConfig);
+}
+
+/** The model compiled from the file's trainingConfig when it has one (as tfjs's loadLayersModel does). */
+function compiled(file: string, model: LayersModel, trainingConfig: unknown): LayersModel {
+  try {
+    compileFromTfjsTrainingConfig(file, model, trainingConfig);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
 }
 
 type Weights = Map<string, { spec: WeightSpec; values: Float32Array | Int32Array }>;
@@ -159,7 +173,8 @@ function fromTopology(file: string, modelTopology: unknown, weights: Weights, de
     },
   );
   try {
-    const unused = [...weights.keys()].filter((name) => !taken.has(name));
+    // tfjs's optimizer state (the 'optimizer' group, saved with includeOptimizer) is not a weight of the architecture.
+    const unused = [...weights.keys()].filter((name) => !taken.has(name) && weights.get(name)!.spec.group !== 'optimizer');
     if (unused.length > 0) throw bad(`weightsManifest has '${unused[0]}', which is not a weight of the architecture (its weights: ${model.weights.map((v) => v.name).join(', ')})`);
     // tfjs ignores options it does not know; they would change nothing here either, except silently: refuse them.
     checkUnknownLayerOptions(file, config, model, TFJS_EXTRA_KEYS);

@@ -1,6 +1,7 @@
 // Saves a model in the tfjs layers-model format, as tfjs-node's file:// handler writes it: model.json
 // ({modelTopology, format: 'layers-model', weightsManifest: [{paths: ['weights.bin'], weights}]}) and weights.bin
 // (every weight, in model.weights order, little-endian float32/int32). Both files are replaced atomically.
+import { tfjsTrainingConfig } from './training_config';
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import type { LayersModel } from '../../models/layers_model';
@@ -26,10 +27,12 @@ export interface LayersModelArtifacts {
   convertedBy: null;
   weightSpecs: WeightSpec[];
   weightData: ArrayBuffer;
+  /** The compile settings, when saved with {includeOptimizer: true} and compiled. */
+  trainingConfig?: Record<string, unknown>;
 }
 
 /** The model's artifacts: every weight in model.weights order, little-endian float32/int32 (what weights.bin holds). */
-export async function layersModelArtifacts(model: LayersModel, what = 'saveTfjsLayersModel'): Promise<LayersModelArtifacts> {
+export async function layersModelArtifacts(model: LayersModel, what = 'saveTfjsLayersModel', opts: { includeOptimizer?: boolean } = {}): Promise<LayersModelArtifacts> {
   if (model.outputs.length === 0) {
     try {
       model.build();
@@ -56,7 +59,10 @@ export async function layersModelArtifacts(model: LayersModel, what = 'saveTfjsL
   });
   const weightSpecs: WeightSpec[] = vars.map((v) => ({ name: v.name, shape: [...v.shape], dtype: v.value.dtype === 'int32' ? 'int32' : 'float32' }));
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
-  return { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: 'tensornode', convertedBy: null, weightSpecs, weightData };
+  // tfjs writes the compile settings only with {includeOptimizer: true} (its default is false); the optimizer's
+  // state (tfjs's 'optimizer' weight group) is not written.
+  const trainingConfig = opts.includeOptimizer === true ? tfjsTrainingConfig(model) : undefined;
+  return { modelTopology: modelTopology(model), format: 'layers-model', generatedBy: 'tensornode', convertedBy: null, weightSpecs, weightData, ...(trainingConfig ? { trainingConfig } : {}) };
 }
 
 /** Writes artifacts into `dir` as tfjs-node's file:// handler does: model.json and weights.bin, each atomically. */

@@ -10,6 +10,8 @@ export interface WeightSpec {
   shape: number[];
   dtype: 'float32' | 'int32';
   quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
+  /** tfjs's weight group: 'model' (or absent) for the architecture's weights, 'optimizer' for the optimizer's state. */
+  group?: string;
 }
 
 export interface WeightGroup {
@@ -47,7 +49,9 @@ export function checkManifest(file: string, manifest: unknown): WeightGroup[] {
         if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) throw bad(`${where} ('${w.name}'): ${q.dtype} quantization needs finite 'scale' and 'min'`);
         if (q.dtype === 'float16' && w.dtype !== 'float32') throw bad(`${where} ('${w.name}'): float16 quantization is for float32 weights`);
       }
-      return { name: w.name, shape: [...(w.shape as number[])], dtype: w.dtype, ...(q ? { quantization: q as WeightSpec['quantization'] } : {}) };
+      if (w.group !== undefined && typeof w.group !== 'string') throw bad(`${where} ('${w.name}'): group must be a string`);
+      const group = w.group === undefined ? {} : { group: w.group as string };
+      return { name: w.name, shape: [...(w.shape as number[])], dtype: w.dtype, ...(q ? { quantization: q as WeightSpec['quantization'] } : {}), ...group };
     });
     return { paths: [...(g.paths as string[])], weights };
   });
