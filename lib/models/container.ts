@@ -35,6 +35,12 @@ export interface ContainerArgs {
 /** @internal How execute() runs: training mode, and the outputs whose final softmax is left to the loss. */
 export interface ExecuteArgs extends CallArgs {
   logitsOutputs?: ReadonlySet<number>;
+  /**
+   * Check each input against the model's declared input shape (default true: predict, fit, evaluate). A model
+   * used as a layer inside another skips it, as tfjs does: its layers check what they need, so a Dense-first model
+   * also takes [batch, 1, features], as in tfjs.
+   */
+  checkInputShapes?: boolean;
 }
 
 const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
@@ -155,14 +161,14 @@ export class Container extends Layer {
     this.inputs.forEach((s, i) => {
       const x = xs[i];
       if (!x || (x as { isTensor?: unknown }).isTensor !== true) throw new ValueError(`model '${this.name}': input '${this.inputNames[i]}' must be a Tensor`);
-      const ok = x.rank === s.rank && s.shape.every((d, k) => k === 0 || d === null || d === x.shape[k]);
+      const ok = args.checkInputShapes === false || (x.rank === s.rank && s.shape.every((d, k) => k === 0 || d === null || d === x.shape[k]));
       if (!ok) {
         const want = `[${s.shape.map((d) => (d === null ? 'null' : d)).join(',')}]`;
         throw new ShapeError(`model '${this.name}': input '${this.inputNames[i]}' expects shape ${want}, got [${x.shape}]`);
       }
       values.set(s.id, x);
     });
-    const { logitsOutputs, ...callArgs } = args;
+    const { logitsOutputs, checkInputShapes: _checked, ...callArgs } = args;
     for (const node of this.nodes) {
       const ins = node.inputs.map((t) => values.get(t.id)!);
       const logits = !!logitsOutputs && node.outputs.length === 1 && logitsOutputs.has(node.outputs[0].id);
@@ -178,7 +184,7 @@ export class Container extends Layer {
 
   /** As a layer inside another model: the inputs in order, one tensor or a list; the outputs likewise. */
   protected call(x: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[] {
-    const outs = this.execute(asList(x), { training: args.training });
+    const outs = this.execute(asList(x), { training: args.training, checkInputShapes: false });
     return outs.length === 1 ? outs[0] : outs;
   }
 

@@ -8,7 +8,7 @@ import { add, concat, div, mul, slice, softmax, tensor, toDevice } from '../ops'
 import { nextSeed } from '../random';
 import { permutation } from '../data/prng';
 import type { Tensor } from '../tensor';
-import type { Layer, Shape } from '../nn/layers/layer';
+import type { Layer, LayerVariable, Shape } from '../nn/layers/layer';
 import type { SymbolicTensor } from '../nn/layers/symbolic';
 import { weightedMean } from '../nn/losses';
 import { resultOnDevice } from '../nn/metrics';
@@ -100,12 +100,20 @@ export class LayersModel extends Container {
     this.pendingCompile = args;
     this.compiled = this.outputs.length > 0 ? compiled : null;
     this.compileConfig = { optimizer: this.optimizer.toJSON(), ...compiled.config };
+    this.collectedTrainable = this.outputs.length > 0 ? [...this.trainableWeights] : null;
   }
 
   /** @internal The graph changed (Sequential.add): per-output settings are resolved again on next use. */
   protected graphChanged(): void {
     this.compiled = null;
+    this.collectedTrainable = null;
   }
+  /**
+   * The weights compile() found trainable (tfjs's collectedTrainableWeights, as Keras): training updates these,
+   * whatever `trainable` says later. The classic GAN relies on it: the discriminator is compiled, then frozen
+   * (trainable = false) inside the combined model, and its own trainOnBatch still trains it.
+   */
+  private collectedTrainable: LayerVariable[] | null = null;
   /** compile() settings waiting for the graph (a Sequential compiled before it knows its input shape). */
   private pendingCompile: ModelCompileArgs | null = null;
   /** @internal What model.json keeps of compile(). */
@@ -160,17 +168,26 @@ export class LayersModel extends Container {
   /** One optimizer step on a batch; returns the loss and metric-statistics tensors (kept for reading back). */
   private trainStep(xs: Tensor[], ys: Tensor[], w: Tensor | null): BatchTensors {
     const optimizer = this.optimizer!;
-    const vars = this.trainableWeights;
-    optimizer.zeroGrad(vars);
-    const result = tidy(() => {
-      const r = this.batchLossAndStats(xs, ys, w, true);
-      r.losses[0].backward();
-      optimizer.step(vars);
-      for (const v of vars) v.applyConstraint(); // kernelConstraint etc., after each step (Keras; tfjs' LayerVariable.write)
-      return { losses: r.losses.map((l) => l.detach()), stats: r.stats };
-    });
-    optimizer.zeroGrad(vars);
-    return result;
+    const vars = (this.collectedTrainable ??= [...this.trainableWeights]);
+    // For this step exactly the collected weights record gradients (see collectedTrainable), then each weight's
+    // requiresGrad follows its `trainable` again.
+    const all = this.weights;
+    const collected = new Set(vars);
+    for (const v of all) v.value.requiresGrad = collected.has(v);
+    try {
+      optimizer.zeroGrad(vars);
+      const result = tidy(() => {
+        const r = this.batchLossAndStats(xs, ys, w, true);
+        if (r.losses[0].requiresGrad) r.losses[0].backward(); // nothing trainable: the step computes the loss only
+        optimizer.step(vars);
+        for (const v of vars) v.applyConstraint(); // kernelConstraint etc., after each step (Keras; tfjs' LayerVariable.write)
+        return { losses: r.losses.map((l) => l.detach()), stats: r.stats };
+      });
+      optimizer.zeroGrad(vars);
+      return result;
+    } finally {
+      for (const v of all) v.syncGrad();
+    }
   }
 
   /** Trains on one batch; resolves to the loss, or [loss, ...output losses, ...metrics] when there are several values. */

@@ -9,6 +9,7 @@ import { noGrad } from '../autograd/tape';
 import { nextSeed } from '../random';
 import type { Tensor } from '../tensor';
 import { add, mul, sign } from './elementwise';
+import { floor } from './math';
 import { softmax } from './softmax';
 import { checkDType, checkNumber, checkRank, checkShape, checkTensor } from './validate';
 
@@ -51,7 +52,18 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
   checkNumber(op, 'maxval', maxval);
   const dt = floatOrInt(op, dtype);
   const y = runKernel('random_uniform', [], [{ shape: s, dtype: 'float32' }], { seed: seedValue(op, seed), low: minval, high: maxval }, getDefaultDevice())[0];
-  return dt === 'int32' ? roundToInt(y) : y;
+  // tfjs floors a uniform draw into int32 (uniform integers in [minval, maxval)); rounding would give the two ends
+  // half the weight and reach maxval itself.
+  return dt === 'int32' ? floorToInt(y) : y;
+}
+
+function floorToInt(x: Tensor): Tensor {
+  return noGrad(() => {
+    const f = floor(x);
+    const y = runKernel('cast', [f], [{ shape: x.shape, dtype: 'int32' }])[0];
+    for (const t of [f, x]) t.dispose();
+    return y;
+  });
 }
 
 /** Integers uniform in [minval, maxval) (int32). */

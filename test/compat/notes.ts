@@ -68,7 +68,7 @@ export const DIFFERS: Record<string, string> = {
   memory: "`unreliable` is false (counts are exact); also reports per-device counts in `devices`",
   getBackend: "returns 'cpu' or 'cuda' (tfjs-node returns 'tensorflow')",
   setBackend: "accepts 'cpu', 'cuda', 'cuda:N' and 'tensorflow' (the best device)",
-  randomUniform: 'the same seed repeats the numbers, but they are not the numbers tfjs draws',
+  randomUniform: "the same seed repeats the numbers, but they are not the numbers tfjs draws; int32 draws are floored (uniform over [minval, maxval)), where tfjs truncates toward zero: with a negative minval tfjs never draws minval and draws 0 twice as often",
   randomNormal: 'the same seed repeats the numbers, but they are not the numbers tfjs draws',
   randomStandardNormal: 'the same seed repeats the numbers, but they are not the numbers tfjs draws',
   truncatedNormal: 'the same seed repeats the numbers, but they are not the numbers tfjs draws',
