@@ -106,6 +106,8 @@ export const DIFFERS: Record<string, string> = {
   denseBincount: "binaryOutput on a 1-D x gives 0/1 as on a 2-D x (tfjs's CPU kernel ignores it there and counts)",
   tensorScatterUpdate: 'every index coordinate is range-checked (tfjs checks only the flattened position, so [0, 5] passes for shape [3, 3])',
   sparseToDense: 'every index coordinate is range-checked (tfjs checks only the flattened position, so [0, 5] passes for shape [3, 3])',
+  model: "compile() collects the trainable weights, as Keras does: a model compiled and then frozen (trainable = false, the GAN pattern) still trains through its own fit/trainOnBatch, while models compiled after the freeze leave it alone (tfjs 4.x throws 'variableGrads() expects at least one of the input variables to be trainable')",
+  sequential: "compile() collects the trainable weights, as Keras does: a model compiled and then frozen (trainable = false, the GAN pattern) still trains through its own fit/trainOnBatch, while models compiled after the freeze leave it alone (tfjs 4.x throws 'variableGrads() expects at least one of the input variables to be trainable')",
   'layers.alphaDropout': "dropped units become -alpha*scale as in Keras (tfjs 4.x flips that value's sign, so its output loses mean 0 / variance 1)",
   'layers.categoryEncoding': "multiHot of a rank-1 input gives 0/1 (tfjs's CPU bincount counts there); no countWeights call argument",
   'layers.conv1d': "also takes Keras's padding 'causal' (tfjs throws NotImplemented)",
