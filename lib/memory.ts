@@ -143,6 +143,18 @@ export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
   if (fn.constructor?.name === 'AsyncFunction') {
     throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it is async); await outside tidy`);
   }
+  return runInScope(fn, (scope) => {
+    // A plain function that returned a promise: what it made so far is disposed, not leaked.
+    closeScope(scope, new Set());
+    throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it returned a Promise); await outside tidy`);
+  });
+}
+
+/**
+ * Runs fn in a new scope: what it returns survives (into the enclosing scope), the rest is disposed or handed to
+ * the graphs that need it. A promise result goes to `onPromise`, which decides what to do with the scope.
+ */
+function runInScope<T>(fn: () => T, onPromise: (scope: Set<Tensor>) => void, handToGraph = false): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
@@ -155,12 +167,12 @@ export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
   }
   scopes.pop();
   if (result instanceof Promise) {
-    // A plain function that returned a promise: what it made so far is disposed, not leaked.
-    closeScope(scope, new Set());
-    throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it returned a Promise); await outside tidy`);
+    onPromise(scope);
+    return result;
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
+  if (handToGraph) handToGraphs(scope, survivors);
   closeScope(scope, survivors);
   return result;
 }
@@ -172,23 +184,7 @@ export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
  * everything (its continuation may still read it).
  */
 export function opScope<T>(fn: () => T): T {
-  const scope = new Set<Tensor>();
-  scopes.push(scope);
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    scopes.pop();
-    closeScope(scope, new Set());
-    throw e;
-  }
-  scopes.pop();
-  const survivors = new Set<Tensor>();
-  if (result instanceof Promise) for (const t of scope) survivors.add(t);
-  else collectTensors(result, survivors);
-  handToGraphs(scope, survivors);
-  closeScope(scope, survivors);
-  return result;
+  return runInScope(fn, (scope) => closeScope(scope, new Set(scope)), true);
 }
 
 /**
