@@ -109,9 +109,10 @@ export class LayersModel extends Container {
     this.collectedTrainable = null;
   }
   /**
-   * The weights compile() found trainable (tfjs's collectedTrainableWeights, as Keras): training updates these,
-   * whatever `trainable` says later. The classic GAN relies on it: the discriminator is compiled, then frozen
-   * (trainable = false) inside the combined model, and its own trainOnBatch still trains it.
+   * The weights compile() found trainable (tfjs's collectedTrainableWeights). A step trains those of them that are
+   * still trainable, as tfjs 4 does (freezing a layer after compile takes effect). When none is left, tfjs 4
+   * throws; here, as in Keras and earlier tfjs, the step trains all of them: the classic GAN compiles the
+   * discriminator, freezes it whole inside the combined model, and still trains it through its own trainOnBatch.
    */
   private collectedTrainable: LayerVariable[] | null = null;
   /** compile() settings waiting for the graph (a Sequential compiled before it knows its input shape). */
@@ -168,8 +169,10 @@ export class LayersModel extends Container {
   /** One optimizer step on a batch; returns the loss and metric-statistics tensors (kept for reading back). */
   private trainStep(xs: Tensor[], ys: Tensor[], w: Tensor | null): BatchTensors {
     const optimizer = this.optimizer!;
-    const vars = (this.collectedTrainable ??= [...this.trainableWeights]);
-    // For this step exactly the collected weights record gradients (see collectedTrainable), then each weight's
+    const collectedAll = (this.collectedTrainable ??= [...this.trainableWeights]);
+    const stillTrainable = collectedAll.filter((v) => v.trainable);
+    const vars = stillTrainable.length > 0 ? stillTrainable : collectedAll;
+    // For this step exactly these weights record gradients (see collectedTrainable), then each weight's
     // requiresGrad follows its `trainable` again.
     const all = this.weights;
     const collected = new Set(vars);

@@ -1,4 +1,4 @@
-// Keras/tfjs training semantics that GAN programs rely on (tfjs-examples mnist-acgan): compile() collects the
+// Training semantics that GAN programs rely on (tfjs-examples mnist-acgan): compile() collects the
 // trainable weights, so a discriminator compiled and then frozen inside a combined model still trains through its own
 // trainOnBatch, while the combined model leaves it alone; and a model used as a layer takes inputs of a higher rank
 // than it declares when its layers do (Dense-first: [b, 1, n]), as in tfjs.
