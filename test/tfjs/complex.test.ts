@@ -40,9 +40,9 @@ describe('complex64 construction and parts vs tfjs', () => {
       theirs.dispose();
     }
   });
-  test('toString matches tfjs for ranks 0 to 2 and long vectors', () => {
+  test('toString matches tfjs (ranks 0 to 3, long vectors)', () => {
     const T = tf();
-    for (const shape of [[], [4], [2, 3], [25]]) {
+    for (const shape of [[], [4], [2, 3], [25], [2, 2, 2], [2, 1, 3]]) {
       const n = shape.reduce((a, b) => a * b, 1);
       const re = Array.from(randomArray(n, 3, -10, 10));
       const im = Array.from(randomArray(n, 4, -10, 10));
@@ -86,6 +86,7 @@ describe('complex64 arithmetic and layout vs tfjs', () => {
     ['transpose', { inputs: [f32([2, 3, 4]), f32([2, 3, 4])], fn: (m, a, b) => [m.transpose(cx(m, a, b)), m.transpose(cx(m, a, b), [1, 0, 2])], grads: false }],
     ['cast complex -> float32 / int32 / bool (the real part)', { inputs: [f32([2, 3], [-4, 4]), f32([2, 3])], fn: (m, a, b) => { const c = cx(m, a, b); return [m.cast(c, 'float32'), m.cast(c, 'int32'), m.cast(c, 'bool')]; }, grads: false }],
     ['cast float32 / int32 -> complex64', { inputs: [f32([3]), i32([3], [-5, 5])], fn: (m, a, k) => [m.cast(a, 'complex64'), m.cast(k, 'complex64')], grads: false }],
+    ['norm of complex (of the magnitudes)', { inputs: [f32([3, 4]), f32([3, 4])], fn: (m, a, b) => { const c = cx(m, a, b); return [m.norm(c), m.norm(c, 1), m.norm(c, Infinity, 1), m.norm(c, 'euclidean', 0, true)]; }, grads: false }],
     ['zeros / ones / zerosLike / onesLike complex64', { inputs: [f32([2, 2]), f32([2, 2])], fn: (m, a, b) => [m.zeros([2, 3], 'complex64'), m.ones([3], 'complex64'), m.zerosLike(cx(m, a, b)), m.onesLike(cx(m, a, b))], grads: false }],
   ]);
   test('broadcasting (tfjs CPU gives NaN there) matches the elementwise formulas', () => {
