@@ -177,4 +177,15 @@ describe('gradients through complex ops (tfjs has none: finite differences)', ()
     // d|2z|/d(re, im) = 2 (re, im) / |z|
     expectClose(c.grad!.dataSync(), [1.2, 1.6, 2 * 0.5 / Math.hypot(0.5, 1), -2 / Math.hypot(0.5, 1)]);
   });
+  test('accumulating complex gradients leaves only the gradient behind', () => {
+    const c = tn.complex(tn.tensor([3, 0.5]), tn.tensor([4, -1]));
+    c.requiresGrad = true;
+    const before = tn.memory().numTensors;
+    const loss = tn.tidy(() => tn.add(tn.abs(c).sum(), tn.real(tn.mul(c, c)).sum()));
+    loss.backward(); // outside any scope: two paths into c, summed by add()
+    loss.dispose();
+    expect(tn.memory().numTensors - before).toBe(1);
+    // d/dz of |z| + Re(z^2): (re/|z| + 2 re, im/|z| - 2 im)
+    expectClose(c.grad!.dataSync(), [0.6 + 6, 0.8 - 8, 0.5 / Math.hypot(0.5, 1) + 1, -1 / Math.hypot(0.5, 1) + 2]);
+  });
 });

@@ -23,33 +23,38 @@ export function complexBinary(op: 'add' | 'sub' | 'mul', a: TensorLike, b: Tenso
   checkSameDevice(op, { a: x, b: y });
   broadcastShapes(op, x.shape, y.shape); // names the complex shapes, not the pairs' shapes
   // The pairs' trailing dim of 2 lines up in both operands, so the rest broadcasts as the complex shapes do.
-  const p = pairsOf(x);
-  const q = pairsOf(y);
-  if (op === 'add') return complexFromPairs(add(p, q));
-  if (op === 'sub') return complexFromPairs(sub(p, q));
-  // (pr + i pi)(qr + i qi) = (pr qr - pi qi) + i (pr qi + pi qr)
-  const [pr, pi] = split(p, 2, -1);
-  const [qr, qi] = split(q, 2, -1);
-  return complexFromPairs(concat([sub(mul(pr, qr), mul(pi, qi)), add(mul(pr, qi), mul(pi, qr))], -1));
+  // tidy: autograd accumulates complex gradients with add() outside any op scope.
+  return tidy(() => {
+    const p = pairsOf(x);
+    const q = pairsOf(y);
+    if (op === 'add') return complexFromPairs(add(p, q));
+    if (op === 'sub') return complexFromPairs(sub(p, q));
+    // (pr + i pi)(qr + i qi) = (pr qr - pi qi) + i (pr qi + pi qr)
+    const [pr, pi] = split(p, 2, -1);
+    const [qr, qi] = split(q, 2, -1);
+    return complexFromPairs(concat([sub(mul(pr, qr), mul(pi, qi)), add(mul(pr, qi), mul(pi, qr))], -1));
+  });
 }
 
 /** -x of complex x. */
 export function complexNeg(x: Tensor): Tensor {
   checkTensor('neg', 'x', x, true);
-  return complexFromPairs(neg(pairsOf(x)));
+  return tidy(() => complexFromPairs(neg(pairsOf(x))));
 }
 
 /** |x| = sqrt(re^2 + im^2) of complex x, float32. */
 export function complexAbs(x: Tensor): Tensor {
   checkTensor('abs', 'x', x, true);
-  const p = pairsOf(x);
-  const y = noGrad(() => tidy(() => sqrt(sum(square(p), -1))));
-  // d|z|/d(re, im) = (re, im) / |z|; 0 at z = 0, where |z| has no derivative (the subgradient PyTorch also picks).
-  return recordOp('complexAbs', [p], y, (dy) => [
-    tidy(() => {
-      const nonzero = greater(y, 0);
-      const scale = where(nonzero, div(dy, where(nonzero, y, 1)), 0);
-      return mul(p, expandDims(scale, -1));
-    }),
-  ]);
+  return tidy(() => {
+    const p = pairsOf(x);
+    const y = noGrad(() => sqrt(sum(square(p), -1)));
+    // d|z|/d(re, im) = (re, im) / |z|; 0 at z = 0, where |z| has no derivative (the subgradient PyTorch also picks).
+    return recordOp('complexAbs', [p], y, (dy) => [
+      tidy(() => {
+        const nonzero = greater(y, 0);
+        const scale = where(nonzero, div(dy, where(nonzero, y, 1)), 0);
+        return mul(p, expandDims(scale, -1));
+      }),
+    ]);
+  });
 }
