@@ -141,8 +141,11 @@ describe('ops without complex support refuse complex64 (never computing on the p
   });
   test('paths past validation still never hand complex64 to a kernel', () => {
     const c = tn.complex(tn.ones([2]), tn.ones([2]));
-    expect(() => tn.variable(c)).toThrow(tn.DTypeError);
+    expect(() => tn.variable(c)).toThrow(/variable: complex64 variables are not supported/);
+    expect(() => tn.variable(tn.ones([2]), true, undefined, 'complex64')).toThrow(tn.DTypeError);
     expect(() => tn.buffer([2], 'complex64')).toThrow(tn.DTypeError);
+    expect(() => tn.arange(0, 3, 1, 'complex64')).toThrow(/arange: complex64 tensors are not supported/); // runKernel's backstop
+    expect(() => tn.randomUniform([2], 0, 1, 'complex64' as never)).toThrow(tn.DTypeError);
   });
 });
 
