@@ -47,7 +47,8 @@ export const NOT_APPLICABLE: Record<string, string> = {
 };
 
 // complex64 (lib/ops/complex/): where tensornode's complex tensors behave otherwise than tfjs 4.22's CPU backend.
-const dft = 'computed as a dense DFT (one GEMM per call, O(n^2) in the length, which is at most 46340); results agree with tfjs to float32 rounding';
+const dft =
+  'computed as a dense DFT (one GEMM per call, O(n^2) in the length, which is at most 46340); results agree with tfjs to float32 rounding; differentiable (tfjs has no gradient)';
 const complexBroadcast = "complex64 operands broadcast as real ones do (tfjs's CPU backend returns NaN for broadcast complex operands)";
 const complexToo = (op: string): string => `also works on complex64 tensors (tfjs's CPU backend throws: ${op} does not support complex64)`;
 const irfftShape =
@@ -150,8 +151,9 @@ export const DIFFERS: Record<string, string> = {
   variable: 'refuses complex64 values (DTypeError); tfjs makes complex variables',
   'Tensor#variable': 'refuses complex64 values (DTypeError); tfjs makes complex variables',
   buffer: "complex64 throws DTypeError at once (tfjs makes the buffer and fails in toTensor)",
-  real: "a real input gives a float32 copy, as tfjs documents (tfjs's CPU backend throws a TypeError)",
-  imag: "a real input gives float32 zeros, as tfjs documents (tfjs's CPU backend throws a TypeError)",
+  complex: 'differentiable (tfjs has no gradient for it); complex64 parts throw DTypeError (tfjs returns an empty tensor)',
+  real: "a real input gives a float32 copy, as tfjs documents (tfjs's CPU backend throws a TypeError); differentiable (tfjs has no gradient)",
+  imag: "a real input gives float32 zeros, as tfjs documents (tfjs's CPU backend throws a TypeError); differentiable (tfjs has no gradient)",
   'Tensor#array': complexArray,
   'Tensor#arraySync': complexArray,
   fft: dft,
