@@ -25,6 +25,8 @@ export class TensorBuffer {
       throw new ShapeError(`buffer: 'shape' must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
     }
     if (!isDType(dtype)) throw new DTypeError(`buffer: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
+    // Its values would be (re, im) pairs that no tensor can be made from (tfjs fails later, in toTensor).
+    if (dtype === 'complex64') throw new DTypeError("buffer: complex64 buffers are not supported; fill real and imaginary buffers and use complex(real, imag)");
     this.shape = [...shape];
     this.dtype = dtype;
     this.size = shape.reduce((a, b) => a * b, 1);

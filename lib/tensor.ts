@@ -74,8 +74,9 @@ export class Tensor<R extends Rank = Rank> {
     return this.wantsGrad;
   }
   set requiresGrad(value: boolean) {
-    if (value && this.dtype !== 'float32') {
-      throw new DTypeError(`requiresGrad: only float32 tensors can require gradients, this one is ${this.dtype}`);
+    // A complex64 tensor's gradient is complex64 too: the gradients of its real and imaginary parts, paired.
+    if (value && this.dtype !== 'float32' && this.dtype !== 'complex64') {
+      throw new DTypeError(`requiresGrad: only float32 (and complex64) tensors can require gradients, this one is ${this.dtype}`);
     }
     this.wantsGrad = value;
   }
@@ -102,16 +103,17 @@ export class Tensor<R extends Rank = Rank> {
   /** The single value of a one-element tensor (synchronous, like PyTorch's item()). */
   item(): number {
     if (this.size !== 1) throw new ShapeError(`item: expected a tensor with one element, got shape [${this.shape}]`);
+    if (this.dtype === 'complex64') throw new DTypeError('item: a complex64 value is not one number; read real(x) and imag(x)');
     return this.dataSync()[0];
   }
 
-  /** The values as nested arrays. */
+  /** The values as nested arrays (complex64: each innermost list holds re, im pairs, as tfjs's). */
   async array(): Promise<NestedArray> {
-    return nest(await this.data(), this.shape);
+    return nest(await this.data(), nestShape(this));
   }
 
   arraySync(): NestedArray {
-    return nest(this.dataSync(), this.shape);
+    return nest(this.dataSync(), nestShape(this));
   }
 
   /** Frees this tensor's reference to its storage; using it afterwards throws DisposedError. */
@@ -166,6 +168,12 @@ export class Tensor<R extends Rank = Rank> {
   print(verbose = false): void {
     console.log(this.toString(verbose));
   }
+}
+
+/** The shape array() nests values in: a complex tensor's innermost dim holds twice its values (a scalar, one pair). */
+function nestShape(t: Tensor): readonly number[] {
+  if (t.dtype !== 'complex64') return t.shape;
+  return t.rank === 0 ? [2] : [...t.shape.slice(0, -1), 2 * t.shape[t.rank - 1]];
 }
 
 function nest(values: DataArray, shape: readonly number[]): NestedArray {

@@ -12,29 +12,37 @@ function valueText(v: number, dtype: DType): string {
   return dtype === 'int32' ? String(v) : String(parseFloat(v.toFixed(DECIMALS)));
 }
 
-/** Width of the widest value in each column (last dimension); rank < 2 is not padded. */
-function columnWidths(values: DataArray, shape: readonly number[], dtype: DType): number[] {
+/** The text of every element: complex64 values (interleaved re, im) read "re + imj", as tfjs prints them. */
+function elementTexts(values: DataArray, dtype: DType): string[] {
+  if (dtype !== 'complex64') return Array.from(values, (v) => valueText(v, dtype));
+  const out = new Array<string>(values.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = `${valueText(values[2 * i], dtype)} + ${valueText(values[2 * i + 1], dtype)}j`;
+  return out;
+}
+
+/** Width of the widest text in each column (last dimension); rank < 2 is not padded. */
+function columnWidths(texts: string[], shape: readonly number[]): number[] {
   if (shape.length < 2) return [];
   const cols = shape[shape.length - 1];
   const widths = new Array<number>(cols).fill(0);
-  for (let i = 0; i < values.length; i++) widths[i % cols] = Math.max(widths[i % cols], valueText(values[i], dtype).length);
+  for (let i = 0; i < texts.length; i++) widths[i % cols] = Math.max(widths[i % cols], texts[i].length);
   return widths;
 }
 
-function lines(values: DataArray, shape: readonly number[], dtype: DType, widths: number[], isLast: boolean): string[] {
-  const pad = (v: number, col: number): string => valueText(v, dtype).padEnd(widths[col] ?? 0);
+function lines(texts: string[], shape: readonly number[], widths: number[], isLast: boolean): string[] {
+  const pad = (t: string, col: number): string => t.padEnd(widths[col] ?? 0);
   const rank = shape.length;
-  if (rank === 0) return [valueText(values[0], dtype)];
+  if (rank === 0) return [texts[0]];
   const size = shape[0];
   if (rank === 1) {
-    const show = (from: number, to: number) => Array.from(values.subarray(from, to), (v, i) => pad(v, from + i)).join(', ');
+    const show = (from: number, to: number) => texts.slice(from, to).map((t, i) => pad(t, from + i)).join(', ');
     if (size > LIMIT) return [`[${show(0, EDGE)}, ..., ${show(size - EDGE, size)}]`];
     return [`[${show(0, size)}]`];
   }
   const sub = shape.slice(1);
   const stride = sub.reduce((a, b) => a * b, 1);
   const out: string[] = [];
-  const block = (i: number) => lines(values.subarray(i * stride, (i + 1) * stride), sub, dtype, widths, i === size - 1);
+  const block = (i: number) => lines(texts.slice(i * stride, (i + 1) * stride), sub, widths, i === size - 1);
   if (size > LIMIT) {
     for (let i = 0; i < EDGE; i++) out.push(...block(i));
     out.push('...');
@@ -54,7 +62,8 @@ function lines(values: DataArray, shape: readonly number[], dtype: DType, widths
 export function formatTensor(values: DataArray, shape: readonly number[], dtype: DType, verbose = false): string {
   const text = ['Tensor'];
   if (verbose) text.push(`  dtype: ${dtype}`, `  rank: ${shape.length}`, `  shape: [${shape}]`, '  values:');
-  text.push(lines(values, shape, dtype, columnWidths(values, shape, dtype), true).map((l) => '    ' + l).join('\n'));
+  const texts = elementTexts(values, dtype);
+  text.push(lines(texts, shape, columnWidths(texts, shape), true).map((l) => '    ' + l).join('\n'));
   return text.join('\n');
 }
 

@@ -156,6 +156,11 @@ export const TENSOR_METHODS = {
   toInt: (x: Tensor): Tensor => ops.cast(x, 'int32'),
   /** A bool tensor, true where x != 0 (NaN is true), as tfjs. */
   toBool: (x: Tensor): Tensor => ops.cast(x, 'bool'),
+  // spectral (tfjs)
+  fft: ops.fft,
+  ifft: ops.ifft,
+  rfft: ops.rfft,
+  irfft: ops.irfft,
   // shape helpers (tfjs)
   asScalar: (x: Tensor): Tensor => ops.reshape(x, []),
   as1D: (x: Tensor): Tensor => ops.reshape(x, [-1]),

@@ -72,6 +72,9 @@ export class Variable<R extends Rank = Rank> extends Tensor<R> {
 export function variable(initialValue: Tensor, trainable = true, name?: string, dtype?: DType): Variable {
   if (!(initialValue instanceof Tensor)) throw new ValueError(`variable: 'initialValue' must be a Tensor, got ${initialValue === null ? 'null' : typeof initialValue}`);
   if (dtype !== undefined && !isDType(dtype)) throw new DTypeError(`variable: unknown dtype ${JSON.stringify(dtype)} (expected 'float32' or 'int32')`);
+  if (initialValue.dtype === 'complex64' || dtype === 'complex64') {
+    throw new DTypeError('variable: complex64 variables are not supported; keep the real and imaginary parts in two float32 variables');
+  }
   if (name !== undefined && (typeof name !== 'string' || name === '')) throw new ValueError(`variable: 'name' must be a non-empty string, got ${JSON.stringify(name)}`);
   const key = name ?? `variable_${nextId++}`;
   if (registry.has(key)) throw new ValueError(`variable: a variable named '${key}' is already registered (dispose it first, or pick another name)`);

@@ -1,6 +1,7 @@
 // runKernel: the one path from a validated op to the addon: builds the argument specs, queues the kernel, wraps outputs.
 import { bytesPerElement, dtypeCode, type DType } from '../dtype';
 import { getDefaultDevice, type Device } from '../device';
+import { DTypeError } from '../errors';
 import { StorageRef } from '../memory';
 import { native, type Attrs } from '../native';
 import { Tensor } from '../tensor';
@@ -13,6 +14,7 @@ export type OutputSpec = { shape: readonly number[]; dtype: DType } | { into: Te
  * in the order of the specs that asked for new tensors. Callers have validated shapes and dtypes already.
  */
 export function runKernel(op: string, inputs: readonly Tensor[], outputs: readonly OutputSpec[], attrs?: Attrs, device?: Device): Tensor[] {
+  refuseComplex(op, inputs, outputs);
   const dev = inputs.length > 0 ? inputs[0].device : (device ?? getDefaultDevice());
   const specs: unknown[] = [];
   for (const t of inputs) specs.push(t.storage(op).handle, dtypeCode(t.dtype), t.shape);
@@ -31,8 +33,23 @@ export function runKernel(op: string, inputs: readonly Tensor[], outputs: readon
   return result;
 }
 
+/**
+ * No kernel takes or makes complex64: complex ops pass the float32 view of their pairs (lib/ops/complex/view.ts). Ops
+ * refuse complex arguments when they validate them (checkTensor); this is the backstop for any path that does not.
+ */
+function refuseComplex(op: string, inputs: readonly Tensor[], outputs: readonly OutputSpec[]): void {
+  // Plain loops: this runs on every kernel call.
+  for (const t of inputs) if (t.dtype === 'complex64') throw complexError(op);
+  for (const o of outputs) if (('into' in o ? o.into.dtype : o.dtype) === 'complex64') throw complexError(op);
+}
+
+function complexError(op: string): DTypeError {
+  return new DTypeError(`${op}: complex64 tensors are not supported by this op`);
+}
+
 /** Wraps host values in a new tensor on `device`. */
 export function fromHostArray(values: Float32Array | Int32Array, shape: readonly number[], dtype: DType, device: Device): Tensor {
+  if (dtype === 'complex64') throw new DTypeError('complex64 tensors cannot be made from host values; make one with complex(real, imag)');
   const handle = native.fromHost(device, values);
   return new Tensor(new StorageRef(handle, values.byteLength, device), shape, dtype);
 }

@@ -7,6 +7,7 @@ import { nextSeed } from '../random';
 import { Tensor, type NestedArray } from '../tensor';
 import { checkInt32Value, checkInt32Values } from './int32';
 import { checkDType, checkNumber, checkShape, checkTensor } from './validate';
+import { complexFromPairs } from './complex/view';
 
 export interface CreateOptions {
   dtype?: DType;
@@ -20,7 +21,7 @@ export type CreateArg = CreateOptions | DType;
 function asOptions(op: string, arg: CreateArg | undefined): CreateOptions {
   if (arg === undefined || arg === null) return {};
   if (typeof arg === 'string') {
-    if (!isDType(arg)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(arg)} (expected 'float32', 'int32' or 'bool')`);
+    if (!isDType(arg)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(arg)} (expected 'float32', 'int32', 'bool' or 'complex64')`);
     return { dtype: arg };
   }
   if (typeof arg !== 'object') throw new ValueError(`${op}: expected a dtype string or an options object, got ${typeof arg}`);
@@ -29,14 +30,14 @@ function asOptions(op: string, arg: CreateArg | undefined): CreateOptions {
 
 function resolve(op: string, opts: CreateOptions = {}, fallback: DType = 'float32'): { dtype: DType; device: Device } {
   const dtype = opts.dtype ?? fallback;
-  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32', 'int32' or 'bool')`);
+  if (!isDType(dtype)) throw new DTypeError(`${op}: unknown dtype ${JSON.stringify(dtype)} (expected 'float32', 'int32', 'bool' or 'complex64')`);
   const device = opts.device === undefined ? getDefaultDevice() : normalizeDevice(opts.device, `${op}: device`);
   return { dtype, device };
 }
 
 function finish(op: string, t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) {
-    if (t.dtype !== 'float32') throw new DTypeError(`${op}: requiresGrad needs dtype float32, got ${t.dtype}`);
+    if (t.dtype !== 'float32' && t.dtype !== 'complex64') throw new DTypeError(`${op}: requiresGrad needs dtype float32, got ${t.dtype}`);
     t.requiresGrad = true;
   }
   return t;
@@ -100,6 +101,7 @@ export function tensor(values: NestedArray | Float32Array | Int32Array | Uint8Ar
     flat = out;
   }
   const { dtype, device } = resolve(op, opts, inferDType(values, flat));
+  if (dtype === 'complex64') throw new DTypeError(`${op}: complex64 tensors cannot be made from values (as in tfjs); use complex(real, imag)`);
   const finalShape = shape === undefined || shape === null ? inferred : checkShape(op, 'shape', shape);
   const size = finalShape.reduce((a, b) => a * b, 1);
   if (size !== flat.length) {
@@ -134,6 +136,7 @@ export function full(shape: readonly number[], value: number, arg?: CreateArg): 
   const s = checkShape('full', 'shape', shape);
   checkNumber('full', 'value', value);
   const { dtype, device } = resolve('full', opts);
+  if (dtype === 'complex64') throw new DTypeError("full: complex64 tensors cannot be filled with one value (as in tfjs); use complex(real, imag), zeros or ones");
   if (dtype === 'int32') checkInt32Value('full', 'value', value);
   // bool holds 0/1: any nonzero value (NaN included) is true. (tfjs's CPU backend stores the raw number instead.)
   const stored = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
@@ -142,11 +145,25 @@ export function full(shape: readonly number[], value: number, arg?: CreateArg): 
 }
 
 export function zeros(shape: readonly number[], arg?: CreateArg): Tensor {
-  return full(shape, 0, asOptions('zeros', arg));
+  return constant('zeros', shape, 0, arg);
 }
 
 export function ones(shape: readonly number[], arg?: CreateArg): Tensor {
-  return full(shape, 1, asOptions('ones', arg));
+  return constant('ones', shape, 1, arg);
+}
+
+/** zeros / ones: complex64 ones have `value` as their real part and a zero imaginary part, as tfjs's. */
+function constant(op: string, shape: readonly number[], value: number, arg?: CreateArg): Tensor {
+  const opts = asOptions(op, arg);
+  if (opts.dtype !== 'complex64') return full(shape, value, opts);
+  const s = checkShape(op, 'shape', shape);
+  const { device } = resolve(op, opts);
+  const re = full([...s, 1], value, { device });
+  const im = full([...s, 1], 0, { device });
+  const [pairs] = runKernel('concat', [re, im], [{ shape: [...s, 2], dtype: 'float32' }], { axis: s.length });
+  const c = complexFromPairs(pairs);
+  for (const t of [re, im, pairs]) t.dispose();
+  return finish(op, c, opts);
 }
 
 export function zerosLike(t: Tensor): Tensor {

@@ -13,6 +13,8 @@ import type { Device } from '../device';
 import { Tensor, type NestedArray } from '../tensor';
 import { sumToShape } from './broadcast_grad';
 import { broadcastShapes, checkDType, checkNumber, checkSameDevice, checkTensor } from './validate';
+import { complexAbs, complexBinary, complexNeg } from './complex/arith';
+import { isComplex } from './complex/view';
 
 /** An operand: a Tensor, or a number / boolean / (nested) array that becomes one (tfjs's TensorLike). */
 export type TensorLike = Tensor | number | boolean | NestedArray;
@@ -68,6 +70,7 @@ export function binaryOp(op: string, kernel: string, a: TensorLike, b: TensorLik
 
 /** a + b */
 export function add(a: TensorLike, b: TensorLike): Tensor {
+  if (isComplex(a) || isComplex(b)) return complexBinary('add', a, b);
   const [x, y, out] = binaryOp('add', 'add', a, b, 'arith');
   // d/da = dy, d/db = dy (summed over broadcast axes)
   return recordOp('add', [x, y], out, (dy) => [sumToShape(dy, x.shape), sumToShape(dy, y.shape)]);
@@ -75,6 +78,7 @@ export function add(a: TensorLike, b: TensorLike): Tensor {
 
 /** a - b */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
+  if (isComplex(a) || isComplex(b)) return complexBinary('sub', a, b);
   const [x, y, out] = binaryOp('sub', 'sub', a, b, 'arith');
   // d/da = dy, d/db = -dy
   return recordOp('sub', [x, y], out, (dy) => [sumToShape(dy, x.shape), y.requiresGrad ? sumInto(neg(dy), y.shape) : null]);
@@ -82,6 +86,7 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 
 /** a * b */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
+  if (isComplex(a) || isComplex(b)) return complexBinary('mul', a, b);
   const [x, y, out] = binaryOp('mul', 'mul', a, b, 'arith');
   // d/da = dy * b, d/db = dy * a
   return recordOp('mul', [x, y], out, (dy) => [
@@ -195,6 +200,7 @@ function viaKernel(kernel: string, saved: Tensor, attrs?: Attrs) {
 }
 
 export function neg(x: Tensor): Tensor {
+  if (isComplex(x)) return complexNeg(x);
   const y = unary('neg', 'neg', x, undefined, 'keep');
   return recordOp('neg', [x], y, (dy) => [neg(dy)]); // dx = -dy
 }
@@ -219,7 +225,9 @@ export function square(x: Tensor): Tensor {
   return recordOp('square', [x], y, (dy) => [mul(dy, scale(x, 2))]); // dx = 2 x dy
 }
 
+/** |x|; for complex x, its magnitude (float32). */
 export function abs(x: Tensor): Tensor {
+  if (isComplex(x)) return complexAbs(x);
   const y = unary('abs', 'abs', x, undefined, 'keep');
   return recordOp('abs', [x], y, viaKernel('abs_backward', x)); // dx = dy * sign(x)
 }

@@ -38,6 +38,7 @@ export * from './pool_more';
 export * from './rnn_cells';
 export * from './linalg';
 export * from './signal';
+export * from './complex';
 export * from './fused';
 export * from './conv3d';
 export * from './bitwise_window';

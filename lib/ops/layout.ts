@@ -5,17 +5,20 @@ import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { checkInt32Value } from './int32';
 import { checkSameDevice, checkTensor, normalizeAxis } from './validate';
+import { complexFromPairs, pairsOf } from './complex/view';
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 
 /** Permutes the dims: y.shape[i] = x.shape[perm[i]]; perm defaults to reversing the dims. */
 export function transpose(x: Tensor, perm?: number[]): Tensor {
   const op = 'transpose';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
   const p = perm ?? [...Array(x.rank).keys()].reverse();
   if (!Array.isArray(p) || p.length !== x.rank || !p.every(isInt) || new Set(p).size !== x.rank || p.some((d) => d < 0 || d >= x.rank)) {
     throw new ValueError(`${op}: 'perm' must be a permutation of 0..${x.rank - 1} for x of shape [${x.shape}], got ${JSON.stringify(perm)}`);
   }
+  // A complex tensor moves its (re, im) pairs whole: the pairs dim stays last.
+  if (x.dtype === 'complex64') return complexFromPairs(transpose(pairsOf(x), [...p, x.rank]));
   const shape = p.map((d) => x.shape[d]);
   const [y] = runKernel(op, [x], [{ shape, dtype: x.dtype }], { perm: p });
   // dx = transpose(dy, inverse(perm))
@@ -28,7 +31,7 @@ export function transpose(x: Tensor, perm?: number[]): Tensor {
 export function concat(tensors: Tensor[], axis = 0): Tensor {
   const op = 'concat';
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(`${op}: 'tensors' must be a non-empty array of Tensors`);
-  tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
+  tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t, true));
   const first = tensors[0];
   if (first.rank === 0) throw new ShapeError(`${op}: cannot concatenate scalars (rank 0); reshape them to [1] first`);
   const a = normalizeAxis(op, axis, first.rank);
@@ -41,6 +44,7 @@ export function concat(tensors: Tensor[], axis = 0): Tensor {
     }
     total += t.shape[a];
   });
+  if (first.dtype === 'complex64') return complexFromPairs(concat(tensors.map(pairsOf), a));
   const shape = first.shape.map((d, k) => (k === a ? total : d));
   const [y] = runKernel(op, tensors, [{ shape, dtype: first.dtype }], { axis: a });
   // Each input's gradient is its slab of dy along the axis.
@@ -68,7 +72,7 @@ function rawPad(x: Tensor, before: number[], shape: number[], value: number): Te
  */
 export function slice(x: Tensor, begin: number | number[], size?: number | number[]): Tensor {
   const op = 'slice';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
   if (x.rank === 0) throw new ShapeError(`${op}: cannot slice a scalar (rank 0)`);
   const b = typeof begin === 'number' ? [begin] : begin;
   const s = size === undefined || size === null ? [] : typeof size === 'number' ? [size] : size;
@@ -86,6 +90,7 @@ export function slice(x: Tensor, begin: number | number[], size?: number | numbe
       throw new ShapeError(`${op}: begin ${fullBegin[i]} with size ${fullSize[i]} is outside dim ${i} of x [${x.shape}] (expected 0 <= begin, size -1 or >= 0, begin + size <= ${x.shape[i]})`);
     }
   });
+  if (x.dtype === 'complex64') return complexFromPairs(slice(pairsOf(x), [...fullBegin, 0], [...out, 2]));
   const y = rawSlice(x, fullBegin, out);
   // dx = dy padded with zeros back to x's shape
   return recordOp(op, [x], y, (dy) => [rawPad(dy, fullBegin, [...x.shape], 0)]);

@@ -8,11 +8,13 @@ import { native } from '../native';
 import { StorageRef } from '../memory';
 import { Tensor } from '../tensor';
 import { checkTensor } from './validate';
+import { castComplex } from './complex/construct';
+import { complexFromPairs, pairsOf } from './complex/view';
 
 /** Same data, new shape (one entry may be -1 and is inferred). Shares storage with x. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const op = 'reshape';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
   if (!Array.isArray(shape)) throw new ShapeError(`${op}: 'shape' must be an array, got ${JSON.stringify(shape)}`);
   const inferAt = shape.indexOf(-1);
   if (shape.some((d, i) => !Number.isInteger(d) || (d < 0 && !(d === -1 && i === inferAt))) || shape.lastIndexOf(-1) !== inferAt) {
@@ -37,23 +39,28 @@ export function flatten(x: Tensor): Tensor {
   return reshape(x, [x.shape[0] ?? 1, -1]);
 }
 
-/** Converts to another dtype (float32 -> int32 truncates toward zero). Not differentiable. */
+/**
+ * Converts to another dtype (float32 -> int32 truncates toward zero). Not differentiable, except to and from complex64
+ * (complex -> real keeps the real part, real -> complex has a zero imaginary part; see complex/construct.ts).
+ */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  checkTensor('cast', 'x', x);
+  checkTensor('cast', 'x', x, true);
   if (!isDType(dtype)) throw new DTypeError(`cast: unknown dtype ${JSON.stringify(dtype)}`);
+  if (x.dtype === 'complex64' || dtype === 'complex64') return castComplex(x, dtype);
   return runKernel('cast', [x], [{ shape: x.shape, dtype }])[0];
 }
 
 /** A copy with its own storage. */
 export function clone(x: Tensor): Tensor {
-  checkTensor('clone', 'x', x);
+  checkTensor('clone', 'x', x, true);
+  if (x.dtype === 'complex64') return complexFromPairs(clone(pairsOf(x)));
   const [y] = runKernel('copy', [x], [{ shape: x.shape, dtype: x.dtype }]);
   return recordOp('clone', [x], y, (dy) => [dy]);
 }
 
 /** x on `device` (x itself when already there); the gradient flows back to x's device. */
 export function toDevice(x: Tensor, device: Device): Tensor {
-  checkTensor('to', 'x', x);
+  checkTensor('to', 'x', x, true);
   if (x.device === device) return x;
   const ref = x.storage('to');
   const handle = native.copyTo(ref.handle, ref.nbytes, device);

@@ -1,5 +1,4 @@
-// tfjs's tf.signal without the FFT: frame, hannWindow, hammingWindow. (stft needs complex tensors and fft, which
-// tensornode does not have.)
+// tfjs's tf.signal: frame, hannWindow, hammingWindow, and stft (frames, windowed, through rfft).
 import { ValueError } from '../errors';
 import type { Tensor } from '../tensor';
 import { tensor } from './creation';
@@ -7,6 +6,8 @@ import { pad } from './layout';
 import { gather } from './gather';
 import { checkRank, checkTensor } from './validate';
 import { generalCosineWindow } from './window_util';
+import { mul } from './elementwise';
+import { rfft } from './complex/rfft';
 
 /** The Hann window of `windowLength` samples (float32). */
 function hannWindow(windowLength: number): Tensor {
@@ -43,5 +44,18 @@ function frame(signal: Tensor, frameLength: number, frameStep: number, padEnd = 
   return gather(source, tensor(index, [starts.length, frameLength], { dtype: 'int32', device: signal.device }));
 }
 
-/** tfjs's tf.signal namespace (without stft). */
-export const signal = { frame, hannWindow, hammingWindow };
+/**
+ * The short-time Fourier transform of a 1-D signal: frames of frameLength samples, frameStep apart (none padded),
+ * each multiplied by windowFn(frameLength) (Hann by default), then rfft with fftLength (default: the smallest power of
+ * two >= frameLength): complex64 [frames, fftLength / 2 + 1]. Differentiable.
+ */
+function stft(signal: Tensor, frameLength: number, frameStep: number, fftLength?: number, windowFn: (length: number) => Tensor = hannWindow): Tensor {
+  const op = 'stft';
+  if (typeof windowFn !== 'function') throw new ValueError(`${op}: 'windowFn' must be a function of the window length, got ${typeof windowFn}`);
+  const framed = frame(signal, frameLength, frameStep);
+  const n = fftLength ?? 2 ** Math.ceil(Math.log2(frameLength));
+  return rfft(mul(framed, windowFn(frameLength)), n);
+}
+
+/** tfjs's tf.signal namespace. */
+export const signal = { frame, hannWindow, hammingWindow, stft };

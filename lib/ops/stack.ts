@@ -7,7 +7,7 @@ import { checkTensor, normalizeAxis } from './validate';
 
 /** Inserts a dim of size 1 at `axis` (default 0; -1 appends). */
 export function expandDims(x: Tensor, axis = 0): Tensor {
-  checkTensor('expandDims', 'x', x);
+  checkTensor('expandDims', 'x', x, true);
   const a = normalizeAxis('expandDims', axis, x.rank + 1);
   return reshape(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
 }
@@ -15,7 +15,7 @@ export function expandDims(x: Tensor, axis = 0): Tensor {
 /** Removes dims of size 1: the listed ones (each must be 1), or all of them. */
 export function squeeze(x: Tensor, axis?: number[]): Tensor {
   const op = 'squeeze';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
   const axes = axis === undefined ? null : (Array.isArray(axis) ? axis : [axis]).map((a) => normalizeAxis(op, a, x.rank));
   axes?.forEach((a) => {
     if (x.shape[a] !== 1) throw new ShapeError(`${op}: dim ${a} of x [${x.shape}] has size ${x.shape[a]}, expected 1`);
@@ -27,7 +27,7 @@ export function squeeze(x: Tensor, axis?: number[]): Tensor {
 export function stack(tensors: Tensor[], axis = 0): Tensor {
   const op = 'stack';
   if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(`${op}: 'tensors' must be a non-empty array of Tensors`);
-  tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
+  tensors.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t, true));
   const first = tensors[0];
   tensors.forEach((t, i) => {
     if (t.shape.join() !== first.shape.join()) throw new ShapeError(`${op}: tensors[${i}] has shape [${t.shape}] but tensors[0] has [${first.shape}]`);
@@ -39,7 +39,7 @@ export function stack(tensors: Tensor[], axis = 0): Tensor {
 /** Splits x along `axis` (default 0) into its slices, each without that axis. */
 export function unstack(x: Tensor, axis = 0): Tensor[] {
   const op = 'unstack';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
   const a = normalizeAxis(op, axis, x.rank);
   const outShape = x.shape.filter((_, i) => i !== a);
   return Array.from({ length: x.shape[a] }, (_, k) => {
@@ -52,7 +52,7 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
 /** Splits x along `axis` (default 0) into n equal parts, or into parts of the given sizes (one may be -1). */
 export function split(x: Tensor, numOrSizeSplits: number | number[], axis = 0): Tensor[] {
   const op = 'split';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
   const a = normalizeAxis(op, axis, x.rank);
   const n = x.shape[a];
   let sizes: number[];

@@ -67,7 +67,8 @@ export type NormOrd = number | 'euclidean' | 'fro';
 /** Vector or matrix norm (tfjs norm): ord 'euclidean'/'fro', 1, 2, Infinity or -Infinity. */
 export function norm(x: Tensor, ord: NormOrd = 'euclidean', axis: Axis = undefined, keepDims = false): Tensor {
   const op = 'norm';
-  checkTensor(op, 'x', x);
+  checkTensor(op, 'x', x, true);
+  if (x.dtype === 'complex64') return norm(abs(x), ord, axis, keepDims); // every norm reads only the magnitudes
   checkDType(op, 'x', x, 'float32');
   const axes = axis === undefined ? [...Array(x.rank).keys()] : normalizeAxes(op, axis, x.rank);
   let r: Tensor;

@@ -3,12 +3,18 @@ import { DeviceError, DTypeError, ShapeError, ValueError } from '../errors';
 import type { DType } from '../dtype';
 import { Tensor } from '../tensor';
 
-/** Checks that `x` is a live tensor; returns it typed. */
-export function checkTensor(op: string, arg: string, x: unknown): Tensor {
+/**
+ * Checks that `x` is a live tensor; returns it typed. A complex64 tensor is refused unless the op handles complex
+ * values (`complexOk`): every other op would read its (re, im) pairs as unrelated floats.
+ */
+export function checkTensor(op: string, arg: string, x: unknown, complexOk = false): Tensor {
   if (!(x instanceof Tensor)) {
     throw new ValueError(`${op}: argument '${arg}' must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   }
   x.storage(`${op}: argument '${arg}'`);
+  if (x.dtype === 'complex64' && !complexOk) {
+    throw new DTypeError(`${op}: argument '${arg}' is complex64, which ${op} does not support (take real(x), imag(x) or abs(x) first)`);
+  }
   return x;
 }
 

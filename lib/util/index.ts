@@ -205,14 +205,16 @@ export function inferDtype(values: unknown): DType {
   return 'float32';
 }
 
-/** Bytes per element of a dtype (4 for float32 and int32). */
+/** Bytes per element of a dtype (4 for float32 and int32, 8 for complex64's pair of float32). */
 export function bytesPerElement(dtype: DType): number {
   if (!isDType(dtype)) throw new DTypeError(`bytesPerElement: unknown dtype ${JSON.stringify(dtype)}`);
-  return 4;
+  return dtype === 'complex64' ? 8 : 4;
 }
 
 export function getArrayFromDType(dtype: DType, size: number): DataArray {
   if (!isDType(dtype)) throw new DTypeError(`getArrayFromDType: unknown dtype ${JSON.stringify(dtype)}`);
+  // As tfjs: complex64 values live in two float arrays (real and imaginary), not one typed array of this size.
+  if (dtype === 'complex64') throw new DTypeError('getArrayFromDType: complex64 has no single typed array; use one float32 array per part');
   return dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
 }
 export const getTypedArrayFromDType = getArrayFromDType;

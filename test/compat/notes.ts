@@ -46,6 +46,17 @@ export const NOT_APPLICABLE: Record<string, string> = {
   'io.removeModel': "browser model storage (IndexedDB / localStorage); on Node, models are directories: tf.io.fileSystem",
 };
 
+// complex64 (lib/ops/complex/): where tensornode's complex tensors behave otherwise than tfjs 4.22's CPU backend.
+const dft =
+  'computed as a dense DFT (one GEMM per call, O(n^2) in the length, which is at most 46340); results agree with tfjs to float32 rounding; differentiable (tfjs has no gradient)';
+const complexBroadcast = "complex64 operands broadcast as real ones do (tfjs's CPU backend returns NaN for broadcast complex operands)";
+const complexToo = (op: string): string => `also works on complex64 tensors (tfjs's CPU backend throws: ${op} does not support complex64)`;
+const irfftShape =
+  "rank >= 4 input keeps its outer dims ([..., length]; tfjs flattens them into one batch dim), and a rank-3 input with an empty first dim gives [0, a, length] (tfjs: [0, length])";
+const rfftLength = 'fftLength must be a positive integer (ValueError; tfjs returns an empty spectrum for a negative one)';
+const complexArray = "a complex64 scalar gives its [re, im] pair (tfjs's gives only the real part)";
+const complexSlice = 'also works on complex64 tensors (tfjs\'s CPU backend throws: slice does not support complex64)';
+
 /** Present, with a difference a user should know about. */
 export const DIFFERS: Record<string, string> = {
   loadLayersModel:
@@ -94,8 +105,8 @@ export const DIFFERS: Record<string, string> = {
   'Tensor#lessEqual': 'returns float32 0/1 (no bool dtype)',
   'Tensor#toBool': 'int32 0/1 (no bool dtype yet)',
   'Tensor#conv2d': "tensornode's conv2d(filter, {stride, padding, dilation}) options, not tfjs's positional (filter, strides, pad)",
-  slice: 'every negative begin throws ShapeError (tfjs rejects only -1; -2 returns rows past the end)',
-  'Tensor#slice': 'every negative begin throws ShapeError (tfjs rejects only -1; -2 returns rows past the end)',
+  slice: `every negative begin throws ShapeError (tfjs rejects only -1; -2 returns rows past the end); ${complexSlice}`,
+  'Tensor#slice': `every negative begin throws ShapeError (tfjs rejects only -1; -2 returns rows past the end); ${complexSlice}`,
   stridedSlice: "follows TensorFlow's StridedSlice where tfjs 4.22's CPU kernel fails: an empty stride-1 range gives a size-0 dim (tfjs throws), a shrunk axis next to new axes or non-unit strides takes the right element (tfjs throws or reads another one); begin, end and strides must have one length (tfjs reads strides.length entries)",
   'Tensor#stridedSlice': "follows TensorFlow's StridedSlice where tfjs 4.22's CPU kernel fails: an empty stride-1 range gives a size-0 dim (tfjs throws), a shrunk axis next to new axes or non-unit strides takes the right element (tfjs throws or reads another one); begin, end and strides must have one length (tfjs reads strides.length entries)",
   addN: 'bool tensors throw DTypeError (tfjs returns a bool tensor holding their sums)',
@@ -166,4 +177,39 @@ export const DIFFERS: Record<string, string> = {
     "a frame that extends past the canvas throws ValueError (TensorFlow clips it); a colour index beyond its frame's colour table is not detected (TensorFlow throws)",
   'node.summaryFileWriter':
     "writes the event files itself (no libtensorflow); queued events are also flushed at process exit; histogram() throws on NaN/Infinity data (tfjs-node writes NaN buckets) and accepts buckets = 1 (tfjs-node's oneHot throws); file names add the pid and a counter",
+  add: complexBroadcast,
+  sub: complexBroadcast,
+  mul: complexBroadcast,
+  'Tensor#add': complexBroadcast,
+  'Tensor#sub': complexBroadcast,
+  'Tensor#mul': complexBroadcast,
+  neg: complexToo('neg'),
+  'Tensor#neg': complexToo('neg'),
+  split: complexSlice,
+  'Tensor#split': complexSlice,
+  unstack: complexSlice,
+  'Tensor#unstack': complexSlice,
+  mean: "refuses complex64 (DTypeError); tfjs's averages the real parts only (and throws when given an axis)",
+  'Tensor#mean': "refuses complex64 (DTypeError); tfjs's averages the real parts only (and throws when given an axis)",
+  variable: 'refuses complex64 values (DTypeError); tfjs makes complex variables',
+  'Tensor#variable': 'refuses complex64 values (DTypeError); tfjs makes complex variables',
+  buffer: "complex64 throws DTypeError at once (tfjs makes the buffer and fails in toTensor)",
+  complex: 'differentiable (tfjs has no gradient for it); complex64 parts throw DTypeError (tfjs returns an empty tensor)',
+  real: "a real input gives a float32 copy, as tfjs documents (tfjs's CPU backend throws a TypeError); differentiable (tfjs has no gradient)",
+  imag: "a real input gives float32 zeros, as tfjs documents (tfjs's CPU backend throws a TypeError); differentiable (tfjs has no gradient)",
+  'Tensor#array': complexArray,
+  'Tensor#arraySync': complexArray,
+  fft: dft,
+  ifft: dft,
+  'spectral.fft': dft,
+  'spectral.ifft': dft,
+  'Tensor#fft': dft,
+  'Tensor#ifft': dft,
+  rfft: `${dft}; ${rfftLength}`,
+  'spectral.rfft': `${dft}; ${rfftLength}`,
+  'Tensor#rfft': `${dft}; ${rfftLength}`,
+  irfft: `${dft}; ${irfftShape}`,
+  'spectral.irfft': `${dft}; ${irfftShape}`,
+  'Tensor#irfft': `${dft}; ${irfftShape}`,
+  'signal.stft': `${dft}; ${rfftLength}`,
 };

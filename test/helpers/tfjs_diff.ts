@@ -101,7 +101,7 @@ function compareOutputs(what: string, mine: Any[], theirs: Any[], rtol: number, 
     if (!(m instanceof tn.Tensor)) throw new Error(`${label}: not a tensornode Tensor`);
     if (m.dtype !== t.dtype) throw new Error(`${label}: dtype ${m.dtype}, tfjs gives ${t.dtype}`);
     if (m.shape.join() !== t.shape.join()) throw new Error(`${label}: shape [${m.shape}], tfjs gives [${t.shape}]`);
-    const exact = t.dtype !== 'float32';
+    const exact = t.dtype === 'int32' || t.dtype === 'bool'; // float32 and complex64 (float pairs) within tolerance
     closeOrThrow(label, numbers(m), numbers(t), exact ? 0 : rtol, exact ? 0 : atol);
   });
 }
