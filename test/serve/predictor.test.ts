@@ -164,7 +164,9 @@ test('the event loop keeps ticking while a batch computes', async () => {
   // would show one gap as long as the pass). On a loaded machine the timer fires less often, hence the loose count.
   expect(r.computeMs).toBeGreaterThan(50);
   expect(during.length).toBeGreaterThanOrEqual(3);
-  expect(Math.max(...gaps)).toBeLessThan(r.computeMs / 2);
+  // A blocked loop shows one gap about as long as the pass; a loaded machine can delay a 2 ms timer by a good part of
+  // a short pass, hence three quarters rather than a tighter bound.
+  expect(Math.max(...gaps)).toBeLessThan(r.computeMs * 0.75);
   await p.close();
 });
 
