@@ -5,6 +5,7 @@ import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { transpose } from './layout';
+import { reshape } from './reshape';
 import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate';
 
 /**
@@ -103,10 +104,28 @@ export function checkImage(op: string, arg: string, x: unknown): Tensor {
 }
 
 /**
- * 2-D convolution (cross-correlation, as in every DL framework). x: [N, H, W, C] images, filter: [kh, kw, C, O]
- * (tfjs/Keras layout); returns [N, OH, OW, O]. Gradients flow to x and filter.
+ * 2-D convolution (cross-correlation, as in every DL framework). x: [N, H, W, C] images (or one [H, W, C] image),
+ * filter: [kh, kw, C, O] (tfjs/Keras layout); returns [N, OH, OW, O]. Gradients flow to x and filter. Takes tfjs's
+ * positional arguments (x, filter, strides, pad, dataFormat = 'NHWC', dilations = 1, dimRoundingMode), or
+ * tensornode's options object {stride, padding, dilation}.
  */
-export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, filter: Tensor, options?: Conv2dOptions): Tensor;
+export function conv2d(x: Tensor, filter: Tensor, strides: Pair, pad: Padding, dataFormat?: 'NHWC' | 'NCHW', dilations?: Pair, dimRoundingMode?: string): Tensor;
+export function conv2d(x: Tensor, filter: Tensor, stridesOrOptions: Conv2dOptions | Pair = {}, pad?: Padding, dataFormat: string = 'NHWC', dilations: Pair = 1, dimRoundingMode?: string): Tensor {
+  if (typeof stridesOrOptions === 'object' && !Array.isArray(stridesOrOptions)) return conv2dWithOptions(x, filter, stridesOrOptions ?? {});
+  const op = 'conv2d';
+  if (pad === undefined) throw new ValueError(`${op}: 'pad' is required with positional strides (tfjs: conv2d(x, filter, strides, pad, ...))`);
+  if (dataFormat !== 'NHWC') throw new ValueError(`${op}: 'dataFormat' must be 'NHWC', got ${JSON.stringify(dataFormat)}`);
+  if (dimRoundingMode !== undefined) throw new ValueError(`${op}: 'dimRoundingMode' is not supported, got ${JSON.stringify(dimRoundingMode)}`);
+  const options: Conv2dOptions = { stride: stridesOrOptions, padding: pad, dilation: dilations };
+  checkTensor(op, 'x', x);
+  if (x.rank !== 3) return conv2dWithOptions(x, filter, options);
+  // One [H, W, C] image, as tfjs takes it: a batch of one for the call.
+  const y = conv2dWithOptions(reshape(x, [1, ...x.shape]), filter, options);
+  return reshape(y, y.shape.slice(1));
+}
+
+function conv2dWithOptions(x: Tensor, filter: Tensor, options: Conv2dOptions): Tensor {
   const op = 'conv2d';
   checkImage(op, 'x', x);
   checkImage(op, 'filter', filter);

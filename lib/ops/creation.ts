@@ -202,8 +202,19 @@ function seedOf(op: string, seed: number | undefined): number {
   return checkNumber(op, 'seed', seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
 }
 
-/** Uniform values in [low, high) (default [0, 1)). */
-export function rand(shape: readonly number[], opts: RandomOptions & { low?: number; high?: number } = {}): Tensor {
+/**
+ * Uniform values in [low, high) (default [0, 1)), or tfjs's rand(shape, randFunction, dtype): every value from a call
+ * of randFunction (on the host, as tfjs does).
+ */
+export function rand(shape: readonly number[], opts?: RandomOptions & { low?: number; high?: number }): Tensor;
+export function rand(shape: readonly number[], randFunction: () => number, dtype?: DType): Tensor;
+export function rand(shape: readonly number[], optsOrFunction: (RandomOptions & { low?: number; high?: number }) | (() => number) = {}, dtype?: DType): Tensor {
+  if (typeof optsOrFunction === 'function') {
+    const s = checkShape('rand', 'shape', shape);
+    const values = Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => optsOrFunction());
+    return tensor(values, s, dtype ?? 'float32');
+  }
+  const opts = optsOrFunction;
   const s = checkShape('rand', 'shape', shape);
   const { device } = resolve('rand', opts);
   if (opts.dtype && opts.dtype !== 'float32') throw new DTypeError(`rand: dtype must be float32, got ${opts.dtype}`);
