@@ -1,6 +1,8 @@
 // EarlyStopping: stops fit() when a monitored value stops improving; optionally restores the best epoch's weights.
 import { ValueError } from '../errors';
-import { dispose } from '../memory';
+import { dispose, keep } from '../memory';
+import { clone } from '../ops/reshape';
+import { noGrad } from '../autograd/tape';
 import type { Tensor } from '../tensor';
 import { Callback } from './callback';
 import type { Logs } from './types';
@@ -83,7 +85,8 @@ export class EarlyStopping extends Callback {
       this.wait = 0;
       if (this.restoreBestWeights && this.model) {
         this.releaseBest();
-        this.bestWeights = this.model.getWeights();
+        // A snapshot: getWeights gives the live weight tensors, which the next steps overwrite.
+        this.bestWeights = noGrad(() => this.model!.getWeights().map((w) => keep(clone(w))));
       }
       return;
     }

@@ -57,14 +57,17 @@ export class Accumulator {
   }
   logs(): Logs {
     const logs: Logs = {};
-    this.lossKeys.forEach((k, i) => (logs[k] = this.count > 0 ? this.lossSums[i] / this.count : NaN));
-    this.metrics.forEach((m, i) => (logs[m.key] = m.spec.result(this.totals[i])));
+    const v = this.values();
+    [...this.lossKeys, ...this.metrics.map((m) => m.key)].forEach((k, i) => (logs[k] = v[i]));
     return logs;
   }
-  /** The values in key order: losses, then metrics. */
+  /**
+   * The values by position: losses, then metrics. Positions, not keys: two outputs of one layer (a nested model's)
+   * share a name, as in tfjs, and each keeps its own value here (the logs keep the last).
+   */
   values(): number[] {
-    const l = this.logs();
-    return [...this.lossKeys, ...this.metrics.map((m) => m.key)].map((k) => l[k]);
+    const losses = this.lossSums.map((sum) => (this.count > 0 ? sum / this.count : NaN));
+    return [...losses, ...this.metrics.map((m, i) => m.spec.result(this.totals[i]))];
   }
 }
 

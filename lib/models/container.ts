@@ -236,8 +236,8 @@ export class Container extends Layer {
   override countParams(): number {
     return this.layers.reduce((n, l) => n + l.countParams(), 0);
   }
-  override getWeights(): Tensor[] {
-    return this.layers.flatMap((l) => l.getWeights());
+  override getWeights(trainableOnly = false): Tensor[] {
+    return this.layers.flatMap((l) => l.getWeights(trainableOnly));
   }
   /** Overwrites all weights (values copied), in `weights` order. */
   override setWeights(values: Tensor[]): void {

@@ -45,7 +45,6 @@ test('fitDataset trains exactly as fit() without shuffling, from equal weights',
   expect(hb.history.acc).toEqual(ha.history.acc);
   const [wa, wb] = [a.getWeights(), b.getWeights()];
   for (let i = 0; i < wa.length; i++) expectClose(await wb[i].data(), await wa[i].data(), 1e-5);
-  tn.dispose([wa, wb]);
   const ev = (await b.evaluateDataset(batches(p, 10))) as tn.Tensor[];
   const ref = await values(b.evaluate(p.x, p.y, { batchSize: 10 }));
   expect(ev.map((t) => t.shape)).toEqual([[], []]);

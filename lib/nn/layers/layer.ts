@@ -384,8 +384,10 @@ export abstract class Layer {
   }
 
   /** Copies of the weight values, in `weights` order (the caller owns and disposes them). */
-  getWeights(): Tensor[] {
-    return noGrad(() => this.vars.map((v) => keep(runKernel('copy', [v.value], [{ shape: v.value.shape, dtype: v.value.dtype }])[0])));
+  getWeights(trainableOnly = false): Tensor[] {
+    // The weights' own tensors, as tfjs returns its variables: no copies, so a loop calling getWeights (a DQN's
+    // target-network sync) makes no tensors. Do not dispose them; copy (clone) what must outlive an update.
+    return (trainableOnly ? this.vars.filter((v) => v.trainable) : this.vars).map((v) => v.value);
   }
 
   /** Overwrites the weights with `values` (in `weights` order, same shapes). */

@@ -23,8 +23,8 @@ export abstract class Wrapper extends Layer {
     super.trainable = v;
     for (const l of this.inner ?? []) l.trainable = v;
   }
-  override getWeights(): Tensor[] {
-    return this.inner.flatMap((l) => l.getWeights());
+  override getWeights(trainableOnly = false): Tensor[] {
+    return this.inner.flatMap((l) => l.getWeights(trainableOnly));
   }
   override setWeights(values: Tensor[]): void {
     const n = this.weights.length;
