@@ -33,15 +33,30 @@ function floatOrInt(op: string, dtype: unknown): DType {
   throw new DTypeError(`${op}: dtype must be 'float32' or 'int32', got ${JSON.stringify(dtype)}`);
 }
 
-/** Rounds half away from zero into int32 (tfjs rounds the draws of an int32 random tensor). */
-function roundToInt(x: Tensor): Tensor {
+/**
+ * The float draws `x` as int32: `toIntegral` maps them onto the integers the cast (truncation) then keeps; every
+ * float tensor involved is disposed.
+ */
+function drawsToInt(x: Tensor, toIntegral: (x: Tensor) => Tensor[]): Tensor {
   return noGrad(() => {
-    const half = mul(sign(x), 0.5);
-    const shifted = add(x, half);
-    const y = runKernel('cast', [shifted], [{ shape: x.shape, dtype: 'int32' }])[0];
-    for (const t of [half, shifted, x]) t.dispose();
+    const steps = toIntegral(x);
+    const y = runKernel('cast', [steps[steps.length - 1]], [{ shape: x.shape, dtype: 'int32' }])[0];
+    for (const t of [...steps, x]) t.dispose();
     return y;
   });
+}
+
+/** Rounds half away from zero into int32 (tfjs rounds the draws of an int32 normal tensor). */
+function roundToInt(x: Tensor): Tensor {
+  return drawsToInt(x, (v) => {
+    const half = mul(sign(v), 0.5);
+    return [half, add(v, half)];
+  });
+}
+
+/** Floors into int32 (tfjs's int32 uniform draws: integers in [minval, maxval)). */
+function floorToInt(x: Tensor): Tensor {
+  return drawsToInt(x, (v) => [floor(v)]);
 }
 
 /** Uniform values in [minval, maxval) (tfjs defaults 0, 1); int32 rounds them. */
@@ -55,15 +70,6 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
   // tfjs floors a uniform draw into int32 (uniform integers in [minval, maxval)); rounding would give the two ends
   // half the weight and reach maxval itself.
   return dt === 'int32' ? floorToInt(y) : y;
-}
-
-function floorToInt(x: Tensor): Tensor {
-  return noGrad(() => {
-    const f = floor(x);
-    const y = runKernel('cast', [f], [{ shape: x.shape, dtype: 'int32' }])[0];
-    for (const t of [f, x]) t.dispose();
-    return y;
-  });
 }
 
 /** Integers uniform in [minval, maxval) (int32). */
