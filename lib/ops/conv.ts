@@ -6,6 +6,7 @@ import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { transpose } from './layout';
 import { reshape } from './reshape';
+import { batched } from './batched_image';
 import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate';
 
 /**
@@ -118,11 +119,7 @@ export function conv2d(x: Tensor, filter: Tensor, stridesOrOptions: Conv2dOption
   if (dataFormat !== 'NHWC') throw new ValueError(`${op}: 'dataFormat' must be 'NHWC', got ${JSON.stringify(dataFormat)}`);
   if (dimRoundingMode !== undefined) throw new ValueError(`${op}: 'dimRoundingMode' is not supported, got ${JSON.stringify(dimRoundingMode)}`);
   const options: Conv2dOptions = { stride: stridesOrOptions, padding: pad, dilation: dilations };
-  checkTensor(op, 'x', x);
-  if (x.rank !== 3) return conv2dWithOptions(x, filter, options);
-  // One [H, W, C] image, as tfjs takes it: a batch of one for the call.
-  const y = conv2dWithOptions(reshape(x, [1, ...x.shape]), filter, options);
-  return reshape(y, y.shape.slice(1));
+  return batched(op, x, (x4) => conv2dWithOptions(x4, filter, options));
 }
 
 function conv2dWithOptions(x: Tensor, filter: Tensor, options: Conv2dOptions): Tensor {

@@ -6,6 +6,7 @@ import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import type { Tensor } from '../tensor';
 import { tensor } from './creation';
+import { batched } from './batched_image';
 import { avgPool2d, checkImage, conv2d, conv2dNative, maxPool2d, outputSize, pair, resolvePads, type Padding } from './conv';
 import { mul } from './elementwise';
 import { transpose } from './layout';
@@ -18,15 +19,6 @@ export type PadArg = 'valid' | 'same' | number | [[number, number], [number, num
 function checkFormat(op: string, dataFormat: string, expected: string, dimRoundingMode: unknown): void {
   if (dataFormat !== expected) throw new ValueError(`${op}: 'dataFormat' must be '${expected}', got ${JSON.stringify(dataFormat)}`);
   if (dimRoundingMode !== undefined) throw new ValueError(`${op}: 'dimRoundingMode' is not supported, got ${JSON.stringify(dimRoundingMode)}`);
-}
-
-/** Runs f on x as a batch: a rank-3 image gets a batch dim of 1 for the call and loses it after. */
-function batched(op: string, x: Tensor, f: (x4: Tensor) => Tensor): Tensor {
-  checkTensor(op, 'x', x);
-  checkRank(op, 'x', x, 3, 4);
-  if (x.rank === 4) return f(x);
-  const y = f(reshape(x, [1, ...x.shape]));
-  return reshape(y, y.shape.slice(1));
 }
 
 /** 1-D convolution: x [N, W, inC] (or [W, inC]), filter [k, inC, outC] -> [N, OW, outC]. */
