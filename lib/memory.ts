@@ -24,7 +24,7 @@ export class StorageRef {
       const st = stats(this.device);
       st.numBytes -= this.nbytes;
       st.numDataBuffers--;
-      this.handle.dispose();
+      native.dispose(this.handle);
     }
   }
 }
@@ -90,14 +90,14 @@ const scopes: Set<Tensor>[] = [];
 /** Called by the Tensor constructor: counts it, registers the backstop and adds it to the innermost tidy scope. */
 export function trackTensor(t: Tensor, ref: StorageRef, live: { value: boolean }): void {
   stats(t.device).numTensors++;
-  finalizer.register(t, { ref, device: t.device, live }, live);
+  // No unregister token: dispose() only flips `live` (unregistering costs more than the callback's no-op later).
+  finalizer.register(t, { ref, device: t.device, live });
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
 }
 
 /** Called by Tensor.dispose(). */
 export function untrackTensor(t: Tensor, ref: StorageRef, live: { value: boolean }): void {
   live.value = false;
-  finalizer.unregister(live);
   stats(t.device).numTensors--;
   for (const s of scopes) s.delete(t);
   ref.release();
@@ -168,6 +168,11 @@ function runInScope<T>(fn: () => T, onPromise: (scope: Set<Tensor>) => void, han
   scopes.pop();
   if (result instanceof Promise) {
     onPromise(scope);
+    return result;
+  }
+  // The common case of an op (it made only the tensor it returns): straight to the enclosing scope.
+  if (scope.size === 1 && (result as { isTensor?: boolean } | null)?.isTensor === true && scope.has(result as Tensor)) {
+    if (scopes.length > 0) scopes[scopes.length - 1].add(result as Tensor);
     return result;
   }
   const survivors = new Set<Tensor>();

@@ -5,13 +5,12 @@ import * as path from 'path';
 import { rethrowNative } from './errors';
 import { applyLibraryThreadDefaults, normalizeThreadEnv } from './thread_env';
 
-/** Opaque handle of a native storage (device memory owned by reference count). */
-export interface NativeStorage {
-  readonly nbytes: number;
-  readonly device: string | null;
-  readonly disposed: boolean;
-  dispose(): void;
-}
+/**
+ * Handle of a native storage (device memory owned by reference count): a number naming a slot of the addon's storage
+ * table. Numbers, not objects: a handle costs no JS object and no native finalizer. `dispose(handle)` drops it; a
+ * disposed handle is refused by every entry point (DisposedError), even after its slot is reused.
+ */
+export type NativeStorage = number;
 
 export type AttrValue = number | boolean | string | number[];
 export type Attrs = Record<string, AttrValue | undefined>;
@@ -33,6 +32,7 @@ export interface NativeCpuInfo {
 
 interface NativeAddon {
   run(op: string, device: string, specs: unknown[], nInputs: number, attrs: Attrs | undefined): NativeStorage[];
+  dispose(storage: NativeStorage): void;
   kernels(device: string): string[];
   fromHost(device: string, data: ArrayBufferView): NativeStorage;
   read(storage: NativeStorage, offset: number, nbytes: number): Promise<ArrayBuffer>;
@@ -77,7 +77,9 @@ const threadWarning = normalizeThreadEnv();
 if (threadWarning) process.emitWarning(threadWarning, { code: 'TENSORNODE_NUM_THREADS' });
 applyLibraryThreadDefaults();
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const addon: NativeAddon = require(findAddon());
+/** The raw addon: its read() returns the bytes themselves when it could read at once (see native.read). */
+type RawAddon = Omit<NativeAddon, 'read'> & { read(storage: NativeStorage, offset: number, nbytes: number): Promise<ArrayBuffer> | ArrayBuffer };
+const addon: RawAddon = require(findAddon());
 
 function wrap<F extends (...args: never[]) => unknown>(fn: F): F {
   return ((...args: Parameters<F>) => {
@@ -92,14 +94,20 @@ function wrap<F extends (...args: never[]) => unknown>(fn: F): F {
 /** The addon with every entry point mapping native errors to typed errors. */
 export const native: NativeAddon = {
   run: wrap(addon.run),
+  dispose: addon.dispose,
   kernels: wrap(addon.kernels),
   fromHost: wrap(addon.fromHost),
   read: (storage, offset, nbytes) => {
+    let r: Promise<ArrayBuffer> | ArrayBuffer;
     try {
-      return addon.read(storage, offset, nbytes).catch(rethrowNative);
+      r = addon.read(storage, offset, nbytes);
     } catch (e) {
       rethrowNative(e);
     }
+    // Read at once (a small read on an idle stream): settled on the next event-loop turn, as a queued read is, so
+    // a loop of `await data()` still lets timers and I/O run between its steps.
+    if (r instanceof ArrayBuffer) return new Promise((resolve) => setImmediate(resolve, r));
+    return r.catch(rethrowNative);
   },
   readSync: wrap(addon.readSync),
   sync: wrap(addon.sync),

@@ -25,9 +25,15 @@ export function checkDType(op: string, arg: string, x: Tensor, ...allowed: DType
 }
 
 export function checkSameDevice(op: string, args: Record<string, Tensor>): void {
-  const entries = Object.entries(args);
-  const [firstName, first] = entries[0];
-  for (const [name, t] of entries.slice(1)) {
+  // A plain loop (no entries arrays): this runs on every multi-input op call.
+  let firstName: string | undefined;
+  for (const name in args) {
+    if (firstName === undefined) {
+      firstName = name;
+      continue;
+    }
+    const t = args[name];
+    const first = args[firstName];
     if (t.device !== first.device) {
       throw new DeviceError(`${op}: argument '${name}' is on '${t.device}' but '${firstName}' is on '${first.device}'; move one with .to()`);
     }

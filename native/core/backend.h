@@ -49,6 +49,17 @@ class Backend {
   virtual QueueStats queueStats() { return {}; }
   // Calls `ready` (on any thread) once the queue is at or below half its bounds: at once when it already is.
   virtual void whenReady(std::function<void()> ready) { ready(); }
+  // Runs `work` at once on the calling thread when the stream is idle (nothing queued, nothing running) and returns
+  // true; returns false, without running it, otherwise. For work smaller than a queue hand-off (a tiny kernel, a
+  // small read): the result is the same as queueing it, without waking the stream's thread. Default: never.
+  virtual bool runNowIfIdle(const std::function<void()>& work) { (void)work; return false; }
+  // A small read done at once when the stream is idle: true with `status` and `bytes` set as readAsync would hand
+  // them to `done`; false when the read must be queued (readAsync). Default: never at once.
+  virtual bool readNowIfIdle(const StoragePtr& src, size_t offset, size_t nbytes, Status& status,
+                             std::shared_ptr<std::vector<uint8_t>>& bytes) {
+    (void)src, (void)offset, (void)nbytes, (void)status, (void)bytes;
+    return false;
+  }
 };
 
 // What the CUDA module (tensornode_cuda.so, native/cuda) provides once loaded (see core/cuda_module.h).

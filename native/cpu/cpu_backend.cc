@@ -19,6 +19,33 @@ namespace {
 
 // Queue bounds: past either one, enqueue waits for the stream (a loop that never awaits stays bounded in memory).
 constexpr int64_t kMaxQueuedKernels = 1024;
+// A kernel whose inputs and outputs total at most this many bytes runs on the calling thread when the stream is idle:
+// waking the stream thread (a futex wake, a context switch, memory freed on another thread) costs more than such a
+// kernel (elementwise ops on a few thousand elements, small reductions and GEMMs take a few microseconds).
+constexpr int64_t kInlineKernelBytes = 64 << 10;
+// Reads up to this size are copied on the calling thread when the stream is idle (a memcpy of 256 KiB takes
+// ~20 us; the hand-off to the stream thread and back to the event loop takes ~100).
+constexpr size_t kInlineReadBytes = 256 << 10;
+
+// The one host copy of a read (the napi layer hands the buffer to JS without copying it again), or the storage's
+// poison error: a storage whose kernel failed is never read back.
+void copyToHost(const Storage& src, size_t offset, size_t nbytes, Status& status,
+                std::shared_ptr<std::vector<uint8_t>>& bytes) {
+  if (const Status* p = src.poisoned()) {
+    status = *p;
+    return;
+  }
+  bytes = std::make_shared<std::vector<uint8_t>>();
+  try {
+    bytes->resize(nbytes);
+  } catch (const std::bad_alloc&) {
+    bytes.reset();
+    status = makeError(ErrorKind::OutOfMemory, "read: out of memory allocating ", nbytes, " bytes of host memory");
+    return;
+  }
+  if (nbytes) std::memcpy(bytes->data(), static_cast<const uint8_t*>(src.data()) + offset, nbytes);
+  status = Status::ok();
+}
 int64_t maxQueuedBytes() {
   static const int64_t bytes = [] {
     const char* env = std::getenv("TENSORNODE_QUEUE_MB");
@@ -48,8 +75,11 @@ class CpuBackend final : public Backend {
   }
 
   Status enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) override {
-    int64_t bytes = 0;
+    int64_t bytes = 0, inputBytes = 0;
     for (const TensorArg& o : ctx->outputs) bytes += static_cast<int64_t>(o.storage->nbytes());
+    for (const TensorArg& in : ctx->inputs) inputBytes += static_cast<int64_t>(in.storage->nbytes());
+    if (bytes + inputBytes <= kInlineKernelBytes && runNowIfIdle([&] { runQueuedKernel(fn, *ctx); }))
+      return Status::ok();
     const StreamOwner* owner = ctx->owner.get();
     Task task;
     task.fn = fn;
@@ -63,19 +93,17 @@ class CpuBackend final : public Backend {
   void readAsync(StoragePtr src, size_t offset, size_t nbytes, HostReadDone done) override {
     Task task;
     task.run = [src, offset, nbytes, done] {
-                if (const Status* p = src->poisoned()) return done(*p, nullptr);
-                // The one host copy: the napi layer hands this buffer to JS without copying it again.
-                auto bytes = std::make_shared<std::vector<uint8_t>>();
-                try {
-                  bytes->resize(nbytes);
-                } catch (const std::bad_alloc&) {
-                  return done(makeError(ErrorKind::OutOfMemory, "read: out of memory allocating ", nbytes,
-                                        " bytes of host memory"), nullptr);
-                }
-                if (nbytes) std::memcpy(bytes->data(), static_cast<uint8_t*>(src->data()) + offset, nbytes);
-                done(Status::ok(), bytes);
-              };
+      Status status;
+      std::shared_ptr<std::vector<uint8_t>> bytes;
+      copyToHost(*src, offset, nbytes, status, bytes);
+      done(status, bytes);
+    };
     if (!push(std::move(task))) done(makeError(ErrorKind::Device, "read: the cpu stream is shutting down"), nullptr);
+  }
+
+  bool readNowIfIdle(const StoragePtr& src, size_t offset, size_t nbytes, Status& status,
+                     std::shared_ptr<std::vector<uint8_t>>& bytes) override {
+    return nbytes <= kInlineReadBytes && runNowIfIdle([&] { copyToHost(*src, offset, nbytes, status, bytes); });
   }
 
   Status synchronize() override {
@@ -83,7 +111,8 @@ class CpuBackend final : public Backend {
   }
 
   Status toHostSync(const StoragePtr& src, size_t offset, size_t nbytes, void* dst) override {
-    // Copied on the stream thread once the work before it ran, straight into the caller's (JS) buffer.
+    // Copied once the work before it ran (on the stream thread, or here when the stream is idle), straight into the
+    // caller's (JS) buffer.
     return runAndWait([&] {
       if (const Status* p = src->poisoned()) return *p;
       if (nbytes) std::memcpy(dst, static_cast<uint8_t*>(src->data()) + offset, nbytes);
@@ -147,6 +176,23 @@ class CpuBackend final : public Backend {
     return QueueStats{kernels_, bytes_};
   }
 
+  bool runNowIfIdle(const std::function<void()>& work) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopping_ || running_ || !queue_.empty()) return false;
+      running_ = true;  // the stream thread starts nothing until this work is done: stream order holds
+    }
+    work();
+    bool more = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      running_ = false;
+      more = !queue_.empty();  // pushed by another thread (a worker_threads environment) meanwhile
+    }
+    if (more) wake_.notify_one();
+    return true;
+  }
+
   void whenReady(std::function<void()> ready) override {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -170,14 +216,17 @@ class CpuBackend final : public Backend {
 
   bool belowHalf() const { return kernels_ <= kMaxQueuedKernels / 2 && bytes_ <= maxQueuedBytes() / 2; }
 
-  void finishAccounting(const Task& t) {
-    if (t.ctx) --kernels_;
-    bytes_ -= t.bytes;
+  void finishAccounting(bool kernel, int64_t bytes) {
+    if (kernel) --kernels_;
+    bytes_ -= bytes;
   }
+  void finishAccounting(const Task& t) { finishAccounting(t.ctx != nullptr, t.bytes); }
 
   // Runs `fn` on the stream thread after everything queued before it, blocking the caller until it returns.
   template <typename Fn>
   Status runAndWait(Fn&& fn) {
+    Status now;
+    if (runNowIfIdle([&] { now = fn(); })) return now;
     struct Wait {
       std::mutex m;
       std::condition_variable cv;
@@ -227,19 +276,22 @@ class CpuBackend final : public Backend {
       Task task;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
+        wake_.wait(lock, [this] { return (!queue_.empty() && !running_) || stopping_; });
         if (stopping_) return;
         task = std::move(queue_.front());
         queue_.pop_front();
+        running_ = true;
       }
       if (task.ctx) runQueuedKernel(task.fn, *task.ctx);
       else task.run();
+      bool kernel = task.ctx != nullptr;
+      int64_t bytes = task.bytes;
+      task = Task();  // release the kernel's storages on this thread, before the space is given back
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        finishAccounting(task);
+        finishAccounting(kernel, bytes);
+        running_ = false;
       }
-      bool kernel = task.ctx != nullptr;
-      task = Task();  // release the kernel's storages on this thread, before the space is given back
       if (kernel) space_.notify_all();
       fireReadyIfBelow();
     }
@@ -260,6 +312,7 @@ class CpuBackend final : public Backend {
   std::deque<Task> queue_;
   int64_t kernels_ = 0, bytes_ = 0;
   bool stopping_ = false;
+  bool running_ = false;  // a task runs (on the stream thread, or inline through runNowIfIdle)
   std::vector<std::function<void()>> ready_;
   std::thread worker_;  // started by the first push, joined by shutdown()
 };

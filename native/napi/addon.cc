@@ -1,4 +1,4 @@
-// The addon's init: registers the Storage class and the entry points, and holds per-environment data.
+// The addon's init: registers the entry points and holds per-environment data (storage handles, completions).
 #include <napi.h>
 
 #include <cstdlib>
@@ -13,7 +13,6 @@
 #include "convert.h"
 #include "errors.h"
 #include "entry_points.h"
-#include "storage_wrap.h"
 
 namespace tn {
 
@@ -107,12 +106,11 @@ Napi::Value emptyCache(const Napi::CallbackInfo& info) {
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
-  data->storageConstructor = Napi::Persistent(StorageWrap::define(env));
   data->state = EnvState::create(env);
   env.SetInstanceData<AddonData>(data);
-  exports.Set("Storage", data->storageConstructor.Value());
   exports.Set("run", Napi::Function::New(env, runOp, "run"));
   exports.Set("kernels", Napi::Function::New(env, listKernels, "kernels"));
+  exports.Set("dispose", Napi::Function::New(env, disposeStorage, "dispose"));
   exports.Set("fromHost", Napi::Function::New(env, fromHost, "fromHost"));
   exports.Set("read", Napi::Function::New(env, readAsync, "read"));
   exports.Set("readSync", Napi::Function::New(env, readSync, "readSync"));

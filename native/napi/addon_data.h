@@ -5,11 +5,12 @@
 #include <memory>
 
 #include "env_state.h"
+#include "storage_table.h"
 
 namespace tn {
 
 struct AddonData {
-  Napi::FunctionReference storageConstructor;
+  StorageTable storages;  // the storages this environment's tensors hold, by handle
   std::shared_ptr<EnvState> state;  // completions and lifecycle of this environment (shared with stream threads)
 };
 

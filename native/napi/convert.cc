@@ -22,21 +22,34 @@ Device parseDevice(Napi::Env env, const Napi::Value& value) {
   throw toJsError(env, makeError(ErrorKind::Device, "unknown device '", s, "' (expected 'cpu' or 'cuda:N')"));
 }
 
+bool tryParseShape(const Napi::Value& value, Shape& out) {
+  if (!value.IsArray()) return false;
+  Napi::Array arr = value.As<Napi::Array>();
+  uint32_t rank = arr.Length();
+  out.resize(rank);
+  double total = 1;
+  for (uint32_t i = 0; i < rank; ++i) {
+    Napi::Value v = arr.Get(i);
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 0) || std::floor(d) != d || d > 9.0e15) return false;
+    out[i] = static_cast<int64_t>(d);
+    total *= d;
+  }
+  return total <= 9.0e15;
+}
+
 Shape parseShape(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  Shape shape;
+  if (tryParseShape(value, shape)) return shape;
   if (!value.IsArray()) throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape must be an array"));
   Napi::Array arr = value.As<Napi::Array>();
-  Shape shape(arr.Length());
-  double total = 1;
   for (uint32_t i = 0; i < arr.Length(); ++i) {
     Napi::Value v = arr.Get(i);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
     if (!(d >= 0) || std::floor(d) != d || d > 9.0e15)
       throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape entries must be non-negative integers"));
-    shape[i] = static_cast<int64_t>(d);
-    total *= d;
   }
-  if (total > 9.0e15) throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape is too large"));
-  return shape;
+  throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape is too large"));
 }
 
 Attrs parseAttrs(Napi::Env env, const Napi::Value& value, const std::string& op) {

@@ -6,6 +6,7 @@ namespace tn {
 
 Napi::Value runOp(const Napi::CallbackInfo& info);
 Napi::Value listKernels(const Napi::CallbackInfo& info);
+Napi::Value disposeStorage(const Napi::CallbackInfo& info);
 Napi::Value fromHost(const Napi::CallbackInfo& info);
 Napi::Value readAsync(const Napi::CallbackInfo& info);
 Napi::Value readSync(const Napi::CallbackInfo& info);

@@ -5,26 +5,35 @@
 #include "addon_data.h"
 #include "convert.h"
 #include "errors.h"
-#include "storage_wrap.h"
 
 namespace tn {
 
 namespace {
 
+// "op: input 1" / "op: output 0": built only when an error needs it (this runs for every op call).
+std::string argName(const std::string& op, uint32_t i, uint32_t nInputs) {
+  bool isInput = i < nInputs;
+  return op + (isInput ? ": input " : ": output ") + std::to_string(isInput ? i : i - nInputs);
+}
+
 // specs is flat: [storage|null, dtypeCode, shape, storage|null, dtypeCode, shape, ...]; inputs first, then outputs.
-TensorArg parseSpec(Napi::Env env, const Napi::Array& specs, uint32_t i, const std::string& what, bool allowNull) {
+TensorArg parseSpec(Napi::Env env, const StorageTable& storages, const Napi::Array& specs, uint32_t i,
+                    const std::string& op, uint32_t nInputs) {
   TensorArg t;
   Napi::Value dtypeValue = specs.Get(i * 3 + 1);
   if (!dtypeValue.IsNumber() || !dtypeFromCode(dtypeValue.As<Napi::Number>().Int32Value(), t.dtype))
-    throw toJsError(env, makeError(ErrorKind::DType, what, ": unknown dtype code"));
-  t.shape = parseShape(env, specs.Get(i * 3 + 2), what);
+    throw toJsError(env, makeError(ErrorKind::DType, argName(op, i, nInputs), ": unknown dtype code"));
+  Napi::Value shapeValue = specs.Get(i * 3 + 2);
+  if (!tryParseShape(shapeValue, t.shape)) parseShape(env, shapeValue, argName(op, i, nInputs));  // throws
   Napi::Value s = specs.Get(i * 3);
-  if (allowNull && (s.IsNull() || s.IsUndefined())) return t;
-  t.storage = StorageWrap::unwrap(env, s, what.c_str());
+  if (i >= nInputs && (s.IsNull() || s.IsUndefined())) return t;
+  const StoragePtr* found = storages.find(s);
+  if (!found) storages.get(env, s, argName(op, i, nInputs).c_str());  // throws the exact error
+  t.storage = *found;
   size_t need = static_cast<size_t>(numel(t.shape)) * dtypeSize(t.dtype);
   if (t.storage->nbytes() < need)
-    throw toJsError(env, makeError(ErrorKind::Internal, what, ": storage holds ", t.storage->nbytes(),
-                                   " bytes but shape ", shapeStr(t.shape), " needs ", need));
+    throw toJsError(env, makeError(ErrorKind::Internal, argName(op, i, nInputs), ": storage holds ",
+                                   t.storage->nbytes(), " bytes but shape ", shapeStr(t.shape), " needs ", need));
   return t;
 }
 
@@ -32,7 +41,10 @@ TensorArg parseSpec(Napi::Env env, const Napi::Array& specs, uint32_t i, const s
 
 Napi::Value runOp(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string op = info[0].As<Napi::String>().Utf8Value();
+  AddonData& data = addonData(env);
+  auto ctx = std::make_unique<KernelContext>();
+  ctx->op = info[0].As<Napi::String>().Utf8Value();
+  const std::string& op = ctx->op;
   Device device = parseDevice(env, info[1]);
   Napi::Array specs = info[2].As<Napi::Array>();
   uint32_t nInputs = info[3].As<Napi::Number>().Uint32Value();
@@ -45,26 +57,33 @@ Napi::Value runOp(const Napi::CallbackInfo& info) {
   KernelFn fn = findKernel(device.type, op);
   if (!fn) throw toJsError(env, makeError(ErrorKind::Device, op, ": no kernel for device '", device.str(), "'"));
 
-  auto ctx = std::make_unique<KernelContext>();
-  ctx->op = op;
   ctx->backend = backend;
-  ctx->owner = addonData(env).state->owner();
+  ctx->owner = data.state->owner();
   ctx->attrs = parseAttrs(env, info[4], op);
-  Napi::Array created = Napi::Array::New(env);
+  ctx->inputs.reserve(nInputs);
+  ctx->outputs.reserve(nArgs - nInputs);
+  std::vector<uint32_t> createdAt;  // outputs allocated here, returned as new handles
   for (uint32_t i = 0; i < nArgs; ++i) {
     bool isInput = i < nInputs;
-    std::string what = op + (isInput ? ": input " : ": output ") + std::to_string(isInput ? i : i - nInputs);
-    TensorArg t = parseSpec(env, specs, i, what, !isInput);
+    TensorArg t = parseSpec(env, data.storages, specs, i, op, nInputs);
     if (t.storage && t.storage->device() != device)
-      throw toJsError(env, makeError(ErrorKind::Device, what, " is on '", t.storage->device().str(), "', expected '",
-                                     device.str(), "'"));
+      throw toJsError(env, makeError(ErrorKind::Device, argName(op, i, nInputs), " is on '",
+                                     t.storage->device().str(), "', expected '", device.str(), "'"));
     if (!t.storage) {
       throwIfError(env, backend->allocate(static_cast<size_t>(numel(t.shape)) * dtypeSize(t.dtype), t.storage));
-      created.Set(created.Length(), StorageWrap::wrap(env, t.storage));
+      createdAt.push_back(static_cast<uint32_t>(ctx->outputs.size()));
     }
     (isInput ? ctx->inputs : ctx->outputs).push_back(std::move(t));
   }
-  throwIfError(env, backend->enqueue(fn, std::move(ctx)));
+  // Handles are made before the kernel is queued: a small kernel may run (and its context go) inside enqueue.
+  Napi::Array created = Napi::Array::New(env, createdAt.size());
+  for (uint32_t k = 0; k < createdAt.size(); ++k)
+    created.Set(k, Napi::Number::New(env, data.storages.add(env, ctx->outputs[createdAt[k]].storage)));
+  Status queued = backend->enqueue(fn, std::move(ctx));
+  if (!queued.isOk()) {
+    for (uint32_t k = 0; k < createdAt.size(); ++k) data.storages.release(env, created.Get(k));
+    throw toJsError(env, queued);
+  }
   return created;
 }
 

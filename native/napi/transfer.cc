@@ -6,38 +6,43 @@
 #include "convert.h"
 #include "entry_points.h"
 #include "errors.h"
-#include "storage_wrap.h"
+#include "storage_table.h"
 
 namespace tn {
 
 namespace {
 
-// Settles a read's promise on the JS thread. The bytes become the ArrayBuffer's memory (no second copy).
-void settleRead(napi_env env, napi_deferred deferred, const Status& status, std::shared_ptr<std::vector<uint8_t>> bytes) {
-  Napi::Env e(env);
-  if (!status.isOk()) {
-    napi_reject_deferred(env, deferred, toJsError(e, status).Value());
-    return;
-  }
+// The bytes of a read as an ArrayBuffer that owns them (no second copy where the runtime allows external buffers).
+napi_value hostBuffer(napi_env env, std::shared_ptr<std::vector<uint8_t>> bytes) {
   napi_value buffer = nullptr;
   if (!bytes || bytes->empty()) {
     void* unused = nullptr;
     napi_create_arraybuffer(env, 0, &unused, &buffer);
-  } else {
-    auto* holder = new std::shared_ptr<std::vector<uint8_t>>(std::move(bytes));
-    napi_status s = napi_create_external_arraybuffer(
-        env, (*holder)->data(), (*holder)->size(),
-        [](napi_env, void*, void* hint) { delete static_cast<std::shared_ptr<std::vector<uint8_t>>*>(hint); }, holder,
-        &buffer);
-    if (s != napi_ok) {
-      // Runtimes that forbid external buffers: fall back to one more copy.
-      void* data = nullptr;
-      if (napi_create_arraybuffer(env, (*holder)->size(), &data, &buffer) == napi_ok)
-        std::memcpy(data, (*holder)->data(), (*holder)->size());
-      delete holder;
-    }
+    return buffer;
   }
-  if (buffer) napi_resolve_deferred(env, deferred, buffer);
+  auto* holder = new std::shared_ptr<std::vector<uint8_t>>(std::move(bytes));
+  napi_status s = napi_create_external_arraybuffer(
+      env, (*holder)->data(), (*holder)->size(),
+      [](napi_env, void*, void* hint) { delete static_cast<std::shared_ptr<std::vector<uint8_t>>*>(hint); }, holder,
+      &buffer);
+  if (s != napi_ok) {
+    // Runtimes that forbid external buffers: fall back to one more copy.
+    void* data = nullptr;
+    buffer = nullptr;
+    if (napi_create_arraybuffer(env, (*holder)->size(), &data, &buffer) == napi_ok)
+      std::memcpy(data, (*holder)->data(), (*holder)->size());
+    delete holder;
+  }
+  return buffer;
+}
+
+// Settles a read's promise on the JS thread with the bytes, or rejects it with the read's error.
+void settleRead(napi_env env, napi_deferred deferred, const Status& status, std::shared_ptr<std::vector<uint8_t>> bytes) {
+  if (!status.isOk()) {
+    napi_reject_deferred(env, deferred, toJsError(Napi::Env(env), status).Value());
+    return;
+  }
+  if (napi_value buffer = hostBuffer(env, std::move(bytes))) napi_resolve_deferred(env, deferred, buffer);
 }
 
 // Checks that [offset, offset+nbytes) lies inside the storage.
@@ -60,13 +65,20 @@ Napi::Value fromHost(const Napi::CallbackInfo& info) {
   throwIfError(env, getBackend(device, backend));
   StoragePtr storage;
   throwIfError(env, backend->fromHost(src, arr.ByteLength(), storage));
-  return StorageWrap::wrap(env, storage);
+  return Napi::Number::New(env, addonData(env).storages.add(env, std::move(storage)));
 }
 
-// read(storage, offset, nbytes) -> Promise<ArrayBuffer>, settled when the device stream reaches the read.
+// dispose(storage): drops the handle's reference; queued kernels keep theirs (idempotent).
+Napi::Value disposeStorage(const Napi::CallbackInfo& info) {
+  addonData(info.Env()).storages.release(info.Env(), info[0]);
+  return info.Env().Undefined();
+}
+
+// read(storage, offset, nbytes) -> Promise<ArrayBuffer>, settled when the device stream reaches the read; or, for a
+// small read on an idle stream, the ArrayBuffer itself.
 Napi::Value readAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StoragePtr storage = StorageWrap::unwrap(env, info[0], "read");
+  StoragePtr storage = addonData(env).storages.get(env, info[0], "read");
   double offset = info[1].As<Napi::Number>().DoubleValue(), nbytes = info[2].As<Napi::Number>().DoubleValue();
   checkRange(env, storage, offset, nbytes, "read");
   Backend* backend = nullptr;
@@ -75,6 +87,21 @@ Napi::Value readAsync(const Napi::CallbackInfo& info) {
   napi_value promise = nullptr;
   if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
   std::shared_ptr<EnvState> state = addonData(env).state;
+  // The stream is idle and the read small: copied here, without the stream thread and a completion port. The bytes
+  // come back as an ArrayBuffer (lib/native.ts settles its promise on the next event-loop turn, as a queued read
+  // would be); a failed kernel's error as a rejected promise.
+  Status nowStatus;
+  std::shared_ptr<std::vector<uint8_t>> nowBytes;
+  if (backend->readNowIfIdle(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes), nowStatus, nowBytes)) {
+    if (nowStatus.isOk()) {
+      napi_value buffer = hostBuffer(env, std::move(nowBytes));
+      if (buffer) return Napi::Value(env, buffer);
+      throw Napi::Error::New(env);
+    }
+    state->owner()->observed(nowStatus);
+    settleRead(env, deferred, nowStatus, nullptr);
+    return Napi::Value(env, promise);
+  }
   CompletionPort* port = CompletionPort::create(env, "tensornode.read");
   if (!port) throw Napi::Error::New(env, "read: cannot create a completion port");
   // The stream thread delivers the completion; it is dropped if this environment is gone by then (worker terminated).
@@ -89,7 +116,7 @@ Napi::Value readAsync(const Napi::CallbackInfo& info) {
 // readSync(storage, offset, nbytes) -> ArrayBuffer; waits for the device (the documented exception).
 Napi::Value readSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StoragePtr storage = StorageWrap::unwrap(env, info[0], "readSync");
+  StoragePtr storage = addonData(env).storages.get(env, info[0], "readSync");
   double offset = info[1].As<Napi::Number>().DoubleValue(), nbytes = info[2].As<Napi::Number>().DoubleValue();
   checkRange(env, storage, offset, nbytes, "readSync");
   Backend* backend = nullptr;
@@ -149,12 +176,12 @@ Napi::Value whenReady(const Napi::CallbackInfo& info) {
 // copyTo(storage, nbytes, device) -> Storage on the target device.
 Napi::Value copyStorageToDevice(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  StoragePtr storage = StorageWrap::unwrap(env, info[0], "to");
+  StoragePtr storage = addonData(env).storages.get(env, info[0], "to");
   double nbytes = info[1].As<Napi::Number>().DoubleValue();
   checkRange(env, storage, 0, nbytes, "to");
   StoragePtr out;
   throwIfError(env, tn::copyToDevice(storage, static_cast<size_t>(nbytes), parseDevice(env, info[2]), out));
-  return StorageWrap::wrap(env, out);
+  return Napi::Number::New(env, addonData(env).storages.add(env, std::move(out)));
 }
 
 }  // namespace tn

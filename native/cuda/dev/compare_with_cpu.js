@@ -83,11 +83,15 @@ function runOn(dev, op, ins, outs, attrs) {
   }
   const created = n.run(op, dev, specs, ins.length, attrs);
   let c = 0;
-  return outs.map(([dt, shape], k) => {
+  const results = outs.map(([dt, shape], k) => {
     const st = given[k] || created[c++];
     const buf = n.readSync(st, 0, numel(shape) * 4);
     return dt === F ? new Float32Array(buf) : new Int32Array(buf);
   });
+  // Storage handles are numbers with no GC backstop at this level: every one is disposed here.
+  for (let i = 0; i < ins.length; i++) n.dispose(specs[i * 3]);
+  for (const st of [...given, ...created]) if (st !== null) n.dispose(st);
+  return results;
 }
 
 const img = [2, 7, 7, 3], filt = [4, 3, 3, 3];
@@ -311,7 +315,7 @@ function bigTensorChecks() {
     const sl = new Float32Array(n.readSync(last, 0, 20));
     const direct = new Float32Array(n.readSync(y, (len - 5) * 4, 20));
     for (let k = 0; k < 5; ++k) check(`slice at ${len - 5 + k}`, sl[k], direct[k]);
-    for (const s of [x, y, mx, mn, mean, last]) s.dispose();
+    for (const s of [x, y, mx, mn, mean, last]) n.dispose(s);
     n.sync(device);
   } catch (e) {
     ++bad;

@@ -1,0 +1,88 @@
+// StorageTable: numeric storage handles with generations, external-memory accounting and clear errors.
+#include "storage_table.h"
+
+#include <cmath>
+
+#include "errors.h"
+
+namespace tn {
+
+namespace {
+
+constexpr uint32_t kSlotBits = 24;
+constexpr double kSlotSpan = static_cast<double>(1u << kSlotBits);
+constexpr uint32_t kMaxGeneration = 1u << 28;  // handles stay below 2^52, exact as doubles
+
+// Drops one reference; bytes only queued work still holds are counted (memory().numBytesInQueue) until freed.
+void releaseStorage(StoragePtr& storage) {
+  if (storage.use_count() > 1) storage->markHeldByQueueOnly();
+  storage.reset();
+}
+
+}  // namespace
+
+StorageTable::~StorageTable() {
+  for (Slot& s : slots_)
+    if (s.storage) releaseStorage(s.storage);
+}
+
+double StorageTable::add(Napi::Env env, StoragePtr storage) {
+  uint32_t index;
+  if (!free_.empty()) {
+    index = free_.back();
+    free_.pop_back();
+  } else {
+    if (slots_.size() >= (1u << kSlotBits))
+      throw toJsError(env, makeError(ErrorKind::OutOfMemory, "more than ", 1u << kSlotBits,
+                                     " tensor storages are alive; dispose tensors (tidy, dispose)"));
+    index = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& slot = slots_[index];
+  slot.generation = slot.generation % kMaxGeneration + 1;
+  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(storage->nbytes()));
+  slot.storage = std::move(storage);
+  return static_cast<double>(slot.generation) * kSlotSpan + index;
+}
+
+StorageTable::Slot* StorageTable::slotOf(const Napi::Value& handle) const {
+  if (!handle.IsNumber()) return nullptr;
+  double h = handle.As<Napi::Number>().DoubleValue();
+  if (!(h >= kSlotSpan) || h != std::floor(h)) return nullptr;
+  double generation = std::floor(h / kSlotSpan);
+  double index = h - generation * kSlotSpan;
+  if (index >= static_cast<double>(slots_.size())) return nullptr;
+  Slot& slot = slots_[static_cast<size_t>(index)];
+  return slot.generation == generation ? &slot : nullptr;
+}
+
+const StoragePtr* StorageTable::find(const Napi::Value& handle) const {
+  Slot* slot = slotOf(handle);
+  return slot && slot->storage ? &slot->storage : nullptr;
+}
+
+const StoragePtr& StorageTable::get(Napi::Env env, const Napi::Value& handle, const char* what) const {
+  if (const StoragePtr* s = find(handle)) return *s;
+  // A handle this table gave out once (its slot has moved on, or was emptied) was disposed; anything else never was one.
+  bool issued = false;
+  if (handle.IsNumber()) {
+    double h = handle.As<Napi::Number>().DoubleValue();
+    if (h >= kSlotSpan && h == std::floor(h)) {
+      double generation = std::floor(h / kSlotSpan);
+      double index = h - generation * kSlotSpan;
+      issued = index < static_cast<double>(slots_.size()) && generation <= slots_[static_cast<size_t>(index)].generation;
+    }
+  }
+  if (!issued) throw toJsError(env, makeError(ErrorKind::Value, what, ": expected a tensor storage handle"));
+  throw toJsError(env, makeError(ErrorKind::Disposed, what, ": tensor was disposed"));
+}
+
+void StorageTable::release(Napi::Env env, const Napi::Value& handle) {
+  Slot* slot = slotOf(handle);
+  if (!slot || !slot->storage) return;
+  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(slot->storage->nbytes()));
+  releaseStorage(slot->storage);
+  free_.push_back(static_cast<uint32_t>(slot - slots_.data()));
+}
+
+}  // namespace tn
