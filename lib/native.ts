@@ -31,7 +31,8 @@ export interface NativeCpuInfo {
 }
 
 interface NativeAddon {
-  run(op: string, device: string, specs: unknown[], nInputs: number, attrs: Attrs | undefined): NativeStorage[];
+  /** attrs: an object, or the same as a flat [name, value, ...] array (cheaper to read; lib/engine/kernel.ts sends it). */
+  run(op: string, device: string, specs: unknown[], nInputs: number, attrs: Attrs | unknown[] | undefined): NativeStorage[];
   dispose(storage: NativeStorage): void;
   kernels(device: string): string[];
   fromHost(device: string, data: ArrayBufferView): NativeStorage;

@@ -22,7 +22,7 @@ export function runKernel(op: string, inputs: readonly Tensor[], outputs: readon
     if ('into' in o) specs.push(o.into.storage(op).handle, dtypeCode(o.into.dtype), o.into.shape);
     else specs.push(null, dtypeCode(o.dtype), o.shape);
   }
-  const created = native.run(op, dev, specs, inputs.length, attrs);
+  const created = native.run(op, dev, specs, inputs.length, attrs === undefined ? undefined : flattenAttrs(attrs));
   const result: Tensor[] = [];
   let k = 0;
   for (const o of outputs) {
@@ -31,6 +31,16 @@ export function runKernel(op: string, inputs: readonly Tensor[], outputs: readon
     result.push(new Tensor(new StorageRef(created[k++], nbytes, dev), o.shape, o.dtype));
   }
   return result;
+}
+
+/** attrs as [name, value, ...]: the addon reads a flat array by index, much cheaper than enumerating an object's keys. */
+function flattenAttrs(attrs: Attrs): unknown[] {
+  const flat: unknown[] = [];
+  for (const name in attrs) {
+    const value = attrs[name];
+    if (value !== undefined) flat.push(name, value);
+  }
+  return flat;
 }
 
 /**

@@ -5,11 +5,27 @@
 
 namespace tn {
 
+void Attrs::set(const std::string& name, AttrValue v) {
+  for (auto& entry : values_) {
+    if (entry.first == name) {
+      entry.second = std::move(v);
+      return;
+    }
+  }
+  values_.emplace_back(name, std::move(v));
+}
+
+const AttrValue* Attrs::find(const std::string& name) const {
+  for (const auto& entry : values_)
+    if (entry.first == name) return &entry.second;
+  return nullptr;
+}
+
 Status Attrs::getNumber(const std::string& name, double& out) const {
-  auto it = values_.find(name);
-  TN_CHECK(it != values_.end(), Value, "missing attribute '", name, "'");
-  TN_CHECK(it->second.kind == AttrValue::Kind::Number, Value, "attribute '", name, "' must be a number");
-  out = it->second.number;
+  const AttrValue* it = find(name);
+  TN_CHECK(it, Value, "missing attribute '", name, "'");
+  TN_CHECK(it->kind == AttrValue::Kind::Number, Value, "attribute '", name, "' must be a number");
+  out = it->number;
   return Status::ok();
 }
 
@@ -23,11 +39,11 @@ Status Attrs::getInt(const std::string& name, int64_t& out) const {
 }
 
 Status Attrs::getInts(const std::string& name, std::vector<int64_t>& out) const {
-  auto it = values_.find(name);
-  TN_CHECK(it != values_.end(), Value, "missing attribute '", name, "'");
-  TN_CHECK(it->second.kind == AttrValue::Kind::Numbers, Value, "attribute '", name, "' must be a list of integers");
+  const AttrValue* it = find(name);
+  TN_CHECK(it, Value, "missing attribute '", name, "'");
+  TN_CHECK(it->kind == AttrValue::Kind::Numbers, Value, "attribute '", name, "' must be a list of integers");
   out.clear();
-  for (double v : it->second.numbers) {
+  for (double v : it->numbers) {
     TN_CHECK(std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 9.0e15, Value, "attribute '", name,
              "' must hold integers, got ", v);
     out.push_back(static_cast<int64_t>(v));
@@ -36,10 +52,10 @@ Status Attrs::getInts(const std::string& name, std::vector<int64_t>& out) const 
 }
 
 Status Attrs::getString(const std::string& name, std::string& out) const {
-  auto it = values_.find(name);
-  TN_CHECK(it != values_.end(), Value, "missing attribute '", name, "'");
-  TN_CHECK(it->second.kind == AttrValue::Kind::String, Value, "attribute '", name, "' must be a string");
-  out = it->second.text;
+  const AttrValue* it = find(name);
+  TN_CHECK(it, Value, "missing attribute '", name, "'");
+  TN_CHECK(it->kind == AttrValue::Kind::String, Value, "attribute '", name, "' must be a string");
+  out = it->text;
   return Status::ok();
 }
 

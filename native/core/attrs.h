@@ -1,7 +1,7 @@
 // Attrs: the typed, already-converted options of one op call (read by kernels on any thread).
 #pragma once
 #include <cstdint>
-#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -18,8 +18,8 @@ struct AttrValue {
 
 class Attrs {
  public:
-  void set(const std::string& name, AttrValue v) { values_[name] = std::move(v); }
-  bool has(const std::string& name) const { return values_.count(name) != 0; }
+  void set(const std::string& name, AttrValue v);
+  bool has(const std::string& name) const { return find(name) != nullptr; }
 
   Status getNumber(const std::string& name, double& out) const;
   Status getInt(const std::string& name, int64_t& out) const;
@@ -30,7 +30,9 @@ class Attrs {
   Status getIntOr(const std::string& name, int64_t& out) const { return has(name) ? getInt(name, out) : Status::ok(); }
 
  private:
-  std::map<std::string, AttrValue> values_;
+  const AttrValue* find(const std::string& name) const;
+  // A handful per op: a flat list searched linearly is cheaper to build (once per call) and to read than a map.
+  std::vector<std::pair<std::string, AttrValue>> values_;
 };
 
 }  // namespace tn

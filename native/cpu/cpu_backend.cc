@@ -22,7 +22,15 @@ constexpr int64_t kMaxQueuedKernels = 1024;
 // A kernel whose inputs and outputs total at most this many bytes runs on the calling thread when the stream is idle:
 // waking the stream thread (a futex wake, a context switch, memory freed on another thread) costs more than such a
 // kernel (elementwise ops on a few thousand elements, small reductions and GEMMs take a few microseconds).
-constexpr int64_t kInlineKernelBytes = 64 << 10;
+// TENSORNODE_INLINE_KB overrides the bound (0 queues every kernel).
+int64_t inlineKernelBytes() {
+  static const int64_t bytes = [] {
+    const char* env = std::getenv("TENSORNODE_INLINE_KB");
+    long kb = env ? std::strtol(env, nullptr, 10) : -1;
+    return static_cast<int64_t>(kb >= 0 ? kb : 64) << 10;
+  }();
+  return bytes;
+}
 // Reads up to this size are copied on the calling thread when the stream is idle (a memcpy of 256 KiB takes
 // ~20 us; the hand-off to the stream thread and back to the event loop takes ~100).
 constexpr size_t kInlineReadBytes = 256 << 10;
@@ -78,7 +86,7 @@ class CpuBackend final : public Backend {
     int64_t bytes = 0, inputBytes = 0;
     for (const TensorArg& o : ctx->outputs) bytes += static_cast<int64_t>(o.storage->nbytes());
     for (const TensorArg& in : ctx->inputs) inputBytes += static_cast<int64_t>(in.storage->nbytes());
-    if (bytes + inputBytes <= kInlineKernelBytes && runNowIfIdle([&] { runQueuedKernel(fn, *ctx); }))
+    if (bytes + inputBytes <= inlineKernelBytes() && runNowIfIdle([&] { runQueuedKernel(fn, *ctx); }))
       return Status::ok();
     const StreamOwner* owner = ctx->owner.get();
     Task task;

@@ -52,39 +52,66 @@ Shape parseShape(Napi::Env env, const Napi::Value& value, const std::string& wha
   throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape is too large"));
 }
 
+namespace {
+
+// One attribute value: a number, a boolean (as 0/1), a string or an array of numbers.
+AttrValue attrValue(Napi::Env env, const Napi::Value& v, const std::string& op, const std::string& key) {
+  AttrValue a;
+  if (v.IsNumber()) {
+    a.kind = AttrValue::Kind::Number;
+    a.number = v.As<Napi::Number>().DoubleValue();
+  } else if (v.IsBoolean()) {
+    a.kind = AttrValue::Kind::Number;
+    a.number = v.As<Napi::Boolean>().Value() ? 1 : 0;
+  } else if (v.IsString()) {
+    a.kind = AttrValue::Kind::String;
+    a.text = v.As<Napi::String>().Utf8Value();
+  } else if (v.IsArray()) {
+    a.kind = AttrValue::Kind::Numbers;
+    Napi::Array arr = v.As<Napi::Array>();
+    uint32_t n = arr.Length();
+    a.numbers.resize(n);
+    for (uint32_t j = 0; j < n; ++j) {
+      Napi::Value e = arr.Get(j);
+      if (!e.IsNumber()) throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute '", key, "' must hold numbers"));
+      a.numbers[j] = e.As<Napi::Number>().DoubleValue();
+    }
+  } else {
+    throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute '", key, "' has an unsupported type"));
+  }
+  return a;
+}
+
+}  // namespace
+
 Attrs parseAttrs(Napi::Env env, const Napi::Value& value, const std::string& op) {
   Attrs attrs;
   if (value.IsUndefined() || value.IsNull()) return attrs;
+  // The flat form [name, value, name, value, ...] (what lib/native.ts sends): read by index, no key enumeration.
+  if (value.IsArray()) {
+    Napi::Array flat = value.As<Napi::Array>();
+    uint32_t n = flat.Length();
+    if (n % 2 != 0) throw toJsError(env, makeError(ErrorKind::Value, op, ": attrs must be [name, value, ...] pairs"));
+    for (uint32_t i = 0; i < n; i += 2) {
+      Napi::Value keyValue = flat.Get(i);
+      if (!keyValue.IsString()) throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute names must be strings"));
+      Napi::Value v = flat.Get(i + 1);
+      if (v.IsUndefined()) continue;
+      std::string key = keyValue.As<Napi::String>().Utf8Value();
+      attrs.set(key, attrValue(env, v, op, key));
+    }
+    return attrs;
+  }
   if (!value.IsObject()) throw toJsError(env, makeError(ErrorKind::Value, op, ": attrs must be an object"));
   Napi::Object obj = value.As<Napi::Object>();
   Napi::Array keys = obj.GetPropertyNames();
-  for (uint32_t i = 0; i < keys.Length(); ++i) {
-    std::string key = keys.Get(i).As<Napi::String>().Utf8Value();
-    Napi::Value v = obj.Get(key);
-    AttrValue a;
-    if (v.IsNumber()) {
-      a.kind = AttrValue::Kind::Number;
-      a.number = v.As<Napi::Number>().DoubleValue();
-    } else if (v.IsBoolean()) {
-      a.kind = AttrValue::Kind::Number;
-      a.number = v.As<Napi::Boolean>().Value() ? 1 : 0;
-    } else if (v.IsString()) {
-      a.kind = AttrValue::Kind::String;
-      a.text = v.As<Napi::String>().Utf8Value();
-    } else if (v.IsArray()) {
-      a.kind = AttrValue::Kind::Numbers;
-      Napi::Array arr = v.As<Napi::Array>();
-      for (uint32_t j = 0; j < arr.Length(); ++j) {
-        Napi::Value e = arr.Get(j);
-        if (!e.IsNumber()) throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute '", key, "' must hold numbers"));
-        a.numbers.push_back(e.As<Napi::Number>().DoubleValue());
-      }
-    } else if (v.IsUndefined()) {
-      continue;
-    } else {
-      throw toJsError(env, makeError(ErrorKind::Value, op, ": attribute '", key, "' has an unsupported type"));
-    }
-    attrs.set(key, std::move(a));
+  uint32_t nKeys = keys.Length();
+  for (uint32_t i = 0; i < nKeys; ++i) {
+    Napi::Value keyValue = keys.Get(i);
+    Napi::Value v = obj.Get(keyValue);  // by the key's own JS string: no new string per lookup
+    if (v.IsUndefined()) continue;
+    std::string key = keyValue.As<Napi::String>().Utf8Value();
+    attrs.set(key, attrValue(env, v, op, key));
   }
   return attrs;
 }
