@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../../core/fast_math.h"
 #include "../../core/params/elementwise.h"
 #include "../../core/scalar_ops.h"
 #include "../simd.h"
@@ -104,7 +105,7 @@ struct Sign { static float f(float x, const UnaryParams&) { return scalar::sign(
 struct Square { static float f(float x, const UnaryParams&) { return x * x; } };
 struct Relu { static float f(float x, const UnaryParams&) { return x > 0 ? x : 0.f; } };
 struct Sigmoid { static float f(float x, const UnaryParams&) { return scalar::sigmoid(x); } };
-struct Tanh { static float f(float x, const UnaryParams&) { return std::tanh(x); } };
+struct Tanh { static float f(float x, const UnaryParams&) { return fastmath::tanh(x); } };  // <= 1 ulp, vectorizes
 struct Gelu { static float f(float x, const UnaryParams&) { return scalar::gelu(x); } };
 struct LeakyRelu { static float f(float x, const UnaryParams& p) { return x > 0 ? x : p.alpha * x; } };
 struct Clip { static float f(float x, const UnaryParams& p) { return std::min(std::max(x, p.lo), p.hi); } };
