@@ -29,7 +29,7 @@ std::string threadingMode() {
   if (onednn::compiled()) {
     const char* wait = std::getenv("OMP_WAIT_POLICY");
     mode += std::string(", oneDNN ") + onednn::threadingRuntime() +
-            " sized to the pool, 1 thread for small kernels or while load >= cores (OMP_WAIT_POLICY=" +
+            " sized to the pool, 1 thread for small kernels or while other runnable threads >= cores (OMP_WAIT_POLICY=" +
             (wait ? wait : "unset") + ")";
   }
   return mode;

@@ -19,9 +19,10 @@ namespace onednn {
 dnnl::engine& cpuEngine();
 dnnl::stream& cpuStream();
 // Sizes oneDNN's OpenMP team on this thread for a kernel of `work` multiply-adds (or element visits): our pool's size
-// (setNumThreads), or 1 for small kernels, where waking a second thread costs more than it saves, and while the
-// machine is oversubscribed (load average >= cores), where a fixed-share team waits for descheduled threads. Returns that count; it is part of every cache key, since oneDNN fixes
-// a primitive's thread split when it is created.
+// (setNumThreads), or 1 for small kernels, where waking a second thread costs more than it saves, and while other
+// threads oversubscribe the machine (runnable threads besides the caller >= cores), where a fixed-share team waits
+// for descheduled threads. Returns that count; it is part of every cache key, since oneDNN fixes a primitive's thread
+// split when it is created.
 int prepareThreads(int64_t work);
 
 using dims = dnnl::memory::dims;

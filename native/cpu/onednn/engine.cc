@@ -10,8 +10,12 @@
 #ifdef TENSORNODE_HAVE_DNNL
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
-#include <ctime>
+#include <mutex>
 #include <thread>
 
 #include "dnnl_common.h"
@@ -63,20 +67,53 @@ SetThreadsFn ompSetNumThreads() {
 }
 }  // namespace
 
-// True while the machine is oversubscribed (1-minute load average at or above its core count), re-read at most once
-// a second. oneDNN's OpenMP loops give each thread a fixed share and wait for all of them at the end, so when every
-// core is contended a team of two waits a scheduler slice for the thread that is not running (measured: a 2x2 max
-// pool took 80-170 ms with two threads at load 26 on 2 cores, 2.6 ms with one). Our own pool does not suffer this:
-// its caller takes every chunk no worker has claimed yet.
+namespace {
+double steadySeconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Threads runnable on the machine right now, less the calling one: the "running/total" field of /proc/loadavg
+// (running or waiting for a core; sleeping and blocked threads not counted). -1 where that file is missing.
+double otherRunnableThreads() {
+  FILE* f = std::fopen("/proc/loadavg", "r");
+  if (!f) return -1;
+  double avg1, avg5, avg15;
+  int running = 0, total = 0;
+  int read = std::fscanf(f, "%lf %lf %lf %d/%d", &avg1, &avg5, &avg15, &running, &total);
+  std::fclose(f);
+  return read == 5 ? std::max(0, running - 1) : -1;
+}
+}  // namespace
+
+// True while other threads alone keep every core busy: the runnable threads besides the caller, sampled at most 10
+// times a second and averaged over about 5 s, at or above the core count (where /proc/loadavg is missing: the
+// 1-minute load average). oneDNN's OpenMP loops give each thread a fixed share and wait for all of them at the end,
+// so when every core is contended a team of two waits a scheduler slice for the thread that is not running
+// (measured: a 2x2 max pool took 80-170 ms with two threads at load 26 on 2 cores, 2.6 ms with one). Our own pool
+// does not suffer this: its caller takes every chunk no worker has claimed yet.
+// Not the load average itself: it counts our own team (a 2-thread training loop alone drives a 2-core machine's
+// load towards 2), processes that ended up to a minute ago, and threads blocked on I/O. With it, any other small
+// load halved our convolutions (the recorded bench at load 2.1-2.7: conv forward+backward 84 GFLOP/s on one
+// thread, PyTorch 160 on two).
 bool machineOversubscribed() {
-  static std::atomic<int64_t> checkedAt{-1};
+  static std::mutex mutex;
+  static double sampledAt = -1, average = 0;
   static std::atomic<bool> over{false};
-  int64_t now = static_cast<int64_t>(std::time(nullptr));
-  if (checkedAt.exchange(now) != now) {
+  std::unique_lock<std::mutex> lock(mutex, std::try_to_lock);
+  if (!lock.owns_lock()) return over;  // another stream thread is sampling
+  double now = steadySeconds();
+  if (now - sampledAt < 0.1) return over;
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  double others = otherRunnableThreads();
+  if (others < 0) {
     double load[1] = {0};
-    int cores = static_cast<int>(std::thread::hardware_concurrency());
     over = getloadavg(load, 1) == 1 && cores > 0 && load[0] >= cores;
+  } else {
+    double keep = sampledAt < 0 ? 0 : std::exp(-(now - sampledAt) / 5.0);
+    average = average * keep + others * (1 - keep);
+    over = cores > 0 && average >= cores;
   }
+  sampledAt = now;
   return over;
 }
 
