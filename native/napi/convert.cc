@@ -22,8 +22,11 @@ Device parseDevice(Napi::Env env, const Napi::Value& value) {
   throw toJsError(env, makeError(ErrorKind::Device, "unknown device '", s, "' (expected 'cpu' or 'cuda:N')"));
 }
 
-bool tryParseShape(const Napi::Value& value, Shape& out) {
-  if (!value.IsArray()) return false;
+namespace {
+
+// Reads a shape into `out`; returns null, or what is wrong with it.
+const char* readShape(const Napi::Value& value, Shape& out) {
+  if (!value.IsArray()) return "shape must be an array";
   Napi::Array arr = value.As<Napi::Array>();
   uint32_t rank = arr.Length();
   out.resize(rank);
@@ -31,25 +34,21 @@ bool tryParseShape(const Napi::Value& value, Shape& out) {
   for (uint32_t i = 0; i < rank; ++i) {
     Napi::Value v = arr.Get(i);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= 0) || std::floor(d) != d || d > 9.0e15) return false;
+    if (!(d >= 0) || std::floor(d) != d || d > 9.0e15) return "shape entries must be non-negative integers";
     out[i] = static_cast<int64_t>(d);
     total *= d;
   }
-  return total <= 9.0e15;
+  return total <= 9.0e15 ? nullptr : "shape is too large";
 }
+
+}  // namespace
+
+bool tryParseShape(const Napi::Value& value, Shape& out) { return readShape(value, out) == nullptr; }
 
 Shape parseShape(Napi::Env env, const Napi::Value& value, const std::string& what) {
   Shape shape;
-  if (tryParseShape(value, shape)) return shape;
-  if (!value.IsArray()) throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape must be an array"));
-  Napi::Array arr = value.As<Napi::Array>();
-  for (uint32_t i = 0; i < arr.Length(); ++i) {
-    Napi::Value v = arr.Get(i);
-    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-    if (!(d >= 0) || std::floor(d) != d || d > 9.0e15)
-      throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape entries must be non-negative integers"));
-  }
-  throw toJsError(env, makeError(ErrorKind::Shape, what, ": shape is too large"));
+  if (const char* problem = readShape(value, shape)) throw toJsError(env, makeError(ErrorKind::Shape, what, ": ", problem));
+  return shape;
 }
 
 namespace {

@@ -45,13 +45,19 @@ double StorageTable::add(Napi::Env env, StoragePtr storage) {
   return static_cast<double>(slot.generation) * kSlotSpan + index;
 }
 
-StorageTable::Slot* StorageTable::slotOf(const Napi::Value& handle) const {
-  if (!handle.IsNumber()) return nullptr;
+// A handle's slot index and generation; false when the value cannot be a handle of any table.
+static bool decodeHandle(const Napi::Value& handle, double& index, double& generation) {
+  if (!handle.IsNumber()) return false;
   double h = handle.As<Napi::Number>().DoubleValue();
-  if (!(h >= kSlotSpan) || h != std::floor(h)) return nullptr;
-  double generation = std::floor(h / kSlotSpan);
-  double index = h - generation * kSlotSpan;
-  if (index >= static_cast<double>(slots_.size())) return nullptr;
+  if (!(h >= kSlotSpan) || h != std::floor(h)) return false;
+  generation = std::floor(h / kSlotSpan);
+  index = h - generation * kSlotSpan;
+  return true;
+}
+
+StorageTable::Slot* StorageTable::slotOf(const Napi::Value& handle) const {
+  double index, generation;
+  if (!decodeHandle(handle, index, generation) || index >= static_cast<double>(slots_.size())) return nullptr;
   Slot& slot = slots_[static_cast<size_t>(index)];
   return slot.generation == generation ? &slot : nullptr;
 }
@@ -64,15 +70,9 @@ const StoragePtr* StorageTable::find(const Napi::Value& handle) const {
 const StoragePtr& StorageTable::get(Napi::Env env, const Napi::Value& handle, const char* what) const {
   if (const StoragePtr* s = find(handle)) return *s;
   // A handle this table gave out once (its slot has moved on, or was emptied) was disposed; anything else never was one.
-  bool issued = false;
-  if (handle.IsNumber()) {
-    double h = handle.As<Napi::Number>().DoubleValue();
-    if (h >= kSlotSpan && h == std::floor(h)) {
-      double generation = std::floor(h / kSlotSpan);
-      double index = h - generation * kSlotSpan;
-      issued = index < static_cast<double>(slots_.size()) && generation <= slots_[static_cast<size_t>(index)].generation;
-    }
-  }
+  double index, generation;
+  bool issued = decodeHandle(handle, index, generation) && index < static_cast<double>(slots_.size()) &&
+                generation <= slots_[static_cast<size_t>(index)].generation;
   if (!issued) throw toJsError(env, makeError(ErrorKind::Value, what, ": expected a tensor storage handle"));
   throw toJsError(env, makeError(ErrorKind::Disposed, what, ": tensor was disposed"));
 }

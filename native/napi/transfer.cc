@@ -83,21 +83,22 @@ Napi::Value readAsync(const Napi::CallbackInfo& info) {
   checkRange(env, storage, offset, nbytes, "read");
   Backend* backend = nullptr;
   throwIfError(env, getBackend(storage->device(), backend));
-  napi_deferred deferred = nullptr;
-  napi_value promise = nullptr;
-  if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
   std::shared_ptr<EnvState> state = addonData(env).state;
   // The stream is idle and the read small: copied here, without the stream thread and a completion port. The bytes
   // come back as an ArrayBuffer (lib/native.ts settles its promise on the next event-loop turn, as a queued read
   // would be); a failed kernel's error as a rejected promise.
   Status nowStatus;
   std::shared_ptr<std::vector<uint8_t>> nowBytes;
-  if (backend->readNowIfIdle(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes), nowStatus, nowBytes)) {
-    if (nowStatus.isOk()) {
-      napi_value buffer = hostBuffer(env, std::move(nowBytes));
-      if (buffer) return Napi::Value(env, buffer);
-      throw Napi::Error::New(env);
-    }
+  bool readNow =
+      backend->readNowIfIdle(storage, static_cast<size_t>(offset), static_cast<size_t>(nbytes), nowStatus, nowBytes);
+  if (readNow && nowStatus.isOk()) {
+    if (napi_value buffer = hostBuffer(env, std::move(nowBytes))) return Napi::Value(env, buffer);
+    throw Napi::Error::New(env);
+  }
+  napi_deferred deferred = nullptr;
+  napi_value promise = nullptr;
+  if (napi_create_promise(env, &deferred, &promise) != napi_ok) throw Napi::Error::New(env);
+  if (readNow) {
     state->owner()->observed(nowStatus);
     settleRead(env, deferred, nowStatus, nullptr);
     return Napi::Value(env, promise);
