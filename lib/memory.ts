@@ -6,6 +6,8 @@ import type { Tensor } from './tensor';
 /** A native storage shared by a tensor and its views; freed when the last user releases it. */
 export class StorageRef {
   private refs = 1;
+  /** Bumped each time a kernel writes into this storage in place (assign, optimizer updates): lets derived caches notice. */
+  version = 0;
   constructor(
     readonly handle: NativeStorage,
     readonly nbytes: number,

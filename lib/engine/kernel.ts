@@ -19,7 +19,11 @@ export function runKernel(op: string, inputs: readonly Tensor[], outputs: readon
   const specs: unknown[] = [];
   for (const t of inputs) specs.push(t.storage(op).handle, dtypeCode(t.dtype), t.shape);
   for (const o of outputs) {
-    if ('into' in o) specs.push(o.into.storage(op).handle, dtypeCode(o.into.dtype), o.into.shape);
+    if ('into' in o) {
+      const ref = o.into.storage(op);
+      ref.version++;
+      specs.push(ref.handle, dtypeCode(o.into.dtype), o.into.shape);
+    }
     else specs.push(null, dtypeCode(o.dtype), o.shape);
   }
   const created = native.run(op, dev, specs, inputs.length, attrs === undefined ? undefined : flattenAttrs(attrs));
