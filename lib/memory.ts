@@ -8,12 +8,14 @@ export class StorageRef {
   private refs = 1;
   /** Bumped each time a kernel writes into this storage in place (assign, optimizer updates): lets derived caches notice. */
   version = 0;
+  /** @internal This device's counters (looked up once, not per tensor). */
+  readonly stats: DeviceStats;
   constructor(
     readonly handle: NativeStorage,
     readonly nbytes: number,
     readonly device: string,
   ) {
-    const st = stats(device);
+    const st = (this.stats = stats(device));
     st.numBytes += nbytes;
     st.numDataBuffers++;
   }
@@ -23,7 +25,7 @@ export class StorageRef {
   }
   release(): void {
     if (--this.refs === 0) {
-      const st = stats(this.device);
+      const st = this.stats;
       st.numBytes -= this.nbytes;
       st.numDataBuffers--;
       native.dispose(this.handle);
@@ -73,42 +75,76 @@ export function memory(): MemoryInfo {
   return { numTensors, numDataBuffers, numBytes, unreliable: false, devices, numBytesInQueue };
 }
 
-// The GC backstop: a tensor collected without dispose() still gives its storage back.
-interface Held {
-  ref: StorageRef;
-  device: string;
-  live: { value: boolean };
+/**
+ * A tensor's hold on its storage: `live` until dispose() or the GC backstop releases it (whichever comes first). The
+ * same object is the backstop's held value, so a tensor costs one bookkeeping object besides itself.
+ */
+export interface Holding {
+  readonly ref: StorageRef;
+  live: boolean;
 }
-const finalizer = new FinalizationRegistry<Held>((held) => {
-  if (held.live.value) {
-    held.live.value = false;
-    stats(held.device).numTensors--;
+
+// The GC backstop: a tensor collected without dispose() still gives its storage back.
+const finalizer = new FinalizationRegistry<Holding>((held) => {
+  if (held.live) {
+    held.live = false;
+    held.ref.stats.numTensors--;
     held.ref.release();
   }
 });
 
-const scopes: Set<Tensor>[] = [];
+/**
+ * The open scopes (tidy, op scopes, startScope) as one stack: `tracked` lists the tensors made while any scope is open,
+ * in order, and scope i owns tracked[scopeStarts[i]...] up to the next scope's start. An array, not a Set per scope:
+ * an op's scope costs two numbers and the tensor it returns simply stays where it is when the scope closes (it now
+ * belongs to the enclosing one). Disposed and kept tensors stay listed until their scope closes and are skipped then;
+ * a long scope is compacted as it grows (compactIfLarge), so a loop that disposes what it makes stays bounded.
+ */
+let tracked: Tensor[] = [];
+const scopeStarts: number[] = [];
+let compactAt = 4096;
 
-/** Called by the Tensor constructor: counts it, registers the backstop and adds it to the innermost tidy scope. */
-export function trackTensor(t: Tensor, ref: StorageRef, live: { value: boolean }): void {
-  stats(t.device).numTensors++;
+/** Called by the Tensor constructor: counts it, registers the backstop and adds it to the innermost scope. */
+export function trackTensor(t: Tensor, held: Holding): void {
+  held.ref.stats.numTensors++;
   // No unregister token: dispose() only flips `live` (unregistering costs more than the callback's no-op later).
-  finalizer.register(t, { ref, device: t.device, live });
-  if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+  finalizer.register(t, held);
+  if (scopeStarts.length > 0) {
+    tracked.push(t);
+    if (tracked.length >= compactAt) compactTracked();
+  }
 }
 
-/** Called by Tensor.dispose(). */
-export function untrackTensor(t: Tensor, ref: StorageRef, live: { value: boolean }): void {
-  live.value = false;
-  stats(t.device).numTensors--;
-  for (const s of scopes) s.delete(t);
-  ref.release();
+/** Called by Tensor.dispose() (its entry in a scope, if any, is skipped when the scope closes). */
+export function untrackTensor(held: Holding): void {
+  held.live = false;
+  held.ref.stats.numTensors--;
+  held.ref.release();
 }
 
-/** Removes a tensor from every tidy scope so it survives them (parameters, optimizer state, results). */
+/** Takes a tensor out of every open scope so it survives them (parameters, optimizer state, results). */
 export function keep<T extends Tensor>(t: T): T {
-  for (const s of scopes) s.delete(t);
+  t.keptFromScopes = true;
   return t;
+}
+
+/** @internal For tests: how many entries the open scopes list (made tensors, including disposed ones not yet dropped). */
+export function trackedEntries(): number {
+  return tracked.length;
+}
+
+/** Drops disposed and kept tensors from `tracked`, moving each scope's start with its tensors. */
+function compactTracked(): void {
+  const out: Tensor[] = [];
+  let scope = 0;
+  for (let i = 0; i < tracked.length; i++) {
+    while (scope < scopeStarts.length && scopeStarts[scope] === i) scopeStarts[scope++] = out.length;
+    const t = tracked[i];
+    if (!t.isDisposed && !t.keptFromScopes) out.push(t);
+  }
+  while (scope < scopeStarts.length) scopeStarts[scope++] = out.length;
+  tracked = out;
+  compactAt = Math.max(4096, 2 * out.length);
 }
 
 /** Every tensor in value: a tensor, or nested arrays, Maps, Sets and plain objects of any depth (cycles are fine). */
@@ -145,42 +181,52 @@ export function tidy<T>(nameOrFn: string | (() => T), maybeFn?: () => T): T {
   if (fn.constructor?.name === 'AsyncFunction') {
     throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it is async); await outside tidy`);
   }
-  return runInScope(fn, (scope) => {
+  return runInScope(fn, (start) => {
     // A plain function that returned a promise: what it made so far is disposed, not leaked.
-    closeScope(scope, new Set());
+    closeScope(start, new Set());
     throw new ValueError(`tidy${named ? `('${nameOrFn}')` : ''}: the function must be synchronous (it returned a Promise); await outside tidy`);
   });
 }
 
+/** The tensors of the scope that starts at tracked[start]: what it made, minus those disposed or kept since. */
+function scopeTensors(start: number): Tensor[] {
+  const out: Tensor[] = [];
+  for (let i = start; i < tracked.length; i++) {
+    const t = tracked[i];
+    if (!t.isDisposed && !t.keptFromScopes) out.push(t);
+  }
+  return out;
+}
+
 /**
  * Runs fn in a new scope: what it returns survives (into the enclosing scope), the rest is disposed or handed to
- * the graphs that need it. A promise result goes to `onPromise`, which decides what to do with the scope.
+ * the graphs that need it. A promise result goes to `onPromise` with the scope's start, which decides what to do with it.
  */
-function runInScope<T>(fn: () => T, onPromise: (scope: Set<Tensor>) => void, handToGraph = false): T {
-  const scope = new Set<Tensor>();
-  scopes.push(scope);
+function runInScope<T>(fn: () => T, onPromise: (start: number) => void, handToGraph = false): T {
+  scopeStarts.push(tracked.length);
   let result: T;
   try {
     result = fn();
   } catch (e) {
-    scopes.pop();
-    closeScope(scope, new Set());
+    closeScope(scopeStarts.pop()!, new Set());
     throw e;
   }
-  scopes.pop();
+  // Read back, not remembered from the push: compacting the list (compactTracked) moves scope starts.
+  const start = scopeStarts.pop()!;
   if (result instanceof Promise) {
-    onPromise(scope);
+    onPromise(start);
     return result;
   }
-  // The common case of an op (it made only the tensor it returns): straight to the enclosing scope.
-  if (scope.size === 1 && (result as { isTensor?: boolean } | null)?.isTensor === true && scope.has(result as Tensor)) {
-    if (scopes.length > 0) scopes[scopes.length - 1].add(result as Tensor);
+  // The common case of an op (it made only the tensor it returns, or nothing): its entry joins the enclosing scope.
+  const made = tracked.length - start;
+  if (made === 0 || (made === 1 && tracked[start] === (result as unknown))) {
+    if (scopeStarts.length === 0) tracked.length = 0;
     return result;
   }
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
-  if (handToGraph) handToGraphs(scope, survivors);
-  closeScope(scope, survivors);
+  if (handToGraph) handToGraphs(start, survivors);
+  closeScope(start, survivors);
   return result;
 }
 
@@ -191,7 +237,7 @@ function runInScope<T>(fn: () => T, onPromise: (scope: Set<Tensor>) => void, han
  * everything (its continuation may still read it).
  */
 export function opScope<T>(fn: () => T): T {
-  return runInScope(fn, (scope) => closeScope(scope, new Set(scope)), true);
+  return runInScope(fn, (start) => closeScope(start, 'all'), true);
 }
 
 /**
@@ -199,11 +245,11 @@ export function opScope<T>(fn: () => T): T {
  * (index tensors, masks, constants captured by the rule): the graph nodes of its outputs take them, so they live
  * until the graph is released instead of being disposed with the scope. Without a graph, nothing is kept.
  */
-function handToGraphs(scope: Set<Tensor>, survivors: Set<Tensor>): void {
+function handToGraphs(start: number, survivors: Set<Tensor>): void {
   const nodes = [...survivors].map((t) => t.gradFn).filter((n) => n !== null && n.backward !== null);
   if (nodes.length === 0) return;
-  for (const t of scope) {
-    if (survivors.has(t) || t.isDisposed) continue;
+  for (const t of scopeTensors(start)) {
+    if (survivors.has(t)) continue;
     for (const node of nodes) {
       node!.owned.push(t);
       t.graphRefs++;
@@ -212,23 +258,31 @@ function handToGraphs(scope: Set<Tensor>, survivors: Set<Tensor>): void {
   }
 }
 
-/** Moves the survivors to the enclosing scope and disposes the rest, handing what a graph still reads to it. */
-function closeScope(scope: Set<Tensor>, survivors: Set<Tensor>): void {
+/**
+ * Closes the scope that starts at tracked[start] (already popped from scopeStarts): moves the survivors ('all': every
+ * tensor) to the enclosing scope and disposes the rest, handing what a graph still reads to it.
+ */
+function closeScope(start: number, survivors: Set<Tensor> | 'all'): void {
+  const toParent = scopeStarts.length > 0;
   const doomed: Tensor[] = [];
-  for (const t of scope) {
-    if (survivors.has(t)) {
-      if (scopes.length > 0) scopes[scopes.length - 1].add(t);
-    } else if (!t.isDisposed) {
+  let kept = start;
+  for (let i = start; i < tracked.length; i++) {
+    const t = tracked[i];
+    if (t.isDisposed || t.keptFromScopes) continue;
+    if (survivors === 'all' || survivors.has(t)) {
+      if (toParent) tracked[kept++] = t;
+    } else {
       t.graphOwned = true;
       doomed.push(t);
     }
   }
+  tracked.length = kept;
   // Disposing a tensor releases the node that made it, which may free graph-owned inputs in turn.
   for (const t of doomed) if (!t.isDisposed && t.graphRefs === 0) t.dispose();
 }
 
-/** The scopes opened by startScope(), innermost last, each with its name and its place on the scope stack. */
-const manualScopes: { name: string; scope: Set<Tensor>; depth: number }[] = [];
+/** The scopes opened by startScope(), innermost last, each with its name and its depth on the scope stack. */
+const manualScopes: { name: string; depth: number }[] = [];
 
 /**
  * tfjs's engine().startScope(name?): opens a scope without a closure; tensors made until the matching endScope()
@@ -236,9 +290,8 @@ const manualScopes: { name: string; scope: Set<Tensor>; depth: number }[] = [];
  */
 export function startScope(name?: string): void {
   if (name !== undefined && typeof name !== 'string') throw new ValueError(`startScope: 'name' must be a string, got ${typeof name}`);
-  const scope = new Set<Tensor>();
-  scopes.push(scope);
-  manualScopes.push({ name: name ?? 'unnamed scope', scope, depth: scopes.length });
+  scopeStarts.push(tracked.length);
+  manualScopes.push({ name: name ?? 'unnamed scope', depth: scopeStarts.length });
 }
 
 /**
@@ -248,14 +301,14 @@ export function startScope(name?: string): void {
 export function endScope(result?: unknown): void {
   const open = manualScopes[manualScopes.length - 1];
   if (!open) throw new ValueError('endScope: there is no open scope (call startScope() first)');
-  if (scopes.length !== open.depth || scopes[scopes.length - 1] !== open.scope) {
+  if (scopeStarts.length !== open.depth) {
     throw new ValueError(`endScope: scope '${open.name}' is not the innermost scope (a tidy or op scope inside it is still open)`);
   }
   manualScopes.pop();
-  scopes.pop();
+  const start = scopeStarts.pop()!;
   const survivors = new Set<Tensor>();
   collectTensors(result, survivors);
-  closeScope(open.scope, survivors);
+  closeScope(start, survivors);
 }
 
 /** Disposes a tensor, or every tensor in nested arrays, Maps, Sets and plain objects (tfjs's dispose). */

@@ -31,7 +31,21 @@ export interface NativeCpuInfo {
 }
 
 interface NativeAddon {
-  /** attrs: an object, or the same as a flat [name, value, ...] array (cheaper to read; lib/engine/kernel.ts sends it). */
+  /**
+   * Runs the kernel call packed in the call buffer (lib/engine/kernel.ts's layout) with `attrs` as a flat
+   * [name, value, ...] array; writes the new outputs' handles to the buffer's first slots and returns their count.
+   */
+  call(attrs: unknown[] | undefined): number;
+  /** Registers the Float64Array that `call` reads (once per environment, again when it grows). */
+  setCallBuffer(buffer: Float64Array): void;
+  /** The process-wide id of a kernel name. */
+  opId(op: string): number;
+  /** A device's code in packed calls (0: cpu, k: cuda:k-1); throws DeviceError for an unknown device. */
+  deviceCode(device: string): number;
+  /**
+   * The same call from plain values (for tools and tests; lib packs its calls): specs [storage|null, dtypeCode,
+   * shape, ...], inputs first; attrs an object or a flat array. Returns the new outputs' handles.
+   */
   run(op: string, device: string, specs: unknown[], nInputs: number, attrs: Attrs | unknown[] | undefined): NativeStorage[];
   dispose(storage: NativeStorage): void;
   kernels(device: string): string[];
@@ -94,6 +108,17 @@ function wrap<F extends (...args: never[]) => unknown>(fn: F): F {
 
 /** The addon with every entry point mapping native errors to typed errors. */
 export const native: NativeAddon = {
+  // Written out rather than wrap()ped: this runs for every kernel call.
+  call: (attrs) => {
+    try {
+      return addon.call(attrs);
+    } catch (e) {
+      rethrowNative(e);
+    }
+  },
+  setCallBuffer: wrap(addon.setCallBuffer),
+  opId: wrap(addon.opId),
+  deviceCode: wrap(addon.deviceCode),
   run: wrap(addon.run),
   dispose: addon.dispose,
   kernels: wrap(addon.kernels),

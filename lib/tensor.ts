@@ -3,7 +3,7 @@ import { backward as runBackward, releaseNode, type GradNode } from './autograd/
 import { DTypeError, DisposedError, ShapeError, ValueError } from './errors';
 import { bytesPerElement, type DataArray, type DType, typedArrayFromBuffer } from './dtype';
 import { normalizeDevice, type Device } from './device';
-import { StorageRef, trackTensor, untrackTensor } from './memory';
+import { type Holding, StorageRef, trackTensor, untrackTensor } from './memory';
 import { native } from './native';
 import { formatTensor } from './tensor_format';
 import type { Rank } from './rank';
@@ -34,17 +34,22 @@ export class Tensor<R extends Rank = Rank> {
   graphOwned = false;
   private ref: StorageRef | null;
   private ownGrad: Tensor | null = null;
-  private readonly live = { value: true };
+  /** @internal Set by keep(): no scope disposes this tensor. */
+  keptFromScopes = false;
+  private readonly held: Holding;
   private wantsGrad = false;
 
   /** @internal Tensors are made by ops (tensor(), zeros(), ...); this wraps a storage the caller owns one reference of. */
   constructor(ref: StorageRef, shape: readonly number[], dtype: DType) {
     this.ref = ref;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(shape.slice());
     this.dtype = dtype;
     this.device = ref.device;
-    this.size = shape.reduce((a, b) => a * b, 1);
-    trackTensor(this, ref, this.live);
+    let size = 1;
+    for (let d = 0; d < shape.length; d++) size *= shape[d];
+    this.size = size;
+    this.held = { ref, live: true };
+    trackTensor(this, this.held);
   }
 
   get rank(): number {
@@ -119,9 +124,8 @@ export class Tensor<R extends Rank = Rank> {
   /** Frees this tensor's reference to its storage; using it afterwards throws DisposedError. */
   dispose(): void {
     if (!this.ref) return;
-    const ref = this.ref;
     this.ref = null;
-    untrackTensor(this, ref, this.live);
+    untrackTensor(this.held);
     // The graph that made this tensor can no longer be reached through it.
     if (this.gradFn) releaseNode(this.gradFn);
     this.gradFn = null;

@@ -16,25 +16,82 @@ export type OutputSpec = { shape: readonly number[]; dtype: DType } | { into: Te
 export function runKernel(op: string, inputs: readonly Tensor[], outputs: readonly OutputSpec[], attrs?: Attrs, device?: Device): Tensor[] {
   refuseComplex(op, inputs, outputs);
   const dev = inputs.length > 0 ? inputs[0].device : (device ?? getDefaultDevice());
-  const specs: unknown[] = [];
-  for (const t of inputs) specs.push(t.storage(op).handle, dtypeCode(t.dtype), t.shape);
+  const nArgs = inputs.length + outputs.length;
+  let need = HEADER;
+  for (const t of inputs) need += 3 + t.shape.length;
+  for (const o of outputs) need += 3 + ('into' in o ? o.into.shape : o.shape).length;
+  if (need > callBuffer.length) growCallBuffer(need);
+  const buf = callBuffer;
+  buf[0] = opIdOf(op);
+  buf[1] = deviceCodeOf(dev);
+  buf[2] = inputs.length;
+  buf[3] = nArgs;
+  let p = HEADER;
+  for (const t of inputs) p = packArg(buf, p, t.storage(op).handle, t.dtype, t.shape);
   for (const o of outputs) {
     if ('into' in o) {
       const ref = o.into.storage(op);
       ref.version++;
-      specs.push(ref.handle, dtypeCode(o.into.dtype), o.into.shape);
+      p = packArg(buf, p, ref.handle, o.into.dtype, o.into.shape);
+    } else {
+      p = packArg(buf, p, 0, o.dtype, o.shape);
     }
-    else specs.push(null, dtypeCode(o.dtype), o.shape);
   }
-  const created = native.run(op, dev, specs, inputs.length, attrs === undefined ? undefined : flattenAttrs(attrs));
+  native.call(attrs === undefined ? undefined : flattenAttrs(attrs));
   const result: Tensor[] = [];
   let k = 0;
   for (const o of outputs) {
     if ('into' in o) continue;
-    const nbytes = o.shape.reduce((a, b) => a * b, 1) * bytesPerElement(o.dtype);
-    result.push(new Tensor(new StorageRef(created[k++], nbytes, dev), o.shape, o.dtype));
+    const shape = o.shape;
+    let n = 1;
+    for (let d = 0; d < shape.length; d++) n *= shape[d];
+    result.push(new Tensor(new StorageRef(buf[k++], n * bytesPerElement(o.dtype), dev), shape, o.dtype));
   }
   return result;
+}
+
+// Calls travel to the addon packed in one Float64Array it keeps a pointer to (native/napi/run_op.cc's layout:
+// [opId, deviceCode, nInputs, nArgs, then per argument handle (0: allocate), dtypeCode, rank, dims...]): no arrays,
+// strings or objects per call, and the addon reads numbers in place instead of through one N-API call per value.
+const HEADER = 4;
+let callBuffer = new Float64Array(1024);
+native.setCallBuffer(callBuffer);
+
+/** @internal For tests: the buffer the next call is packed into (its slot 0 holds the op id during native.call). */
+export function currentCallBuffer(): Float64Array {
+  return callBuffer;
+}
+
+/** @internal For tests that drive the addon with a buffer of their own: gives the addon lib's buffer back. */
+export function restoreCallBuffer(): void {
+  native.setCallBuffer(callBuffer);
+}
+
+function growCallBuffer(need: number): void {
+  callBuffer = new Float64Array(Math.max(need, callBuffer.length * 2));
+  native.setCallBuffer(callBuffer);
+}
+
+function packArg(buf: Float64Array, p: number, handle: number, dtype: DType, shape: readonly number[]): number {
+  buf[p] = handle;
+  buf[p + 1] = dtypeCode(dtype);
+  buf[p + 2] = shape.length;
+  for (let d = 0; d < shape.length; d++) buf[p + 3 + d] = shape[d];
+  return p + 3 + shape.length;
+}
+
+const opIds = new Map<string, number>();
+function opIdOf(op: string): number {
+  let id = opIds.get(op);
+  if (id === undefined) opIds.set(op, (id = native.opId(op)));
+  return id;
+}
+
+const deviceCodes = new Map<string, number>();
+function deviceCodeOf(device: string): number {
+  let code = deviceCodes.get(device);
+  if (code === undefined) deviceCodes.set(device, (code = native.deviceCode(device)));
+  return code;
 }
 
 /** attrs as [name, value, ...]: the addon reads a flat array by index, much cheaper than enumerating an object's keys. */

@@ -109,6 +109,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   data->state = EnvState::create(env);
   env.SetInstanceData<AddonData>(data);
   exports.Set("run", Napi::Function::New(env, runOp, "run"));
+  exports.Set("call", Napi::Function::New(env, runPackedCall, "call"));
+  exports.Set("setCallBuffer", Napi::Function::New(env, setCallBuffer, "setCallBuffer"));
+  exports.Set("opId", Napi::Function::New(env, opId, "opId"));
+  exports.Set("deviceCode", Napi::Function::New(env, deviceCode, "deviceCode"));
   exports.Set("kernels", Napi::Function::New(env, listKernels, "kernels"));
   exports.Set("dispose", Napi::Function::New(env, disposeStorage, "dispose"));
   exports.Set("fromHost", Napi::Function::New(env, fromHost, "fromHost"));

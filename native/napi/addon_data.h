@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "env_state.h"
+#include "op_table.h"
 #include "storage_table.h"
 
 namespace tn {
@@ -12,6 +13,12 @@ namespace tn {
 struct AddonData {
   StorageTable storages;  // the storages this environment's tensors hold, by handle
   std::shared_ptr<EnvState> state;  // completions and lifecycle of this environment (shared with stream threads)
+  KernelCache kernels;  // op id -> kernel, per device type
+  // The call buffer lib/engine/kernel.ts packs each kernel call into (setCallBuffer): read in place, no JS values.
+  Napi::Reference<Napi::Float64Array> callBufferRef;
+  double* callBuffer = nullptr;
+  size_t callBufferLength = 0;
+  std::vector<double> createdScratch;  // new output handles of the call being made (reused: no allocation per call)
 };
 
 AddonData& addonData(Napi::Env env);

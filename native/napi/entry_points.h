@@ -5,6 +5,10 @@
 namespace tn {
 
 Napi::Value runOp(const Napi::CallbackInfo& info);
+Napi::Value runPackedCall(const Napi::CallbackInfo& info);
+Napi::Value setCallBuffer(const Napi::CallbackInfo& info);
+Napi::Value opId(const Napi::CallbackInfo& info);
+Napi::Value deviceCode(const Napi::CallbackInfo& info);
 Napi::Value listKernels(const Napi::CallbackInfo& info);
 Napi::Value disposeStorage(const Napi::CallbackInfo& info);
 Napi::Value fromHost(const Napi::CallbackInfo& info);

@@ -40,34 +40,45 @@ double StorageTable::add(Napi::Env env, StoragePtr storage) {
   }
   Slot& slot = slots_[index];
   slot.generation = slot.generation % kMaxGeneration + 1;
-  Napi::MemoryManagement::AdjustExternalMemory(env, static_cast<int64_t>(storage->nbytes()));
+  adjustExternal(env, static_cast<int64_t>(storage->nbytes()));
   slot.storage = std::move(storage);
   return static_cast<double>(slot.generation) * kSlotSpan + index;
 }
 
+void StorageTable::adjustExternal(Napi::Env env, int64_t delta) {
+  constexpr int64_t kExternalStep = 1 << 20;
+  unreportedBytes_ += delta;
+  if (unreportedBytes_ >= kExternalStep || unreportedBytes_ <= -kExternalStep) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, unreportedBytes_);
+    unreportedBytes_ = 0;
+  }
+}
+
+double StorageTable::handleOf(const Napi::Value& value) {
+  return value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : std::nan("");
+}
+
 // A handle's slot index and generation; false when the value cannot be a handle of any table.
-static bool decodeHandle(const Napi::Value& handle, double& index, double& generation) {
-  if (!handle.IsNumber()) return false;
-  double h = handle.As<Napi::Number>().DoubleValue();
+static bool decodeHandle(double h, double& index, double& generation) {
   if (!(h >= kSlotSpan) || h != std::floor(h)) return false;
   generation = std::floor(h / kSlotSpan);
   index = h - generation * kSlotSpan;
   return true;
 }
 
-StorageTable::Slot* StorageTable::slotOf(const Napi::Value& handle) const {
+StorageTable::Slot* StorageTable::slotOf(double handle) const {
   double index, generation;
   if (!decodeHandle(handle, index, generation) || index >= static_cast<double>(slots_.size())) return nullptr;
   Slot& slot = slots_[static_cast<size_t>(index)];
   return slot.generation == generation ? &slot : nullptr;
 }
 
-const StoragePtr* StorageTable::find(const Napi::Value& handle) const {
+const StoragePtr* StorageTable::find(double handle) const {
   Slot* slot = slotOf(handle);
   return slot && slot->storage ? &slot->storage : nullptr;
 }
 
-const StoragePtr& StorageTable::get(Napi::Env env, const Napi::Value& handle, const char* what) const {
+const StoragePtr& StorageTable::get(Napi::Env env, double handle, const char* what) const {
   if (const StoragePtr* s = find(handle)) return *s;
   // A handle this table gave out once (its slot has moved on, or was emptied) was disposed; anything else never was one.
   double index, generation;
@@ -77,10 +88,10 @@ const StoragePtr& StorageTable::get(Napi::Env env, const Napi::Value& handle, co
   throw toJsError(env, makeError(ErrorKind::Disposed, what, ": tensor was disposed"));
 }
 
-void StorageTable::release(Napi::Env env, const Napi::Value& handle) {
+void StorageTable::release(Napi::Env env, double handle) {
   Slot* slot = slotOf(handle);
   if (!slot || !slot->storage) return;
-  Napi::MemoryManagement::AdjustExternalMemory(env, -static_cast<int64_t>(slot->storage->nbytes()));
+  adjustExternal(env, -static_cast<int64_t>(slot->storage->nbytes()));
   releaseStorage(slot->storage);
   free_.push_back(static_cast<uint32_t>(slot - slots_.data()));
 }

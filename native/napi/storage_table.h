@@ -22,22 +22,33 @@ class StorageTable {
 
   // Registers a storage and reports its bytes to V8 as external memory; throws when 2^24 handles are live.
   double add(Napi::Env env, StoragePtr storage);
-  // The storage behind a handle, or throws a ValueError (not a handle) / DisposedError naming `what`.
-  const StoragePtr& get(Napi::Env env, const Napi::Value& handle, const char* what) const;
+  // The storage behind a handle, or throws a ValueError (not a handle) / DisposedError naming `what`. Handles are
+  // read as doubles: handleOf() turns a JS value into one (NaN for a non-number, which is never a handle).
+  const StoragePtr& get(Napi::Env env, double handle, const char* what) const;
+  const StoragePtr& get(Napi::Env env, const Napi::Value& handle, const char* what) const {
+    return get(env, handleOf(handle), what);
+  }
   // The storage behind a handle, or null when the value is not a live handle (no JS error).
-  const StoragePtr* find(const Napi::Value& handle) const;
+  const StoragePtr* find(double handle) const;
   // Drops the table's reference (queued kernels keep theirs); unknown or already released handles are ignored.
-  void release(Napi::Env env, const Napi::Value& handle);
+  void release(Napi::Env env, double handle);
+  void release(Napi::Env env, const Napi::Value& handle) { release(env, handleOf(handle)); }
+
+  static double handleOf(const Napi::Value& value);
 
  private:
   struct Slot {
     StoragePtr storage;
     uint32_t generation = 0;
   };
-  Slot* slotOf(const Napi::Value& handle) const;
+  Slot* slotOf(double handle) const;
+  // V8 hears of external memory in steps of at least kExternalStep bytes: one call per tensor cost as much as the
+  // rest of a small op's bookkeeping, and V8 only uses the figure to pace garbage collection.
+  void adjustExternal(Napi::Env env, int64_t delta);
 
   mutable std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
+  int64_t unreportedBytes_ = 0;
 };
 
 }  // namespace tn

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import * as tn from '../../lib';
 import { native } from '../../lib/native';
+import { currentCallBuffer } from '../../lib/engine/kernel';
 import { parseSafetensors, serializeSafetensors } from '../../lib/io/safetensors';
 import { readZipMembers } from '../../lib/io/keras/zip';
 import { zipStored } from '../helpers/zip_store';
@@ -86,10 +87,12 @@ describe('tensornode model directories', () => {
     await m.save(dir);
     const spy = spyInitializers();
     const ops: string[] = [];
-    const original = native.run;
-    const run = jest.spyOn(native, 'run').mockImplementation((op, ...rest) => {
-      ops.push(op);
-      return original(op, ...rest);
+    // Kernel calls are packed (op id in slot 0 of lib's call buffer): name them through the op ids of every kernel.
+    const names = new Map(native.kernels('cpu').map((k) => [native.opId(k), k]));
+    const original = native.call;
+    const run = jest.spyOn(native, 'call').mockImplementation((attrs) => {
+      ops.push(names.get(currentCallBuffer()[0]) ?? '?');
+      return original(attrs);
     });
     let loaded: tn.LayersModel;
     try {
