@@ -107,12 +107,41 @@ let compactAt = 4096;
 /** Called by the Tensor constructor: counts it, registers the backstop and adds it to the innermost scope. */
 export function trackTensor(t: Tensor, held: Holding): void {
   held.ref.stats.numTensors++;
-  // No unregister token: dispose() only flips `live` (unregistering costs more than the callback's no-op later).
-  finalizer.register(t, held);
+  registerLater(t, held);
   if (scopeStarts.length > 0) {
     tracked.push(t);
     if (tracked.length >= compactAt) compactTracked();
   }
+}
+
+/**
+ * Backstop registration is deferred to the end of the current job (a microtask), and made only for the tensors still
+ * alive then: most tensors are intermediates disposed in the same synchronous run (tidy, op scopes), and registering
+ * each cost as much as the rest of a small op's bookkeeping, plus a finalizer call per tensor later. Until the
+ * flush, the pending list holds the tensor, so one dropped before it is collected (and its storage freed) at a later
+ * GC instead. A long synchronous run flushes every kFlushAt tensors, so the list stays bounded.
+ */
+const pendingTensors: Tensor[] = [];
+const pendingHeld: Holding[] = [];
+let flushQueued = false;
+const kFlushAt = 4096;
+
+function registerLater(t: Tensor, held: Holding): void {
+  pendingTensors.push(t);
+  pendingHeld.push(held);
+  if (pendingTensors.length >= kFlushAt) registerPending();
+  else if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(registerPending);
+  }
+}
+
+function registerPending(): void {
+  flushQueued = false;
+  // No unregister token: dispose() only flips `live` (unregistering costs more than the callback's no-op later).
+  for (let i = 0; i < pendingTensors.length; i++) if (pendingHeld[i].live) finalizer.register(pendingTensors[i], pendingHeld[i]);
+  pendingTensors.length = 0;
+  pendingHeld.length = 0;
 }
 
 /** Called by Tensor.dispose() (its entry in a scope, if any, is skipped when the scope closes). */
@@ -202,11 +231,11 @@ function scopeTensors(start: number): Tensor[] {
  * Runs fn in a new scope: what it returns survives (into the enclosing scope), the rest is disposed or handed to
  * the graphs that need it. A promise result goes to `onPromise` with the scope's start, which decides what to do with it.
  */
-function runInScope<T>(fn: () => T, onPromise: (start: number) => void, handToGraph = false): T {
+function runInScope<T>(fn: (...args: any[]) => T, onPromise: (start: number) => void, handToGraph = false, thisArg?: unknown, args?: readonly unknown[]): T {
   scopeStarts.push(tracked.length);
   let result: T;
   try {
-    result = fn();
+    result = args === undefined ? fn() : fn.apply(thisArg, args as unknown[]);
   } catch (e) {
     closeScope(scopeStarts.pop()!, new Set());
     throw e;
@@ -237,7 +266,16 @@ function runInScope<T>(fn: () => T, onPromise: (start: number) => void, handToGr
  * everything (its continuation may still read it).
  */
 export function opScope<T>(fn: () => T): T {
-  return runInScope(fn, (start) => closeScope(start, 'all'), true);
+  return runInScope(fn, keepAllOnPromise, true);
+}
+
+/** opScope for `fn.apply(thisArg, args)`, without a closure per call (lib/ops/op_scope.ts wraps every public op so). */
+export function opScopeApply<T>(fn: (...args: any[]) => T, thisArg: unknown, args: readonly unknown[]): T {
+  return runInScope(fn, keepAllOnPromise, true, thisArg, args);
+}
+
+function keepAllOnPromise(start: number): void {
+  closeScope(start, 'all');
 }
 
 /**

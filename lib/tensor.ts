@@ -42,7 +42,8 @@ export class Tensor<R extends Rank = Rank> {
   /** @internal Tensors are made by ops (tensor(), zeros(), ...); this wraps a storage the caller owns one reference of. */
   constructor(ref: StorageRef, shape: readonly number[], dtype: DType) {
     this.ref = ref;
-    this.shape = Object.freeze(shape.slice());
+    // A frozen array (another tensor's shape, as most ops pass for their output) is shared; any other is copied.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
     this.device = ref.device;
     let size = 1;

@@ -38,14 +38,14 @@ function asTensor(op: string, arg: string, v: unknown, device: Device): Tensor {
  * numbers count as float32, so add(int32 tensor, 2.5) is float32). Arithmetic never runs on bool (it is counted as
  * int32), float-only ops on float32, logical ops need bool operands. Returns both operands in the working dtype.
  */
-export function operands(op: string, a: TensorLike, b: TensorLike, kind: BinaryKind = 'arith'): [Tensor, Tensor, number[]] {
+export function operands(op: string, a: TensorLike, b: TensorLike, kind: BinaryKind = 'arith'): [Tensor, Tensor, readonly number[]] {
   const ta = a instanceof Tensor ? checkTensor(op, 'a', a) : null;
   const tb = b instanceof Tensor ? checkTensor(op, 'b', b) : null;
   if (!ta && !tb) throw new ValueError(`${op}: at least one operand must be a Tensor`);
   const device = (ta ?? tb)!.device;
   let x = ta ?? asTensor(op, 'a', a, device);
   let y = tb ?? asTensor(op, 'b', b, device);
-  checkSameDevice(op, { a: x, b: y });
+  if (x.device !== y.device) checkSameDevice(op, { a: x, b: y }); // throws the DeviceError
   const shape = broadcastShapes(op, x.shape, y.shape);
   if (kind === 'logical') {
     checkDType(op, 'a', x, 'bool');

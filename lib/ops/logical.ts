@@ -41,7 +41,7 @@ export const isFinite = (x: Tensor): Tensor => predicate('isFinite', 'is_finite'
 export const isInf = (x: Tensor): Tensor => predicate('isInf', 'is_inf', x, false);
 
 /** Raw select kernel: condition ? a : b, broadcast to `shape`. */
-function select(condition: Tensor, a: Tensor, b: Tensor, shape: number[]): Tensor {
+function select(condition: Tensor, a: Tensor, b: Tensor, shape: readonly number[]): Tensor {
   return runKernel('select', [condition, a, b], [{ shape, dtype: a.dtype }])[0];
 }
 

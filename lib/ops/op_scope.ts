@@ -1,6 +1,6 @@
 // Public ops run in their own memory scope (as tfjs's op() does): see opScope in lib/memory.ts. Used by the generated
 // lib/ops/public.ts and by the Tensor methods.
-import { opScope } from '../memory';
+import { opScopeApply } from '../memory';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (...args: any[]) => any;
@@ -8,7 +8,7 @@ type AnyFunction = (...args: any[]) => any;
 /** `f` with its call wrapped in an op scope; same name, arguments and result. */
 export function scoped<F extends AnyFunction>(f: F): F {
   const wrapped = function (this: unknown, ...args: Parameters<F>): ReturnType<F> {
-    return opScope(() => f.apply(this, args));
+    return opScopeApply(f, this, args);
   };
   Object.defineProperty(wrapped, 'name', { value: f.name });
   return wrapped as unknown as F;

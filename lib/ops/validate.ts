@@ -11,7 +11,7 @@ export function checkTensor(op: string, arg: string, x: unknown, complexOk = fal
   if (!(x instanceof Tensor)) {
     throw new ValueError(`${op}: argument '${arg}' must be a Tensor, got ${x === null ? 'null' : typeof x}`);
   }
-  x.storage(`${op}: argument '${arg}'`);
+  if (x.isDisposed) x.storage(`${op}: argument '${arg}'`); // throws the DisposedError (the message is built only then)
   if (x.dtype === 'complex64' && !complexOk) {
     throw new DTypeError(`${op}: argument '${arg}' is complex64, which ${op} does not support (take real(x), imag(x) or abs(x) first)`);
   }
@@ -56,7 +56,9 @@ export function checkRank(op: string, arg: string, x: Tensor, ...ranks: number[]
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function checkSameShape(op: string, aName: string, a: Tensor, bName: string, b: Tensor): void {
@@ -66,7 +68,8 @@ export function checkSameShape(op: string, aName: string, a: Tensor, bName: stri
 }
 
 /** NumPy broadcasting of two shapes. */
-export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
+export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): readonly number[] {
+  if (sameShape(a, b)) return a; // the common case: no new array (a tensor's shape is frozen, so sharing it is safe)
   const rank = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < rank; i++) {

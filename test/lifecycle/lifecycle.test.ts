@@ -5,8 +5,8 @@ import * as path from 'path';
 
 const LIB = path.resolve(__dirname, '../../dist/lib/index.js');
 
-function runChild(script: string, args: string[], timeoutMs = 90_000) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'scripts', script), ...args], {
+function runChild(script: string, args: string[], timeoutMs = 90_000, nodeFlags: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeFlags, path.join(__dirname, 'scripts', script), ...args], {
     env: { ...process.env, TN_LIB: LIB },
     encoding: 'utf8',
     timeout: timeoutMs,
@@ -46,5 +46,15 @@ describe('kernel errors stay with the environment that caused them (finding 7)',
     expect(a.own).toMatch(/^ValueError: oneHot: index 9 at position 1 is outside \[0, 3\)/);
     expect(a.synced).toBe('ValueError');
     expect(b).toEqual({ failures: 0, wrong: 0, synced: 'ok' });
+  });
+});
+
+describe('the GC backstop', () => {
+  test('tensors dropped without dispose() are freed once collected, also those dropped in the job that made them', () => {
+    const r = runChild('gc_backstop.js', [], 90_000, ['--expose-gc']);
+    expect({ timedOut: r.timedOut, signal: r.signal, status: r.status, stderr: r.stderr }).toEqual({ timedOut: false, signal: null, status: 0, stderr: '' });
+    const got = JSON.parse(r.stdout.trim());
+    expect(got.made).toBeGreaterThanOrEqual(6000); // ones + add, 3000 times: nothing disposed them
+    expect(got).toMatchObject({ leftTensors: 0, leftBytes: 0 });
   });
 });
