@@ -53,6 +53,12 @@ class Backend {
   // true; returns false, without running it, otherwise. For work smaller than a queue hand-off (a tiny kernel, a
   // small read): the result is the same as queueing it, without waking the stream's thread. Default: never.
   virtual bool runNowIfIdle(const std::function<void()>& work) { (void)work; return false; }
+  // Runs a small kernel at once on the calling thread when the stream is idle (as runNowIfIdle), leaving `ctx` with
+  // the caller, who may reuse it; false when it must be queued (enqueue). Default: never at once.
+  virtual bool runKernelNowIfIdle(KernelFn fn, KernelContext& ctx) {
+    (void)fn, (void)ctx;
+    return false;
+  }
   // A small read done at once when the stream is idle: true with `status` and `bytes` set as readAsync would hand
   // them to `done`; false when the read must be queued (readAsync). Default: never at once.
   virtual bool readNowIfIdle(const StoragePtr& src, size_t offset, size_t nbytes, Status& status,

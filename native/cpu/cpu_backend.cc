@@ -82,12 +82,17 @@ class CpuBackend final : public Backend {
     return Status::ok();
   }
 
+  bool runKernelNowIfIdle(KernelFn fn, KernelContext& ctx) override {
+    int64_t bytes = 0;
+    for (const TensorArg& o : ctx.outputs) bytes += static_cast<int64_t>(o.storage->nbytes());
+    for (const TensorArg& in : ctx.inputs) bytes += static_cast<int64_t>(in.storage->nbytes());
+    return bytes <= inlineKernelBytes() && runNowIfIdle([&] { runQueuedKernel(fn, ctx); });
+  }
+
   Status enqueue(KernelFn fn, std::unique_ptr<KernelContext> ctx) override {
-    int64_t bytes = 0, inputBytes = 0;
+    if (runKernelNowIfIdle(fn, *ctx)) return Status::ok();
+    int64_t bytes = 0;
     for (const TensorArg& o : ctx->outputs) bytes += static_cast<int64_t>(o.storage->nbytes());
-    for (const TensorArg& in : ctx->inputs) inputBytes += static_cast<int64_t>(in.storage->nbytes());
-    if (bytes + inputBytes <= inlineKernelBytes() && runNowIfIdle([&] { runQueuedKernel(fn, *ctx); }))
-      return Status::ok();
     const StreamOwner* owner = ctx->owner.get();
     Task task;
     task.fn = fn;

@@ -19,6 +19,7 @@ struct AddonData {
   double* callBuffer = nullptr;
   size_t callBufferLength = 0;
   std::vector<double> createdScratch;  // new output handles of the call being made (reused: no allocation per call)
+  std::unique_ptr<KernelContext> spareContext;  // the last context run at once, emptied, for the next call to reuse
 };
 
 AddonData& addonData(Napi::Env env);

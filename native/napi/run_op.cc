@@ -32,11 +32,10 @@ Napi::Error malformed(Napi::Env env, const std::string& op, const char* what) {
   return toJsError(env, makeError(ErrorKind::Internal, op, ": malformed kernel call (", what, ")"));
 }
 
-// Reads argument i at args[pos...]; advances pos past it.
-TensorArg readArg(Napi::Env env, const StorageTable& storages, const double* args, size_t len, size_t& pos, uint32_t i,
-                  const std::string& op, uint32_t nInputs) {
+// Reads argument i at args[pos...] into t (reusing its shape's memory); advances pos past it.
+void readArg(Napi::Env env, const StorageTable& storages, const double* args, size_t len, size_t& pos, uint32_t i,
+             const std::string& op, uint32_t nInputs, TensorArg& t) {
   if (pos + 3 > len) throw malformed(env, op, "arguments run past the buffer");
-  TensorArg t;
   double handle = args[pos], dtype = args[pos + 1], rank = args[pos + 2];
   if (!isIndex(dtype, 2) || !dtypeFromCode(static_cast<int32_t>(dtype), t.dtype))
     throw toJsError(env, makeError(ErrorKind::DType, argName(op, i, nInputs), ": unknown dtype code"));
@@ -53,7 +52,8 @@ TensorArg readArg(Napi::Env env, const StorageTable& storages, const double* arg
   }
   if (total > kMaxDim) throw toJsError(env, makeError(ErrorKind::Shape, argName(op, i, nInputs), ": shape is too large"));
   pos += 3 + t.shape.size();
-  if (i >= nInputs && handle == 0) return t;  // an output the call allocates
+  t.storage.reset();
+  if (i >= nInputs && handle == 0) return;  // an output the call allocates
   const StoragePtr* found = storages.find(handle);
   if (!found) storages.get(env, handle, argName(op, i, nInputs).c_str());  // throws the exact error
   t.storage = *found;
@@ -61,8 +61,23 @@ TensorArg readArg(Napi::Env env, const StorageTable& storages, const double* arg
   if (t.storage->nbytes() < need)
     throw toJsError(env, makeError(ErrorKind::Internal, argName(op, i, nInputs), ": storage holds ",
                                    t.storage->nbytes(), " bytes but shape ", shapeStr(t.shape), " needs ", need));
-  return t;
 }
+
+// The context a call fills: the environment's spare one (kept from the last call that ran at once) or a new one.
+// While it is filled and run here it holds storages; `release` drops them on every way out (return or throw), so a
+// spare never keeps memory alive between calls.
+struct ContextLease {
+  std::unique_ptr<KernelContext>& spare;
+  std::unique_ptr<KernelContext> ctx;
+  explicit ContextLease(std::unique_ptr<KernelContext>& s) : spare(s), ctx(s ? std::move(s) : std::make_unique<KernelContext>()) {}
+  ~ContextLease() {
+    if (!ctx) return;  // queued: the stream owns it now
+    for (TensorArg& t : ctx->inputs) t.storage.reset();
+    for (TensorArg& t : ctx->outputs) t.storage.reset();
+    ctx->attrs = Attrs();
+    spare = std::move(ctx);
+  }
+};
 
 // Runs one packed call; the handles of the outputs it allocated are left in data.createdScratch, in order.
 void runPacked(Napi::Env env, AddonData& data, const double* args, size_t len, const Napi::Value& attrs) {
@@ -82,34 +97,36 @@ void runPacked(Napi::Env env, AddonData& data, const double* args, size_t len, c
   throwIfError(env, getBackend(device, backend));
   if (!kernel.fn) throw toJsError(env, makeError(ErrorKind::Device, op, ": no kernel for device '", device.str(), "'"));
 
-  auto ctx = std::make_unique<KernelContext>();
-  ctx->op = op;
-  ctx->backend = backend;
-  ctx->owner = data.state->owner();
-  ctx->attrs = parseAttrs(env, attrs, op);
-  ctx->inputs.reserve(nInputs);
-  ctx->outputs.reserve(nArgs - nInputs);
+  ContextLease lease(data.spareContext);
+  KernelContext& ctx = *lease.ctx;
+  ctx.op = op;
+  ctx.backend = backend;
+  if (!ctx.owner) ctx.owner = data.state->owner();
+  ctx.attrs = parseAttrs(env, attrs, op);
+  ctx.inputs.resize(nInputs);
+  ctx.outputs.resize(nArgs - nInputs);
   std::vector<double>& created = data.createdScratch;
   created.clear();
   size_t pos = kHeader;
   for (uint32_t i = 0; i < nArgs; ++i) {
-    bool isInput = i < nInputs;
-    TensorArg t = readArg(env, data.storages, args, len, pos, i, op, nInputs);
+    TensorArg& t = i < nInputs ? ctx.inputs[i] : ctx.outputs[i - nInputs];
+    readArg(env, data.storages, args, len, pos, i, op, nInputs, t);
     if (t.storage && t.storage->device() != device)
       throw toJsError(env, makeError(ErrorKind::Device, argName(op, i, nInputs), " is on '",
                                      t.storage->device().str(), "', expected '", device.str(), "'"));
     if (!t.storage)
       throwIfError(env, backend->allocate(static_cast<size_t>(numel(t.shape)) * dtypeSize(t.dtype), t.storage));
-    (isInput ? ctx->inputs : ctx->outputs).push_back(std::move(t));
   }
-  // Handles are made before the kernel is queued: a small kernel may run (and its context go) inside enqueue. The
-  // outputs allocated here are exactly those whose spec had handle 0.
+  // Handles are made before the kernel runs or is queued. The outputs allocated here are exactly those whose spec had
+  // handle 0.
   pos = kHeader;
   for (uint32_t i = 0; i < nArgs; ++i) {
-    if (i >= nInputs && args[pos] == 0) created.push_back(data.storages.add(env, ctx->outputs[i - nInputs].storage));
+    if (i >= nInputs && args[pos] == 0) created.push_back(data.storages.add(env, ctx.outputs[i - nInputs].storage));
     pos += 3 + static_cast<size_t>(args[pos + 2]);
   }
-  Status queued = backend->enqueue(kernel.fn, std::move(ctx));
+  // A small kernel on an idle stream runs here and leaves its context for the next call (no allocation per call).
+  if (backend->runKernelNowIfIdle(kernel.fn, ctx)) return;
+  Status queued = backend->enqueue(kernel.fn, std::move(lease.ctx));
   if (!queued.isOk()) {
     for (double h : created) data.storages.release(env, h);
     created.clear();
