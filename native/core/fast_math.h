@@ -1,4 +1,4 @@
-// Fast float tanh for the CPU kernels: branch-free arithmetic (loops over it vectorize), within a few ulp of tanh.
+// Fast float tanh and sigmoid for the CPU kernels: branch-free arithmetic (loops over them vectorize), within a few ulp.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -23,7 +23,7 @@ inline float pick(bool c, float a, float b) {
   return fromBits((bitsOf(a) & m) | (bitsOf(b) & ~m));
 }
 
-// e^y for y in [0, 19] (what tanh needs): y = n ln2 + r with |r| <= ln2/2 (ln2 split so n*kLn2Hi is exact), e^r by
+// e^y for y in [0, 87] (tanh needs [0, 19], sigmoid [0, 87]): y = n ln2 + r with |r| <= ln2/2 (ln2 split so n*kLn2Hi is exact), e^r by
 // its Taylor polynomial to r^7 (relative error below 1e-8), 2^n built from the exponent bits.
 inline float expForTanh(float y) {
   constexpr float kLog2e = 1.44269504088896341f;
@@ -59,6 +59,17 @@ inline float tanh(float x) {
   const float big = 1.f - 2.f / (expForTanh(2.f * cx) + 1.f);
   const float t = std::copysign(pick(cx < 0.625f, small, big), x);
   return pick((bitsOf(x) & 0x7fffffff) > 0x7f800000, x, t);  // NaN passes through
+}
+
+// 1 / (1 + e^-x) without cancellation on either side: with E = e^|x| (>= 1), E / (E + 1) for x >= 0 and 1 / (E + 1)
+// below. |x| is capped at 87 (E stays finite; the answer has rounded to 1, or to under 1e-37, long before). A few ulp
+// of the exact value, branch-free (vectorizes); glibc's expf is a call per element. NaN passes through.
+inline float sigmoid(float x) {
+  const float ax = std::fabs(x);
+  const float cx = pick(ax < 87.f, ax, 87.f);  // NaN maps to 87 (no undefined int conversion in the exp)
+  const float e = expForTanh(cx);
+  const float r = pick(x >= 0.f, e, 1.f) / (e + 1.f);
+  return pick((bitsOf(x) & 0x7fffffff) > 0x7f800000, x, r);
 }
 
 }  // namespace fastmath

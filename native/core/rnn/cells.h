@@ -22,7 +22,12 @@ TN_HD float act(int code, float x) {
 #else
       return fastmath::tanh(x);  // glibc's tanhf (through expm1f) was a quarter of an LSTM step; this is <= 1 ulp
 #endif
-    case kSigmoid: return 1.f / (1.f + expf(-x));
+    case kSigmoid:
+#if defined(__CUDA_ARCH__)
+      return 1.f / (1.f + expf(-x));
+#else
+      return fastmath::sigmoid(x);
+#endif
     case kHardSigmoid: {  // tfjs: clip(0.2 x + 0.5, 0, 1)
       float y = 0.2f * x + 0.5f;
       return y < 0.f ? 0.f : (y > 1.f ? 1.f : y);

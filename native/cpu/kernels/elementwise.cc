@@ -104,7 +104,7 @@ struct Abs { static float f(float x, const UnaryParams&) { return std::fabs(x); 
 struct Sign { static float f(float x, const UnaryParams&) { return scalar::sign(x); } };
 struct Square { static float f(float x, const UnaryParams&) { return x * x; } };
 struct Relu { static float f(float x, const UnaryParams&) { return x > 0 ? x : 0.f; } };
-struct Sigmoid { static float f(float x, const UnaryParams&) { return scalar::sigmoid(x); } };
+struct Sigmoid { static float f(float x, const UnaryParams&) { return fastmath::sigmoid(x); } };
 struct Tanh { static float f(float x, const UnaryParams&) { return fastmath::tanh(x); } };  // <= 1 ulp, vectorizes
 struct Gelu { static float f(float x, const UnaryParams&) { return scalar::gelu(x); } };
 struct LeakyRelu { static float f(float x, const UnaryParams& p) { return x > 0 ? x : p.alpha * x; } };

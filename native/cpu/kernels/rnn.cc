@@ -7,6 +7,7 @@
 #include "../../core/rnn/driver.h"
 #include "../blas.h"
 #include "cpu_kernel_util.h"
+#include "rnn_rows.h"
 
 namespace tn {
 namespace cpu {
@@ -30,6 +31,19 @@ struct CpuExec {
     parallelFor(n, kElementwiseGrain, [&](int64_t s, int64_t e) {
       for (int64_t i = s; i < e; ++i) f(i);
     });
+    return Status::ok();
+  }
+  // The LSTM step passes by rows (rnn_rows.h): vectorized, the same math as the per-element functors.
+  Status forEach(int64_t n, const rnn::LstmForwardStep& f) {
+    rnnrows::forRows<rnn::LstmForwardStep, rnnrows::ForwardRow>(n / f.U, f.U, f);
+    return Status::ok();
+  }
+  Status forEach(int64_t n, const rnn::LstmBackwardStep& f) {
+    rnnrows::forRows<rnn::LstmBackwardStep, rnnrows::BackwardRow>(n / f.U, f.U, f);
+    return Status::ok();
+  }
+  Status forEach(int64_t n, const rnn::BuildPrev& f) {
+    rnnrows::buildPrevRows(f, n / (f.T * f.U));
     return Status::ok();
   }
   Status alloc(int64_t n, float*& out) {
