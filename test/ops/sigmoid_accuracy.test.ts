@@ -1,13 +1,7 @@
 // sigmoid on the CPU (native/core/fast_math.h, also the LSTM/GRU cells' gates): within 2 ulp of the exact value
 // where it is a normal float, within 6e-8 everywhere, exact limits at the ends, NaN through.
 import * as tn from '../../lib';
-
-function ulpDistance(a: number, b: number): number {
-  const ia = new Int32Array(new Float32Array([a]).buffer)[0];
-  const ib = new Int32Array(new Float32Array([b]).buffer)[0];
-  if (ia < 0 !== ib < 0) return (ia & 0x7fffffff) + (ib & 0x7fffffff);
-  return Math.abs(ia - ib);
-}
+import { ulpDistance } from '../helpers/ulp';
 
 test('sigmoid is within 2 ulp of the exact value from -87 to 90 (and 6e-8 absolute below)', () => {
   const xs: number[] = [];

@@ -1,13 +1,7 @@
 // tanh on the CPU (native/core/fast_math.h, also the LSTM/GRU cells' tanh): within 1 ulp of the exact value over a
 // dense sweep, NaN through, ±inf to ±1, the sign of zero kept.
 import * as tn from '../../lib';
-
-function ulpDistance(a: number, b: number): number {
-  const ia = new Int32Array(new Float32Array([a]).buffer)[0];
-  const ib = new Int32Array(new Float32Array([b]).buffer)[0];
-  if (ia < 0 !== ib < 0) return (ia & 0x7fffffff) + (ib & 0x7fffffff);
-  return Math.abs(ia - ib);
-}
+import { ulpDistance } from '../helpers/ulp';
 
 test('tanh is within 1 ulp of Math.tanh from -12 to 12 and near zero', () => {
   const xs: number[] = [];
