@@ -9,6 +9,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { performance, PerformanceObserver } from 'perf_hooks';
 
 import * as tn from '../lib';
 import { mnistCnn } from '../lib/cli/mnist_model';
@@ -36,6 +37,19 @@ function image(seed: number): Float32Array {
     x[i] = ((h >>> 8) & 0xff) / 255;
   }
   return x;
+}
+
+/** Every garbage-collection pause (start, duration in ms, performance.now() clock): a p99 spike is often one of them. */
+const gcPauses: [number, number][] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push([e.startTime, e.duration]);
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+
+/** The pauses that began inside one of `windows` (the tensornode rounds): count, total and longest, in ms. */
+function pausesIn(windows: [number, number][]): { count: number; totalMs: number; maxMs: number } {
+  const hit = gcPauses.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b)).map(([, d]) => d);
+  return { count: hit.length, totalMs: hit.reduce((a, b) => a + b, 0), maxMs: hit.length > 0 ? Math.max(...hit) : 0 };
 }
 
 async function timeTensornode(model: tn.Sequential, calls: number): Promise<number[]> {
@@ -94,11 +108,18 @@ async function main(): Promise<void> {
 
   const tnAll: number[] = [];
   const peerAll: number[] = [];
+  const loadAvgAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  const tnWindows: [number, number][] = [];
   for (let r = 0; r < rounds; r++) {
+    const start = performance.now();
     tnAll.push(...(await timeTensornode(model, calls)));
+    tnWindows.push([start, performance.now()]);
     if (peer) peerAll.push(...(await timePeer(calls)));
   }
   model.dispose();
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the observer hears of the last pauses asynchronously
+  gcObserver.disconnect();
+  const gc = pausesIn(tnWindows);
 
   const tnLat = percentiles(tnAll);
   const peerLat = peer ? percentiles(peerAll) : null;
@@ -110,11 +131,15 @@ async function main(): Promise<void> {
   const table = markdownTable(['batch-1 MNIST CNN', 'p50 µs', 'p90 µs', 'p99 µs', 'mean µs'], lines);
   console.log(table);
   if (peerLat) console.log(`p50 ratio tensornode/onnxruntime: ${(tnLat.p50 / peerLat.p50).toFixed(2)}; tensornode p99/p50: ${(tnLat.p99 / tnLat.p50).toFixed(2)}`);
+  const gcNote = `tensornode rounds: ${gc.count} GC pauses, ${gc.totalMs.toFixed(1)} ms in all (${((1000 * gc.totalMs) / tnAll.length).toFixed(1)} us per predict), longest ${gc.maxMs.toFixed(2)} ms`;
+  console.log(gcNote);
+  console.log(`load average at start ${loadAvgAtStart.join(' / ')}, at end ${loadAvgAtEnd.join(' / ')}`);
   if (peerNote) console.log(peerNote);
   if (args.includes('--record')) {
-    const record = { kind: 'predict-latency', machine: m, loadAvgAtEnd, calls, rounds, tensornode: round4(tnLat), onnxruntime: peerLat ? round4(peerLat) : null, peerNote };
+    const gcInRounds = { count: gc.count, totalMs: round(gc.totalMs, 1), maxMs: round(gc.maxMs, 2) };
+    const record = { kind: 'predict-latency', machine: m, loadAvgAtStart, loadAvgAtEnd, gcInRounds, calls, rounds, tensornode: round4(tnLat), onnxruntime: peerLat ? round4(peerLat) : null, peerNote };
     const file = writeResultsJson('predict-latency', record);
-    appendResultsMarkdown(`## Batch-1 predict latency (${m.date.slice(0, 10)})\n\n${machineMarkdown(m, [`load average at end ${loadAvgAtEnd.join(' / ')}`, `${rounds} interleaved rounds of ${calls} predicts each; command: node dist/bench/predict_latency.js --record`])}\n\n${table}\n\nRecord: ${path.basename(file)}`);
+    appendResultsMarkdown(`## Batch-1 predict latency (${m.date.slice(0, 10)})\n\n${machineMarkdown(m, [`load average at start ${loadAvgAtStart.join(' / ')}, at end ${loadAvgAtEnd.join(' / ')}`, gcNote, `${rounds} interleaved rounds of ${calls} predicts each; command: node dist/bench/predict_latency.js --record`])}\n\n${table}\n\nRecord: ${path.basename(file)}`);
     console.log(`recorded ${file}`);
   }
 }

@@ -45,6 +45,11 @@ export interface ExecuteArgs extends CallArgs {
 
 const asList = <T>(x: T | T[]): T[] => (Array.isArray(x) ? x : [x]);
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 export class Container extends Layer {
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
@@ -169,10 +174,18 @@ export class Container extends Layer {
       values.set(s.id, x);
     });
     const { logitsOutputs, checkInputShapes: _checked, ...callArgs } = args;
+    // The arguments of a node without call kwargs of its own and not asked for logits: one object for all of them
+    // (execute runs once per predict; the layers only read their arguments).
+    const plainArgs: CallArgs = { ...callArgs, logits: false };
     for (const node of this.nodes) {
-      const ins = node.inputs.map((t) => values.get(t.id)!);
       const logits = !!logitsOutputs && node.outputs.length === 1 && logitsOutputs.has(node.outputs[0].id);
-      const out = node.layer.apply(node.inputIsList ? ins : ins[0], { ...callArgs, ...node.callArgs, logits }) as Tensor | Tensor[];
+      const callArgsOf = logits || hasKeys(node.callArgs) ? { ...callArgs, ...node.callArgs, logits } : plainArgs;
+      const input = node.inputIsList ? node.inputs.map((t) => values.get(t.id)!) : values.get(node.inputs[0].id)!;
+      const out = node.layer.apply(input, callArgsOf) as Tensor | Tensor[];
+      if (!Array.isArray(out) && node.outputs.length === 1) {
+        values.set(node.outputs[0].id, out);
+        continue;
+      }
       const outs = Array.isArray(out) ? out : [out];
       if (outs.length !== node.outputs.length) {
         throw new ValueError(`layer '${node.layer.name}' returned ${outs.length} tensor(s) where its computeOutputShape promised ${node.outputs.length}`);

@@ -1,5 +1,5 @@
 // 2-D convolution and max/average pooling over NHWC images (filters [kh, kw, inC, outC], as tfjs), with their backward rules.
-import { ShapeError, ValueError } from '../errors';
+import { ValueError } from '../errors';
 import type { Attrs } from '../native';
 import { recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
@@ -7,7 +7,10 @@ import type { Tensor } from '../tensor';
 import { transpose } from './layout';
 import { reshape } from './reshape';
 import { batched } from './batched_image';
-import { checkDType, checkRank, checkSameDevice, checkTensor } from './validate';
+import { checkImage, checkPads, conv2dSetup, outputSize, pair, resolvePads } from './conv_geometry';
+
+// Public before the geometry moved to its own file: still exported from here (and so from lib/ops).
+export { checkImage, outputSize, pair, resolvePads } from './conv_geometry';
 
 /**
  * 'valid' (no padding), 'same' (TensorFlow's rule: output size ceil(size / stride), the odd pixel padded at the
@@ -35,75 +38,6 @@ export interface Pool2dOptions {
   padding?: Padding;
 }
 
-/** Largest window, stride, dilation or pad the kernels take (native/core/params/conv.h kMaxWindowAttr). */
-const MAX_WINDOW_ATTR = 2 ** 30;
-
-/** A positive (or, with min 0, non-negative) integer pair from a number or a 2-list, each at most 2^30. */
-export function pair(op: string, arg: string, v: unknown, min: number): [number, number] {
-  const list = typeof v === 'number' ? [v, v] : v;
-  const ok = (d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= min && d <= MAX_WINDOW_ATTR;
-  if (!Array.isArray(list) || list.length !== 2 || !list.every(ok)) {
-    throw new ValueError(`${op}: '${arg}' must be an integer >= ${min} (at most 2^30) or a list of two, got ${JSON.stringify(v)}`);
-  }
-  return [list[0], list[1]];
-}
-
-/** The TF 'same' split of one axis: total = max((ceil(n/s) - 1) * s + span - n, 0), the extra pixel after. */
-function samePads(size: number, stride: number, span: number): [number, number] {
-  const total = Math.max((Math.ceil(size / stride) - 1) * stride + span - size, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-/** [top, bottom, left, right] for an input of [H, W] and a window whose dilated extent is [spanH, spanW]. */
-export function resolvePads(op: string, padding: unknown, hw: [number, number], stride: [number, number], span: [number, number]): number[] {
-  if (padding === 'valid') return [0, 0, 0, 0];
-  if (padding === 'same') return [...samePads(hw[0], stride[0], span[0]), ...samePads(hw[1], stride[1], span[1])];
-  if (typeof padding === 'string') throw new ValueError(`${op}: 'padding' must be 'valid', 'same', a number or [ph, pw], got '${padding}'`);
-  if (Array.isArray(padding) && padding.length === 4) return explicitPads(op, padding);
-  const [ph, pw] = pair(op, 'padding', padding, 0);
-  return [ph, ph, pw, pw];
-}
-
-/** 'same' pads grow with the window's extent: past 2^30 the kernels would reject them, so the call does. */
-function checkPads(op: string, pads: number[]): number[] {
-  if (pads.some((p) => p > MAX_WINDOW_ATTR)) throw new ValueError(`${op}: padding [${pads}] exceeds 2^30 on some side`);
-  return pads;
-}
-
-/** [top, bottom, left, right] from tfjs's explicit [[0, 0], [t, b], [l, r], [0, 0]]. */
-function explicitPads(op: string, padding: unknown[]): number[] {
-  const ok = (p: unknown, zero: boolean) =>
-    Array.isArray(p) && p.length === 2 && p.every((v) => Number.isInteger(v) && v >= 0 && (!zero || v === 0));
-  if (!padding.every((p, i) => ok(p, i === 0 || i === 3))) {
-    throw new ValueError(`${op}: explicit 'padding' must be [[0, 0], [top, bottom], [left, right], [0, 0]] of non-negative integers, got ${JSON.stringify(padding)}`);
-  }
-  const [, [t, b], [l, r]] = padding as number[][];
-  return [t, b, l, r];
-}
-
-/** OH = floor((H + top + bottom - span) / s) + 1 (native/KERNELS.md), checked to be at least 1. */
-export function outputSize(op: string, x: Tensor, pads: number[], stride: [number, number], span: [number, number], what: string): [number, number] {
-  const size = (axis: 0 | 1) => {
-    const padded = x.shape[1 + axis] + pads[2 * axis] + pads[2 * axis + 1];
-    return padded < span[axis] ? 0 : Math.floor((padded - span[axis]) / stride[axis]) + 1;
-  };
-  const [oh, ow] = [size(0), size(1)];
-  if (oh < 1 || ow < 1) {
-    throw new ShapeError(
-      `${op}: the ${what} (extent ${span[0]}x${span[1]}) is larger than the padded input ` +
-        `${x.shape[1] + pads[0] + pads[1]}x${x.shape[2] + pads[2] + pads[3]} (x shape [${x.shape}], pads [${pads}])`,
-    );
-  }
-  return [oh, ow];
-}
-
-export function checkImage(op: string, arg: string, x: unknown): Tensor {
-  const t = checkTensor(op, arg, x);
-  checkDType(op, arg, t, 'float32');
-  checkRank(op, arg, t, 4);
-  return t;
-}
-
 /**
  * 2-D convolution (cross-correlation, as in every DL framework). x: [N, H, W, C] images (or one [H, W, C] image),
  * filter: [kh, kw, C, O] (tfjs/Keras layout); returns [N, OH, OW, O]. Gradients flow to x and filter. Takes tfjs's
@@ -123,30 +57,15 @@ export function conv2d(x: Tensor, filter: Tensor, stridesOrOptions: Conv2dOption
 }
 
 function conv2dWithOptions(x: Tensor, filter: Tensor, options: Conv2dOptions): Tensor {
-  const op = 'conv2d';
-  checkImage(op, 'x', x);
-  checkImage(op, 'filter', filter);
-  checkSameDevice(op, { x, filter });
-  const [kh, kw, inC] = filter.shape;
-  if (inC !== x.shape[3]) {
-    throw new ShapeError(`${op}: 'filter' [${filter.shape}] expects ${inC} input channels (dim 2), but 'x' [${x.shape}] has ${x.shape[3]}`);
-  }
-  if (kh < 1 || kw < 1 || kh > MAX_WINDOW_ATTR || kw > MAX_WINDOW_ATTR) {
-    throw new ShapeError(`${op}: 'filter' must have a kernel of at least 1x1 and at most 2^30, got shape [${filter.shape}]`);
-  }
-  const stride = pair(op, 'stride', options.stride ?? 1, 1);
-  const dilation = pair(op, 'dilation', options.dilation ?? 1, 1);
-  const span: [number, number] = [(kh - 1) * dilation[0] + 1, (kw - 1) * dilation[1] + 1];
-  const pads = checkPads(op, resolvePads(op, options.padding ?? 'valid', [x.shape[1], x.shape[2]], stride, span));
-  const [oh, ow] = outputSize(op, x, pads, stride, span, `${kh}x${kw} kernel`);
-  const attrs: Attrs = { strides: stride, pads, dilations: dilation };
+  const { attrs, shape } = conv2dSetup(x, filter, options);
   // The native kernels take [O, kh, kw, C] filters (native/KERNELS.md): reorder here; the filter's gradient flows
   // back through the transpose. Without a graph the reordered copy is released as soon as the kernel is queued; with
   // one through x only, x's backward rule still reads it, so the graph owns it (released with the node).
+  // (Layers reuse one reordered copy across calls instead: see conv_cached.ts.)
   const w = transpose(filter, [3, 0, 1, 2]);
   let y: Tensor;
   try {
-    y = conv2dNative(x, w, [x.shape[0], oh, ow, w.shape[0]], attrs);
+    y = conv2dNative(x, w, shape, attrs);
   } catch (e) {
     if (!w.requiresGrad) w.dispose();
     throw e;

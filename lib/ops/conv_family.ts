@@ -8,6 +8,8 @@ import type { Tensor } from '../tensor';
 import { tensor } from './creation';
 import { batched } from './batched_image';
 import { avgPool2d, checkImage, conv2d, conv2dNative, maxPool2d, outputSize, pair, resolvePads, type Padding } from './conv';
+import { conv2dTransposeNative } from './conv_cached';
+import { conv2dTransposeSetup } from './conv_geometry';
 import { mul } from './elementwise';
 import { transpose } from './layout';
 import { reshape } from './reshape';
@@ -51,34 +53,11 @@ export function conv2dTranspose(x: Tensor, filter: Tensor, outputShape: number[]
   const op = 'conv2dTranspose';
   checkFormat(op, 'NHWC', 'NHWC', dimRoundingMode);
   return batched(op, x, (x4) => {
-    checkImage(op, 'x', x4);
-    checkImage(op, 'filter', filter);
-    checkSameDevice(op, { x: x4, filter });
-    const out = outputShape.length === 3 ? [x4.shape[0], ...outputShape] : outputShape;
-    if (!Array.isArray(outputShape) || out.length !== 4 || !out.every((d) => Number.isInteger(d) && d > 0) || out[0] !== x4.shape[0]) {
-      throw new ShapeError(`${op}: 'outputShape' must be [N, OH, OW, outDepth] (or [OH, OW, outDepth]) with N = ${x4.shape[0]}, got ${JSON.stringify(outputShape)}`);
-    }
-    const [kh, kw, outDepth, inDepth] = filter.shape;
-    if (inDepth !== x4.shape[3] || outDepth !== out[3]) {
-      throw new ShapeError(`${op}: 'filter' [${filter.shape}] must be [kh, kw, ${out[3]} (outputShape depth), ${x4.shape[3]} (x depth)]`);
-    }
-    const stride = pair(op, 'strides', strides, 1);
-    const span: [number, number] = [kh, kw];
-    const pads = resolvePads(op, pad, [out[1], out[2]], stride, span);
-    // The forward convolution this transposes must map outputShape back onto x's spatial size.
-    const fwd = (n: number, p0: number, p1: number, k: number, st: number) => Math.floor((n + p0 + p1 - k) / st) + 1;
-    const [h, w] = [fwd(out[1], pads[0], pads[1], kh, stride[0]), fwd(out[2], pads[2], pads[3], kw, stride[1])];
-    if (h !== x4.shape[1] || w !== x4.shape[2]) {
-      throw new ShapeError(`${op}: a ${kh}x${kw} convolution with strides [${stride}] and pads [${pads}] maps outputShape [${out}] to ${h}x${w}, but x [${x4.shape}] is ${x4.shape[1]}x${x4.shape[2]}`);
-    }
-    const attrs: Attrs = { strides: stride, pads, dilations: [1, 1] };
-    const wInt = transpose(filter, [3, 0, 1, 2]); // [inDepth, kh, kw, outDepth]: the native [O, kh, kw, C]
-    const [y] = runKernel('conv2d_backward_input', [x4, wInt], [{ shape: out, dtype: 'float32' }], attrs);
-    // d x = conv2d(dy, W) (the forward convolution); d W = conv2d_backward_filter(dy as the input, x as its gradient)
-    return recordOp(op, [x4, wInt], y, (dy) => [
-      x4.requiresGrad ? runKernel('conv2d', [dy, wInt], [{ shape: x4.shape, dtype: 'float32' }], attrs)[0] : null,
-      wInt.requiresGrad ? runKernel('conv2d_backward_filter', [dy, x4], [{ shape: wInt.shape, dtype: 'float32' }], attrs)[0] : null,
-    ]);
+    const { attrs, shape } = conv2dTransposeSetup(x4, filter, outputShape, strides, pad);
+    // [kh, kw, outDepth, inDepth] -> [inDepth, kh, kw, outDepth]: the native [O, kh, kw, C] of the forward convolution
+    // this transposes; the filter's gradient flows back through the transpose. (Layers reuse one reordered copy: see
+    // conv_cached.ts.)
+    return conv2dTransposeNative(x4, transpose(filter, [3, 0, 1, 2]), shape, attrs);
   });
 }
 

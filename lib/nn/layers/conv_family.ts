@@ -1,7 +1,8 @@
 // The other convolution layers of tfjs on the conv-family ops: conv1d, conv2dTranspose, depthwiseConv2d,
 // separableConv2d (channels-last; kernels in Keras/tfjs layout, tfjs's option names and defaults).
 import { ValueError } from '../../errors';
-import { conv1d as conv1dOp, conv2dTranspose as conv2dTransposeOp, depthwiseConv2d as depthwiseOp, pad, separableConv2d as separableOp } from '../../ops';
+import { conv1d as conv1dOp, depthwiseConv2d as depthwiseOp, pad, separableConv2d as separableOp } from '../../ops';
+import { conv2dTransposeCached, ReorderedFilter } from '../../ops/conv_cached';
 import type { Tensor } from '../../tensor';
 import type { ConstraintArg } from '../constraints';
 import { checkDataFormat, checkPadding, convLength, type PaddingMode } from './convolutional';
@@ -127,6 +128,8 @@ export class Conv2DTranspose extends KernelBiasLayer {
   readonly strides: [number, number];
   readonly padding: PaddingMode;
   protected readonly kb: KernelBiasOptions;
+  /** The kernel in the native conv layout, reused across inference calls until the kernel changes. */
+  private readonly filterCache = new ReorderedFilter();
 
   constructor(args: Conv2DTransposeLayerArgs) {
     super(args, 'Conv2DTranspose');
@@ -152,7 +155,12 @@ export class Conv2DTranspose extends KernelBiasLayer {
   protected call(x: Tensor, args: CallArgs): Tensor {
     checkRankAndChannels(`conv2dTranspose '${this.name}'`, x.shape, 4, 'NHWC');
     const out = this.computeOutputShape([x.shape[0], x.shape[1], x.shape[2], x.shape[3]]) as number[];
-    return this.biasAndActivation(conv2dTransposeOp(x, this.kernel!.value, out, this.strides, this.padding), args);
+    return this.biasAndActivation(conv2dTransposeCached(x, this.kernel!.value, out, this.strides, this.padding, this.filterCache), args);
+  }
+
+  override dispose(): void {
+    this.filterCache.dispose();
+    super.dispose();
   }
 
   override computeOutputShape(s: Shape): Shape {

@@ -1,6 +1,7 @@
 // Convolution and pooling layers on NHWC images: conv2d, maxPooling2d, averagePooling2d, globalAveragePooling2d.
 import { ValueError } from '../../errors';
-import { avgPool2d, conv2d as conv2dOp, maxPool2d, mean } from '../../ops';
+import { avgPool2d, maxPool2d, mean } from '../../ops';
+import { conv2dCached, ReorderedFilter } from '../../ops/conv_cached';
 import type { Tensor } from '../../tensor';
 import { KernelBiasLayer, KernelBiasOptions, type KernelBiasArgs } from './kernel_layer';
 import { checkPositiveInt, Layer, pairOf, type CallArgs, type LayerArgs, type Shape } from './layer';
@@ -61,6 +62,8 @@ export class Conv2D extends KernelBiasLayer {
   readonly padding: ConvPadding;
   readonly dilationRate: [number, number];
   protected readonly kb: KernelBiasOptions;
+  /** The kernel in the native conv layout, reused across inference calls until the kernel changes. */
+  private readonly filterCache = new ReorderedFilter();
 
   constructor(args: Conv2DLayerArgs) {
     super(args, 'Conv2D');
@@ -84,7 +87,13 @@ export class Conv2D extends KernelBiasLayer {
 
   protected call(x: Tensor, args: CallArgs): Tensor {
     checkImageInput(`conv2d '${this.name}'`, x);
-    return this.biasAndActivation(conv2dOp(x, this.kernel!.value, { stride: this.strides, padding: this.padding, dilation: this.dilationRate }), args);
+    const opts = { stride: this.strides, padding: this.padding, dilation: this.dilationRate };
+    return this.biasAndActivation(conv2dCached(x, this.kernel!.value, opts, this.filterCache), args);
+  }
+
+  override dispose(): void {
+    this.filterCache.dispose();
+    super.dispose();
   }
 
   override computeOutputShape(s: Shape): Shape {

@@ -241,19 +241,27 @@ export abstract class Layer {
   apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args?: CallArgs): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[];
   apply(x: Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[], args: CallArgs = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     if (args.initialState !== undefined && args.initialState !== null) return this.applyWithInitialState(x, args);
-    if (isSymbolicInput(x, `${this.name}.apply`)) return this.applySymbolic(x as SymbolicTensor | SymbolicTensor[], args);
+    // One tensor (the common call, run for every layer of every predict): checked without allocating.
+    if (!Array.isArray(x) && (x as { isTensor?: unknown } | null)?.isTensor === true) return this.applyEager(x as Tensor, false, args);
+    if (isSymbolicInput(x, this.name)) return this.applySymbolic(x as SymbolicTensor | SymbolicTensor[], args);
     const list = Array.isArray(x);
     const inputs = (list ? x : [x]) as Tensor[];
     if (inputs.length === 0 || inputs.some((t) => !t || (t as { isTensor?: unknown }).isTensor !== true)) {
       throw new ValueError(`${this.name}.apply: expected a Tensor, a SymbolicTensor or a non-empty list of them`);
     }
+    return this.applyEager(list ? inputs : inputs[0], list, args);
+  }
+
+  /** apply() on concrete tensors: builds on first use, then calls the layer in its own scope. */
+  private applyEager(x: Tensor | Tensor[], list: boolean, args: CallArgs): Tensor | Tensor[] {
     if (!this.built) {
+      const inputs = list ? (x as Tensor[]) : [x as Tensor];
       if (this.weightDevice === null) this.weightDevice = inputs[0].device;
       const shapes = inputs.map((t): Shape => [null, ...t.shape.slice(1)]);
       this.build(list ? shapes : shapes[0]);
     }
     // One scope per call, as tfjs layers do: intermediates are released on return (what backward needs stays).
-    return opScope(() => this.call(list ? inputs : inputs[0], args));
+    return opScope(() => this.call(x, args));
   }
 
   /**

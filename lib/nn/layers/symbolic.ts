@@ -48,11 +48,14 @@ export class Node {
 
 export const isSymbolic = (x: unknown): x is SymbolicTensor => x instanceof SymbolicTensor;
 
-/** True when `x` is a symbolic tensor or a non-empty list of them (mixing symbolic and concrete is an error). */
-export function isSymbolicInput(x: unknown, where: string): boolean {
+/**
+ * True when `x` is a symbolic tensor or a non-empty list of them (mixing symbolic and concrete is an error). `layer`
+ * names the caller in that error ('<layer>.apply'); the message is only built when thrown.
+ */
+export function isSymbolicInput(x: unknown, layer: string): boolean {
   if (Array.isArray(x)) {
     const n = x.filter(isSymbolic).length;
-    if (n > 0 && n !== x.length) throw new TypeError(`${where}: cannot mix symbolic tensors (tf.input / layer outputs) with concrete tensors in one call`);
+    if (n > 0 && n !== x.length) throw new TypeError(`${layer}.apply: cannot mix symbolic tensors (tf.input / layer outputs) with concrete tensors in one call`);
     return n > 0;
   }
   return isSymbolic(x);
