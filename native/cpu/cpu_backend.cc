@@ -20,14 +20,17 @@ namespace {
 // Queue bounds: past either one, enqueue waits for the stream (a loop that never awaits stays bounded in memory).
 constexpr int64_t kMaxQueuedKernels = 1024;
 // A kernel whose inputs and outputs total at most this many bytes runs on the calling thread when the stream is idle:
-// waking the stream thread (a futex wake, a context switch, memory freed on another thread) costs more than such a
-// kernel (elementwise ops on a few thousand elements, small reductions and GEMMs take a few microseconds).
-// TENSORNODE_INLINE_KB overrides the bound (0 queues every kernel).
+// waking the stream thread (a futex wake, a context switch, memory freed on another thread) costs about as much as
+// such a kernel (elementwise ops on tens of thousands of elements, a small layer's GEMM or convolution: tens of
+// microseconds, at most a few hundred). 256 KiB keeps a small model's whole batch-1 forward pass on the caller: one
+// queued kernel makes every later one queue behind it (stream order), and with 64 KiB the first convolution of the
+// MNIST CNN did (p50 202-243 us per predict against 176-177 with 256 KiB, load 3.1-3.6; 1 MiB gave 147-152 but lets
+// one call block the event loop for milliseconds). TENSORNODE_INLINE_KB overrides the bound (0 queues every kernel).
 int64_t inlineKernelBytes() {
   static const int64_t bytes = [] {
     const char* env = std::getenv("TENSORNODE_INLINE_KB");
     long kb = env ? std::strtol(env, nullptr, 10) : -1;
-    return static_cast<int64_t>(kb >= 0 ? kb : 64) << 10;
+    return static_cast<int64_t>(kb >= 0 ? kb : 256) << 10;
   }();
   return bytes;
 }

@@ -117,8 +117,11 @@ bool machineOversubscribed() {
   return over;
 }
 
+// Below kSmallWork multiply-adds (about 0.3 ms on one core) a primitive runs on one thread: OpenMP's passive team
+// sleeps between regions, and waking it costs tens of microseconds (more when the other core is busy) -- as much as
+// a batch-1 layer takes. The MNIST CNN's batch-1 convolutions (0.3-2.2 M) were split at the old bound of 2^20.
 int prepareThreads(int64_t work) {
-  constexpr int64_t kSmallWork = int64_t(1) << 20;
+  constexpr int64_t kSmallWork = int64_t(1) << 23;
   thread_local int applied = 0;  // the OpenMP thread-count setting is per calling thread
   int want = work < kSmallWork || machineOversubscribed() ? 1 : cpuThreadCount();
   if (want != applied) {
