@@ -75,6 +75,10 @@ const poolCases: Array<[string, number[], number[], Geometry]> = [
   ['3x3 stride 1, same (1,1,1,1)', [3, 6, 5, 2], [3, 3], { strides: [1, 1], pads: [1, 1, 1, 1] }],
   ['(3,2) stride (1,2), pads (2,0,1,1)', [2, 9, 8, 5], [3, 2], { strides: [1, 2], pads: [2, 0, 1, 1] }],
   ['seed CNN pool (batch 4)', [4, 26, 26, 32], [2, 2], { strides: [2, 2], pads: [0, 0, 0, 0] }],
+  // Disjoint windows (the fallback's one-pass max path): rows and columns no window covers, and clipped windows.
+  ['2x2 stride 3 (gaps between windows)', [2, 8, 10, 3], [2, 2], { strides: [3, 3], pads: [0, 0, 0, 0] }],
+  ['2x2 stride 2, same pads (0,1,0,1), odd size', [2, 7, 9, 17], [2, 2], { strides: [2, 2], pads: [0, 1, 0, 1] }],
+  ['3x2 stride (4,2), pads (1,1,1,0)', [3, 9, 7, 5], [3, 2], { strides: [4, 2], pads: [1, 1, 1, 0] }],
 ];
 
 (hasOnednn ? describe : describe.skip)('oneDNN and fallback pooling agree', () => {
