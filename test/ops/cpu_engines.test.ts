@@ -38,6 +38,11 @@ const convCases: Array<[string, number[], number[], Geometry]> = [
   ['stride larger than the kernel', [2, 9, 9, 3], [4, 2, 2, 3], { strides: [3, 3], pads: [0, 0, 0, 0] }],
   ['seed CNN layer 2 (batch 4)', [4, 13, 13, 32], [64, 3, 3, 32], { strides: [1, 1], pads: [0, 0, 0, 0] }],
   ['5x5, single output channel', [2, 12, 12, 1], [1, 5, 5, 1], { strides: [1, 1], pads: [2, 2, 2, 2] }],
+  // Past 2^20 multiply-adds oneDNN runs a batch as one slice per pool thread (odd batches: slices of two sizes).
+  ['seed CNN layer 1, batch 7 (uneven slices)', [7, 28, 28, 1], [32, 3, 3, 1], { strides: [1, 1], pads: [0, 0, 0, 0] }],
+  ['seed CNN layer 2, batch 5 (uneven slices)', [5, 13, 13, 32], [64, 3, 3, 32], { strides: [1, 1], pads: [0, 0, 0, 0] }],
+  ['stride 2, same, batch 3 (slices)', [3, 20, 20, 16], [32, 3, 3, 16], { strides: [2, 2], pads: [0, 1, 0, 1] }],
+  ['batch of one, large (one slice)', [1, 28, 28, 32], [64, 3, 3, 32], { strides: [1, 1], pads: [1, 1, 1, 1] }],
 ];
 
 (hasOnednn ? describe : describe.skip)('oneDNN and fallback conv2d agree', () => {
@@ -70,6 +75,10 @@ const poolCases: Array<[string, number[], number[], Geometry]> = [
   ['3x3 stride 1, same (1,1,1,1)', [3, 6, 5, 2], [3, 3], { strides: [1, 1], pads: [1, 1, 1, 1] }],
   ['(3,2) stride (1,2), pads (2,0,1,1)', [2, 9, 8, 5], [3, 2], { strides: [1, 2], pads: [2, 0, 1, 1] }],
   ['seed CNN pool (batch 4)', [4, 26, 26, 32], [2, 2], { strides: [2, 2], pads: [0, 0, 0, 0] }],
+  // Disjoint windows (the fallback's one-pass max path): rows and columns no window covers, and clipped windows.
+  ['2x2 stride 3 (gaps between windows)', [2, 8, 10, 3], [2, 2], { strides: [3, 3], pads: [0, 0, 0, 0] }],
+  ['2x2 stride 2, same pads (0,1,0,1), odd size', [2, 7, 9, 17], [2, 2], { strides: [2, 2], pads: [0, 1, 0, 1] }],
+  ['3x2 stride (4,2), pads (1,1,1,0)', [3, 9, 7, 5], [3, 2], { strides: [4, 2], pads: [1, 1, 1, 0] }],
 ];
 
 (hasOnednn ? describe : describe.skip)('oneDNN and fallback pooling agree', () => {

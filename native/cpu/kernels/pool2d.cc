@@ -7,6 +7,7 @@
 #include "../../core/params/conv.h"
 #include "../onednn/engine.h"
 #include "cpu_kernel_util.h"
+#include "pool_disjoint.h"
 
 namespace tn {
 namespace cpu {
@@ -32,6 +33,10 @@ Status poolForwardKernel(KernelContext& ctx) {
     bool handled = false;
     TN_RETURN_IF_ERROR(onednn::poolForward(kMax, g, px, py, handled));
     if (handled) return Status::ok();
+  }
+  if (kMax && disjoint::applies(g)) {  // Keras' default 2x2/2 windows: one pass (oneDNN's JIT is faster still)
+    disjoint::maxForward(g, px, py);
+    return Status::ok();
   }
   const int64_t C = g.C;
   parallelFor(g.N * g.OH, 1, [&](int64_t b, int64_t e) {
@@ -81,6 +86,10 @@ Status maxPoolBackwardKernel(KernelContext& ctx) {
     bool handled = false;
     TN_RETURN_IF_ERROR(onednn::poolBackward(true, g, px, pdy, pdx, handled));
     if (handled) return Status::ok();
+  }
+  if (disjoint::applies(g)) {  // disjoint windows: each dx written once, no zeroing pass or scatter (2x the loop below)
+    disjoint::maxBackward(g, px, py, pdy, pdx);
+    return Status::ok();
   }
   const int64_t C = g.C;
   std::memset(pdx, 0, dx.size() * sizeof(float));

@@ -18,12 +18,21 @@ namespace onednn {
 
 dnnl::engine& cpuEngine();
 dnnl::stream& cpuStream();
+// A stream of the calling thread's own, for kernels whose slices run concurrently on pool threads.
+dnnl::stream& threadStream();
 // Sizes oneDNN's OpenMP team on this thread for a kernel of `work` multiply-adds (or element visits): our pool's size
 // (setNumThreads), or 1 for small kernels, where waking a second thread costs more than it saves, and while other
 // threads oversubscribe the machine (runnable threads besides the caller >= cores), where a fixed-share team waits
 // for descheduled threads. Returns that count; it is part of every cache key, since oneDNN fixes a primitive's thread
 // split when it is created.
 int prepareThreads(int64_t work);
+// Sets the OpenMP team size oneDNN uses on the calling thread (1 on a pool thread running one slice of a kernel).
+void useThreads(int n);
+// Below this many multiply-adds (about 0.3 ms on one core) a kernel runs on one thread: waking a second (OpenMP's
+// passive team, or a pool slice) costs tens of microseconds, more when the other core is busy, as much as a batch-1
+// layer takes. At the old bound of 2^20 the MNIST CNN's batch-1 convolutions (0.3-2.2 M) were split, and a predict
+// took p50 202-243 us against 176-177 (load 3.1-3.6). Training shapes (batch 64: 12-21 M and up) stay above it.
+constexpr int64_t kParallelWork = int64_t(1) << 23;
 
 using dims = dnnl::memory::dims;
 using tag = dnnl::memory::format_tag;

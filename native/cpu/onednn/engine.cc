@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -48,6 +49,12 @@ dnnl::engine& cpuEngine() {
 
 dnnl::stream& cpuStream() {
   static dnnl::stream* s = new dnnl::stream(cpuEngine());
+  return *s;
+}
+
+dnnl::stream& threadStream() {
+  thread_local std::unique_ptr<dnnl::stream> s;  // freed when a pool thread exits (setNumThreads); the engine lives on
+  if (!s) s = std::make_unique<dnnl::stream>(cpuEngine());
   return *s;
 }
 
@@ -117,17 +124,17 @@ bool machineOversubscribed() {
   return over;
 }
 
-// Below kSmallWork multiply-adds (about 0.3 ms on one core) a primitive runs on one thread: OpenMP's passive team
-// sleeps between regions, and waking it costs tens of microseconds (more when the other core is busy) -- as much as
-// a batch-1 layer takes. The MNIST CNN's batch-1 convolutions (0.3-2.2 M) were split at the old bound of 2^20.
-int prepareThreads(int64_t work) {
-  constexpr int64_t kSmallWork = int64_t(1) << 23;
+void useThreads(int want) {
   thread_local int applied = 0;  // the OpenMP thread-count setting is per calling thread
-  int want = work < kSmallWork || machineOversubscribed() ? 1 : cpuThreadCount();
   if (want != applied) {
     if (SetThreadsFn fn = ompSetNumThreads()) fn(want);
     applied = want;
   }
+}
+
+int prepareThreads(int64_t work) {
+  int want = work < kParallelWork || machineOversubscribed() ? 1 : cpuThreadCount();
+  useThreads(want);
   return want;
 }
 
