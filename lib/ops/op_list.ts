@@ -114,6 +114,9 @@ export const KERNELS: readonly KernelEntry[] = [
   unary('log_softmax', ['axis'], ['log_softmax_backward']),
   grad('softmax_backward', 'y', ['axis']),
   grad('log_softmax_backward', 'y', ['axis']),
+  // A Dense / Conv2D layer's epilogue in one pass: y = act(x + bias), bias over the last dim (lib/ops/bias_act.ts).
+  { name: 'bias_act', inputs: ['x', 'bias'], outputs: ['y'], attrs: ['activation'], backward: ['bias_act_backward'] },
+  { name: 'bias_act_backward', inputs: ['y', 'dy'], outputs: ['dx', 'dbias'], attrs: ['activation'] },
   { name: 'matmul', inputs: ['a', 'b'], outputs: ['y'], attrs: ['transposeA', 'transposeB'], backward: ['matmul', 'reduce_sum'] },
   unary('transpose', ['perm'], ['transpose']),
   { name: 'concat', inputs: ['...xs'], outputs: ['y'], attrs: ['axis'], backward: ['slice'] },

@@ -4,6 +4,7 @@
 
 #include "../core/params/reduce.h"
 #include "cuda_launch.cuh"
+#include "reduce.h"
 
 namespace tn {
 namespace cuda {
@@ -292,6 +293,17 @@ Status argExtremeKernel(KernelContext& ctx) {
 }
 
 }  // namespace
+
+Status sumColumns(const KernelContext& ctx, const float* m, int64_t rows, int64_t cols, float* out) {
+  if (cols == 0) return Status::ok();
+  if (rows == 0) {
+    TN_CUDA_RETURN(cudaMemsetAsync(out, 0, cols * sizeof(float), streamOf(ctx)), ctx.op.c_str());
+    return Status::ok();
+  }
+  ReduceGeom g;
+  TN_RETURN_IF_ERROR(makeGeom(ctx, Shape{rows, cols}, {true, false}, g));
+  return runReduce<SumOp>(ctx, g, LoadValue{m}, out);
+}
 
 TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_sum", (reduceKernel<SumOp, false>));
 TN_REGISTER_KERNEL(DeviceType::CUDA, "reduce_mean", (reduceKernel<MeanOp, false>));

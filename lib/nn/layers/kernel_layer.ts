@@ -1,6 +1,7 @@
 // The part Dense and Conv2D share: activation, bias switch, kernel/bias initializers and regularizers, their weights and config.
 import type { Tensor } from '../../tensor';
 import { add } from '../../ops';
+import { biasAct, isBiasActivation } from '../../ops/bias_act';
 import { getActivation, type ActivationIdentifier } from '../activations';
 import { getInitializer, type Fans, type Initializer, type InitializerConfig, type InitializerIdentifier } from '../initializers';
 import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerIdentifier } from '../regularizers';
@@ -93,8 +94,15 @@ export abstract class KernelBiasLayer extends Layer {
     if (this.kb.useBias) this.bias = this.addWeight('bias', [biasSize], this.kb.biasInit, fans, { regularizer: this.kb.biasReg, constraint: this.kb.biasConstraint });
   }
 
-  /** Adds the bias (if any) to `y` and applies the activation. */
+  /**
+   * Adds the bias (if any) to `y` and applies the activation: in one kernel each way (biasAct) when the bias runs
+   * along y's last dim (every layer here computes channels-last) and the activation is one the kernel applies.
+   */
   protected biasAndActivation(y: Tensor, args: CallArgs): Tensor {
+    const b = this.bias?.value;
+    if (b && isBiasActivation(this.kb.activation) && y.dtype === 'float32' && b.dtype === 'float32' && b.rank === 1 && y.rank > 0 && y.shape[y.rank - 1] === b.shape[0]) {
+      return biasAct(y, b, this.kb.activation);
+    }
     const z = this.bias ? add(y, this.bias.value) : y;
     return applyActivation(this.kb.activation, this.kb.act, z, args);
   }

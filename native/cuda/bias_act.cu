@@ -1,0 +1,51 @@
+// CUDA fused bias + activation and its backward (same contract as native/cpu/kernels/bias_act.cc): one elementwise
+// pass each way, the bias gradient by the reduce kernels' column sums.
+#include "../core/params/bias_act.h"
+#include "../core/rnn/cells.h"
+#include "cuda_launch.cuh"
+#include "reduce.h"
+
+namespace tn {
+namespace cuda {
+namespace {
+
+__global__ void biasActForward(const float* __restrict__ x, const float* __restrict__ b, float* __restrict__ y,
+                               int64_t n, int64_t C, int act) {
+  TN_GRID_LOOP(i, n) y[i] = rnn::act(act, x[i] + b[i % C]);
+}
+
+__global__ void biasActGrad(const float* __restrict__ y, const float* __restrict__ dy, float* __restrict__ dx,
+                            int64_t n, int act) {
+  TN_GRID_LOOP(i, n) dx[i] = dy[i] * rnn::actGrad(act, y[i]);
+}
+
+Status biasActKernel(KernelContext& ctx) {
+  BiasActDims d;
+  TN_RETURN_IF_ERROR(readBiasActArgs(ctx, d));
+  const int64_t n = d.rows * d.C;
+  if (n == 0) return Status::ok();
+  biasActForward<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.in(0).data<float>(), ctx.in(1).data<float>(),
+                                                         ctx.out(0).data<float>(), n, d.C, d.act);
+  return launchStatus(ctx.op.c_str());
+}
+
+Status biasActBackwardKernel(KernelContext& ctx) {
+  BiasActDims d;
+  TN_RETURN_IF_ERROR(readBiasActBackwardArgs(ctx, d));
+  const int64_t n = d.rows * d.C;
+  float* dx = ctx.out(0).data<float>();
+  if (n > 0) {
+    biasActGrad<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.in(0).data<float>(), ctx.in(1).data<float>(), dx, n,
+                                                          d.act);
+    TN_RETURN_IF_ERROR(launchStatus(ctx.op.c_str()));
+  }
+  return sumColumns(ctx, dx, d.rows, d.C, ctx.out(1).data<float>());
+}
+
+}  // namespace
+
+TN_REGISTER_KERNEL(DeviceType::CUDA, "bias_act", biasActKernel);
+TN_REGISTER_KERNEL(DeviceType::CUDA, "bias_act_backward", biasActBackwardKernel);
+
+}  // namespace cuda
+}  // namespace tn
