@@ -19,7 +19,9 @@ if (device !== 'cpu' && !cudaInfo.usable) {
   process.exit(0);
 }
 
-const F = 0, I = 1;
+const F = 0, I = 1, B = 2;  // dtype codes (lib/dtype.ts); bool is stored as int32 0/1
+// Comparison kernels write bool.
+const isCompare = (op) => ['equal', 'greater', 'greater_equal', 'less', 'less_equal', 'not_equal'].includes(op);
 // Deterministic xorshift so failures reproduce.
 let state = 0x2545f491;
 function rand() {
@@ -108,8 +110,8 @@ add('random_uniform', [], [[F, [1000]]], { seed: 7, low: -1, high: 2 });
 add('random_normal', [], [[F, [1000]]], { seed: 7, mean: 0.5, std: 2 });
 add('one_hot', [[I, [6], 'label5']], [[F, [6, 5]]]);
 for (const op of ['add', 'sub', 'mul', 'maximum', 'minimum', 'equal', 'greater', 'greater_equal', 'less', 'less_equal']) {
-  add(op, [[F, [2, 3, 4], 'ties'], [F, [3, 1], 'ties']], [[F, [2, 3, 4]]]);
-  add(op, [[I, [2, 3, 4]], [I, [4]]], [[op.includes('equal') || op.includes('less') || op.includes('greater') ? F : I, [2, 3, 4]]]);
+  add(op, [[F, [2, 3, 4], 'ties'], [F, [3, 1], 'ties']], [[isCompare(op) ? B : F, [2, 3, 4]]]);
+  add(op, [[I, [2, 3, 4]], [I, [4]]], [[isCompare(op) ? B : I, [2, 3, 4]]]);
 }
 add('div', [[F, [2, 3, 4]], [F, [3, 4], 'pos']], [[F, [2, 3, 4]]]);
 add('pow', [[F, [2, 3, 4], 'pos'], [F, [1], 'any']], [[F, [2, 3, 4]]]);
@@ -195,7 +197,7 @@ add('clip', [[F, [6, 50], S]], [[F, [6, 50]]], { min: -0.5, max: 0.7 });
 add('cast', [[F, [400], S]], [[I, [400]]]);
 add('cast', [[I, [100], S]], [[F, [100]]]);
 for (const op of ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'greater', 'less_equal'])
-  add(op, [[F, [4, 30], S], [F, [4, 30], S]], [[F, [4, 30]]]);
+  add(op, [[F, [4, 30], S], [F, [4, 30], S]], [[isCompare(op) ? B : F, [4, 30]]]);
 add('maximum_backward', [[F, [4, 30], S], [F, [4, 30], S], [F, [4, 30]]], [[F, [4, 30]], [F, [4, 30]]]);
 for (const op of ['reduce_sum', 'reduce_mean', 'reduce_max', 'reduce_min']) {
   add(op, [[F, [8, 64], S]], [[F, [8]]], { axes: [1] });
@@ -203,6 +205,11 @@ for (const op of ['reduce_sum', 'reduce_mean', 'reduce_max', 'reduce_min']) {
 }
 add('argmax', [[F, [8, 64], S]], [[I, [8]]], { axis: 1 });
 add('softmax', [[F, [8, 16], S]], [[F, [8, 16]]], { axis: 1 });
+// Fused bias + activation (0 linear, 1 tanh, 2 sigmoid, 4 relu); the backward's bias gradient sums 1,000+ rows.
+for (const activation of [0, 1, 2, 4]) {
+  add('bias_act', [[F, [6, 5, 5, 8]], [F, [8]]], [[F, [6, 5, 5, 8]]], { activation });
+  add('bias_act_backward', [[F, [40, 33, 7]], [F, [40, 33, 7]]], [[F, [40, 33, 7]], [F, [7]]], { activation }, 1e-3);
+}
 add('log_softmax', [[F, [8, 16], S]], [[F, [8, 16]]], { axis: 1 });
 add('max_pool2d', [[F, [2, 6, 6, 3], S]], [[F, [2, 3, 3, 3]]], poolAttrs([2, 2], [2, 2], [0, 0, 0, 0]));
 add('avg_pool2d', [[F, [2, 6, 6, 3], S]], [[F, [2, 3, 3, 3]]], poolAttrs([2, 2], [2, 2], [0, 0, 0, 0]));
