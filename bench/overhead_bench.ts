@@ -42,6 +42,25 @@ export async function runOverheadBench(options: OverheadBenchOptions = {}): Prom
   const q = median(queued);
   rows.push({ key: 'overhead-queued', group, name: `add [4]+[4], ${calls} queued in tidy, one await`, ms: q / 1000, us: q });
 
+  // The issue's form: a chain of 1,000 small ops (each reads the previous result) in a tidy, one await; many samples,
+  // since one chain takes about a millisecond.
+  const chain: number[] = [];
+  const chainLength = 1000;
+  for (let i = 0; i < 20 + 200; i++) {
+    const t0 = nowMs();
+    const last = tn.tidy(() => {
+      let y = a;
+      for (let k = 0; k < chainLength; k++) y = tn.add(y, b);
+      return y;
+    });
+    await last.data();
+    const dt = nowMs() - t0;
+    last.dispose();
+    if (i >= 20) chain.push((dt * 1000) / chainLength);
+  }
+  const c = median(chain);
+  rows.push({ key: 'overhead-chain', group, name: `add chain of ${chainLength} in tidy, one await`, ms: c / 1000, us: c });
+
   // The same with autograd recording (inputs require grad): the tape's cost per op.
   const ag = a.detach();
   ag.requiresGrad = true;

@@ -72,6 +72,15 @@ def main():
         q, _ = time_samples(lambda: [tf.add(a, b) for _ in range(args.calls)], args.iters, args.warmup, args.calls)
         rows.append(row("overhead-queued", f"add [4]+[4], {args.calls} eager calls", q, per_call_us=True))
 
+        def chain():
+            y = a
+            for _ in range(1000):
+                y = tf.add(y, b)
+            return y.numpy()
+
+        c, _ = time_samples(chain, 200, 20, 1000)
+        rows.append(row("overhead-chain", "add chain of 1000, one .numpy()", c, per_call_us=True))
+
         def taped():
             with tf.GradientTape() as tape:
                 tape.watch(a)

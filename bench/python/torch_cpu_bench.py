@@ -87,6 +87,15 @@ def overhead(args):
     rows = []
     q, _ = time_samples(lambda: [torch.add(a, b) for _ in range(args.calls)], args.iters, args.warmup, args.calls)
     rows.append(row("overhead-queued", f"add [4]+[4], {args.calls} calls", q, per_call_us=True))
+
+    def chain():
+        y = a
+        for _ in range(1000):
+            y = torch.add(y, b)
+        return y
+
+    c, _ = time_samples(chain, 200, 20, 1000)
+    rows.append(row("overhead-chain", "add chain of 1000", c, per_call_us=True))
     ag = a.clone().requires_grad_(True)
     t, _ = time_samples(lambda: [torch.add(ag, b) for _ in range(args.calls)], args.iters, args.warmup, args.calls)
     rows.append(row("overhead-taped", "add [4]+[4] with requires_grad (autograd graph)", t, per_call_us=True))

@@ -20,17 +20,19 @@ namespace {
 // Queue bounds: past either one, enqueue waits for the stream (a loop that never awaits stays bounded in memory).
 constexpr int64_t kMaxQueuedKernels = 1024;
 // A kernel whose inputs and outputs total at most this many bytes runs on the calling thread when the stream is idle:
-// waking the stream thread (a futex wake, a context switch, memory freed on another thread) costs about as much as
-// such a kernel (elementwise ops on tens of thousands of elements, a small layer's GEMM or convolution: tens of
-// microseconds, at most a few hundred). 256 KiB keeps a small model's whole batch-1 forward pass on the caller: one
-// queued kernel makes every later one queue behind it (stream order), and with 64 KiB the first convolution of the
-// MNIST CNN did (p50 202-243 us per predict against 176-177 with 256 KiB, load 3.1-3.6; 1 MiB gave 147-152 but lets
-// one call block the event loop for milliseconds). TENSORNODE_INLINE_KB overrides the bound (0 queues every kernel).
+// waking the stream thread (a futex wake, a context switch, memory freed on another thread, and for a read the wait
+// for it) costs about as much as such a kernel. Bytes bound the work loosely: the largest kernels under 1 MiB (a
+// 3x3 convolution with ~1 MiB of weights on a small image, a 256^3 GEMM) take a few hundred microseconds, and
+// training-size tensors (a batch-64 convolution's activations) stay far above it, so training keeps queueing while
+// the JS thread runs ahead. Below the bound a small model's batch-1 forward pass stays on the caller: one queued
+// kernel makes every later one queue behind it (stream order), and the MNIST CNN's dense weights (400 KiB) did at
+// 256 KiB. Measured, predict p50 / p99 on a quiet machine: 64 KiB ~240 / -, 256 KiB 190-208 / 1150-1290 us, 1 MiB
+// 125-127 / 640 us; MNIST training unchanged. TENSORNODE_INLINE_KB overrides the bound (0 queues every kernel).
 int64_t inlineKernelBytes() {
   static const int64_t bytes = [] {
     const char* env = std::getenv("TENSORNODE_INLINE_KB");
     long kb = env ? std::strtol(env, nullptr, 10) : -1;
-    return static_cast<int64_t>(kb >= 0 ? kb : 256) << 10;
+    return static_cast<int64_t>(kb >= 0 ? kb : 1024) << 10;
   }();
   return bytes;
 }
