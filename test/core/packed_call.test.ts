@@ -8,13 +8,15 @@ import { DeviceError, DTypeError, InternalError, ShapeError } from '../../lib/er
 
 const F32 = 0;
 
-/** Packs one call into a fresh buffer the addon then reads (lib's own buffer is registered again afterwards). */
+/** Packs one call into a fresh buffer the addon then reads; disposes what it made; lib's buffer is registered again. */
 function callWith(values: number[], length = values.length): number {
   const buf = new Float64Array(length);
   buf.set(values.slice(0, length));
   native.setCallBuffer(buf);
   try {
-    return native.call(undefined);
+    const made = native.call(undefined);
+    for (let k = 0; k < made; k++) native.dispose(buf[k]); // the new outputs' handles, written back into buf
+    return made;
   } finally {
     restoreCallBuffer();
   }
@@ -100,5 +102,34 @@ describe('scope bookkeeping', () => {
     expect(inner!.isDisposed).toBe(true);
     expect(Array.from(kept!.dataSync())).toEqual([3, 3]);
     kept!.dispose();
+  });
+});
+
+describe('packed calls from random buffers', () => {
+  // Property: whatever numbers the buffer holds, a call computes or throws a typed tensornode error; it never crashes
+  // the process or reads past the buffer (the ASan job runs this file too).
+  const fc = require('fast-check') as typeof import('fast-check');
+  const ops = ['add', 'copy', 'matmul', 'reduce_sum', 'bias_act', 'conv2d', 'fill'].map((k) => native.opId(k));
+  const value = fc.oneof(
+    fc.constantFrom(0, 1, 2, 3, -1, 0.5, NaN, Infinity, 2 ** 31, 1e300),
+    fc.integer({ min: 0, max: 8 }),
+    fc.double({ noNaN: false }),
+  );
+
+  test('typed errors or results, never a crash', () => {
+    const live = tn.ones([2, 3]);
+    const h = (live as unknown as { storage(op: string): { handle: number } }).storage('test').handle;
+    fc.assert(
+      fc.property(fc.constantFrom(...ops), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 4 }), fc.array(value, { maxLength: 24 }), fc.boolean(), (op, nIn, nArgs, rest, useHandle) => {
+        const body = rest.map((v, i) => (useHandle && i % 5 === 0 ? h : v));
+        try {
+          callWith([op, 0, nIn, nArgs, ...body], 4 + body.length);
+        } catch (e) {
+          expect((e as Error).constructor.name).toMatch(/^(Internal|Shape|DType|Value|Disposed|Device)Error$/);
+        }
+      }),
+      { numRuns: 3000, seed: 42 },
+    );
+    live.dispose();
   });
 });
