@@ -48,6 +48,17 @@ TN_HD float actGrad(int code, float y) {
   }
 }
 
+// act / actGrad with the code fixed at compile time when kCode >= 0 (the run-time `code` when it is -1): CPU loops
+// instantiate the common codes so the switch folds away and they vectorize.
+template <int kCode>
+TN_HD float actFixed(int code, float x) {
+  return act(kCode >= 0 ? kCode : code, x);
+}
+template <int kCode>
+TN_HD float actGradFixed(int code, float y) {
+  return actGrad(kCode >= 0 ? kCode : code, y);
+}
+
 // LSTM (gate order i, f, c, o as Keras/tfjs). g: the 4U pre-activations of one row, replaced by the activations.
 // c = f*cp + i*act(gc); h = o*act(c).
 TN_HD void lstmForward(float* g, int64_t u, int64_t U, float cp, int a, int ra, float& c, float& h) {

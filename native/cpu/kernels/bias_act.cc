@@ -13,21 +13,11 @@ namespace tn {
 namespace cpu {
 namespace {
 
-// The activation kAct (rnn::Act), or the run-time `act` when kAct is -1; fixed codes let the loops vectorize.
-template <int kAct>
-inline float activate(int act, float v) {
-  return rnn::act(kAct >= 0 ? kAct : act, v);
-}
-template <int kAct>
-inline float derivative(int act, float y) {
-  return rnn::actGrad(kAct >= 0 ? kAct : act, y);
-}
-
 template <int kAct>
 TN_MULTIVERSION void biasActRows(const float* __restrict x, const float* __restrict b, float* __restrict y, int64_t rows,
                                  int64_t C, int act) {
   for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < C; ++c) y[r * C + c] = activate<kAct>(act, x[r * C + c] + b[c]);
+    for (int64_t c = 0; c < C; ++c) y[r * C + c] = rnn::actFixed<kAct>(act, x[r * C + c] + b[c]);
 }
 
 // dx rows and their column sums, added into acc (one block's partial sums; double: a block may hold many rows).
@@ -36,7 +26,7 @@ TN_MULTIVERSION void biasActBackwardRows(const float* __restrict y, const float*
                                          double* __restrict acc, int64_t rows, int64_t C, int act) {
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < C; ++c) {
-      const float g = dy[r * C + c] * derivative<kAct>(act, y[r * C + c]);
+      const float g = dy[r * C + c] * rnn::actGradFixed<kAct>(act, y[r * C + c]);
       dx[r * C + c] = g;
       acc[c] += g;
     }

@@ -14,33 +14,23 @@ namespace tn {
 namespace cpu {
 namespace rnnrows {
 
-// The activation `kCode` (rnn::Act), or the run-time `code` when kCode is -1.
-template <int kCode>
-inline float act(int code, float x) {
-  return rnn::act(kCode >= 0 ? kCode : code, x);
-}
-template <int kCode>
-inline float actGrad(int code, float y) {
-  return rnn::actGrad(kCode >= 0 ? kCode : code, y);
-}
-
 // One row of LstmForwardStep: g (4U) += x, activations into g, c and h written. The rows never overlap (restrict:
 // without it the vectorizer gives up on the five pointers' alias checks).
 template <int kA, int kRA>
 TN_MULTIVERSION void lstmForwardRow(float* __restrict g, const float* __restrict x, const float* __restrict cp,
                                     float* __restrict c, float* __restrict h, int64_t U, int a, int ra) {
   for (int64_t u = 0; u < U; ++u) {
-    const float i = act<kRA>(ra, g[u] + x[u]);
-    const float f = act<kRA>(ra, g[U + u] + x[U + u]);
-    const float gc = act<kA>(a, g[2 * U + u] + x[2 * U + u]);
-    const float o = act<kRA>(ra, g[3 * U + u] + x[3 * U + u]);
+    const float i = rnn::actFixed<kRA>(ra, g[u] + x[u]);
+    const float f = rnn::actFixed<kRA>(ra, g[U + u] + x[U + u]);
+    const float gc = rnn::actFixed<kA>(a, g[2 * U + u] + x[2 * U + u]);
+    const float o = rnn::actFixed<kRA>(ra, g[3 * U + u] + x[3 * U + u]);
     g[u] = i;
     g[U + u] = f;
     g[2 * U + u] = gc;
     g[3 * U + u] = o;
     const float cn = f * cp[u] + i * gc;
     c[u] = cn;
-    h[u] = o * act<kA>(a, cn);
+    h[u] = o * rnn::actFixed<kA>(a, cn);
   }
 }
 
@@ -53,12 +43,12 @@ TN_MULTIVERSION void lstmBackwardRow(const float* __restrict g, float* __restric
   for (int64_t u = 0; u < U; ++u) {
     const float i = g[u], f = g[U + u], gc = g[2 * U + u], o = g[3 * U + u];
     const float gh = dh[u] + dhn[u];
-    const float ac = act<kA>(a, c[u]);
-    const float dct = dc[u] + dcn[u] + gh * o * actGrad<kA>(a, ac);
-    dz[u] = dct * gc * actGrad<kRA>(ra, i);
-    dz[U + u] = dct * cp[u] * actGrad<kRA>(ra, f);
-    dz[2 * U + u] = dct * i * actGrad<kA>(a, gc);
-    dz[3 * U + u] = gh * ac * actGrad<kRA>(ra, o);
+    const float ac = rnn::actFixed<kA>(a, c[u]);
+    const float dct = dc[u] + dcn[u] + gh * o * rnn::actGradFixed<kA>(a, ac);
+    dz[u] = dct * gc * rnn::actGradFixed<kRA>(ra, i);
+    dz[U + u] = dct * cp[u] * rnn::actGradFixed<kRA>(ra, f);
+    dz[2 * U + u] = dct * i * rnn::actGradFixed<kA>(a, gc);
+    dz[3 * U + u] = gh * ac * rnn::actGradFixed<kRA>(ra, o);
     dcn[u] = dct * f;
   }
 }
