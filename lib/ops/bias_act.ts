@@ -15,6 +15,11 @@ export function isBiasActivation(name: unknown): name is BiasActivation {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CODES, name);
 }
 
+/** The kernels' code for an activation (attr `activation` of bias_act and of conv2d's fused epilogue). */
+export function biasActivationCode(activation: BiasActivation): number {
+  return CODES[activation];
+}
+
 /** act(x + bias) with bias [C] added along x's last dim; the same values and gradients as add then the activation. */
 export function biasAct(x: Tensor, bias: Tensor, activation: BiasActivation): Tensor {
   const op = 'biasAct';

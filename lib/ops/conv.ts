@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor';
 import { transpose } from './layout';
 import { reshape } from './reshape';
 import { batched } from './batched_image';
+import { biasActivationCode, type BiasActivation } from './bias_act';
 import { checkImage, checkPads, conv2dSetup, outputSize, pair, resolvePads } from './conv_geometry';
 
 // Public before the geometry moved to its own file: still exported from here (and so from lib/ops).
@@ -85,6 +86,22 @@ export function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs
     x.requiresGrad ? runKernel('conv2d_backward_input', [dy, w], [{ shape: x.shape, dtype: 'float32' }], attrs)[0] : null,
     w.requiresGrad ? runKernel('conv2d_backward_filter', [x, dy], [{ shape: w.shape, dtype: 'float32' }], attrs)[0] : null,
   ]);
+}
+
+/**
+ * conv2dNative with a layer's bias and activation fused into the kernel: y = act(conv(x, w) + bias). The backward takes
+ * the activation's gradient and the bias gradient in one pass (bias_act_backward), then the convolution's.
+ */
+export function conv2dNativeBiasAct(x: Tensor, w: Tensor, bias: Tensor, activation: BiasActivation, shape: number[], attrs: Attrs): Tensor {
+  const act = { activation: biasActivationCode(activation) };
+  const y = runKernel('conv2d', [x, w, bias], [{ shape, dtype: 'float32' }], { ...attrs, ...act })[0];
+  return recordOp('conv2d', [x, w, bias], y, (dy) => {
+    const [dz, dbias] = runKernel('bias_act_backward', [y, dy], [{ shape: y.shape, dtype: 'float32' }, { shape: bias.shape, dtype: 'float32' }], act);
+    const dx = x.requiresGrad ? runKernel('conv2d_backward_input', [dz, w], [{ shape: x.shape, dtype: 'float32' }], attrs)[0] : null;
+    const dw = w.requiresGrad ? runKernel('conv2d_backward_filter', [x, dz], [{ shape: w.shape, dtype: 'float32' }], attrs)[0] : null;
+    dz.dispose();
+    return [dx, dw, bias.requiresGrad ? dbias : (dbias.dispose(), null)];
+  });
 }
 
 /** Validates a pool call; returns the kernel attrs and the output shape. */

@@ -123,7 +123,8 @@ export const KERNELS: readonly KernelEntry[] = [
   unary('slice', ['begin'], ['pad']),
   unary('pad', ['before', 'value'], ['slice']),
   { name: 'dropout', inputs: ['x'], outputs: ['y', 'mask'], attrs: ['rate', 'seed'], backward: ['mul'] },
-  { name: 'conv2d', inputs: ['x', 'w'], outputs: ['y'], attrs: conv, backward: ['conv2d_backward_input', 'conv2d_backward_filter'] },
+  // An optional third input `bias` [O] with attr `activation` fuses a layer's epilogue: y = act(conv + bias).
+  { name: 'conv2d', inputs: ['x', 'w', 'bias?'], outputs: ['y'], attrs: [...conv, 'activation'], backward: ['conv2d_backward_input', 'conv2d_backward_filter', 'bias_act_backward'] },
   { name: 'conv2d_backward_input', inputs: ['dy', 'w'], outputs: ['dx'], attrs: conv },
   { name: 'conv2d_backward_filter', inputs: ['x', 'dy'], outputs: ['dw'], attrs: conv },
   { name: 'max_pool2d', inputs: ['x'], outputs: ['y'], attrs: pool, backward: ['max_pool2d_backward'] },

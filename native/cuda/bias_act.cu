@@ -1,5 +1,7 @@
 // CUDA fused bias + activation and its backward (same contract as native/cpu/kernels/bias_act.cc): one elementwise
 // pass each way, the bias gradient by the reduce kernels' column sums.
+#include "bias_act.h"
+
 #include "../core/params/bias_act.h"
 #include "../core/rnn/cells.h"
 #include "cuda_launch.cuh"
@@ -12,6 +14,10 @@ namespace {
 __global__ void biasActForward(const float* __restrict__ x, const float* __restrict__ b, float* __restrict__ y,
                                int64_t n, int64_t C, int act) {
   TN_GRID_LOOP(i, n) y[i] = rnn::act(act, x[i] + b[i % C]);
+}
+
+__global__ void biasActInPlaceKernel(float* y, const float* __restrict__ b, int64_t n, int64_t C, int act) {
+  TN_GRID_LOOP(i, n) y[i] = rnn::act(act, y[i] + b[i % C]);
 }
 
 __global__ void biasActGrad(const float* __restrict__ y, const float* __restrict__ dy, float* __restrict__ dx,
@@ -43,6 +49,13 @@ Status biasActBackwardKernel(KernelContext& ctx) {
 }
 
 }  // namespace
+
+Status biasActInPlace(const KernelContext& ctx, float* y, const float* bias, int64_t rows, int64_t C, int act) {
+  const int64_t n = rows * C;
+  if (n == 0) return Status::ok();
+  biasActInPlaceKernel<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y, bias, n, C, act);
+  return launchStatus(ctx.op.c_str());
+}
 
 TN_REGISTER_KERNEL(DeviceType::CUDA, "bias_act", biasActKernel);
 TN_REGISTER_KERNEL(DeviceType::CUDA, "bias_act_backward", biasActBackwardKernel);

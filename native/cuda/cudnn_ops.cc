@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "../core/params/bias_act.h"
+#include "bias_act.h"
 #include "cuda_backend.h"
 #include "layout.h"
 #include "pool.h"
@@ -322,17 +324,25 @@ Status padImage(const KernelContext& ctx, const ConvPlan& p, const float* x, Sto
                    Shape{p.g.N, p.Hp(), p.Wp(), p.g.C}, {0, p.extraTop, p.extraLeft, 0}, 0u, streamOf(ctx));
 }
 
-// conv2d: x [N,H,W,C], w [O,kh,kw,C] -> y [N,OH,OW,O].
+// conv2d: x [N,H,W,C], w [O,kh,kw,C] (, bias [O]) -> y [N,OH,OW,O]; with the bias, y = act(conv + bias) (the fused
+// epilogue, queued after the convolution on the same stream).
 Status conv2dKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  TN_CHECK(ctx.inputs.size() >= 2, Internal, ctx.op, ": expected 2 or 3 inputs, got ", ctx.inputs.size());
   const TensorArg &x = ctx.in(0), &w = ctx.in(1), &y = ctx.out(0);
   TN_RETURN_IF_ERROR(checkDType(ctx, y, DType::Float32, "y"));
   ConvPlan p;
   TN_RETURN_IF_ERROR(makeConvPlan(ctx, x, w, y, p));
+  bool hasBias = false;
+  int act = 0;
+  TN_RETURN_IF_ERROR(readConvEpilogue(ctx, p.O, hasBias, act));
   if (y.size() == 0) return Status::ok();
+  auto epilogue = [&]() -> Status {
+    return hasBias ? biasActInPlace(ctx, y.data<float>(), ctx.in(2).data<float>(), y.size() / p.O, p.O, act)
+                   : Status::ok();
+  };
   if (x.size() == 0 || w.size() == 0) {  // empty channel sum
     TN_CUDA_RETURN(cudaMemsetAsync(y.storage->data(), 0, y.size() * sizeof(float), streamOf(ctx)), "conv2d");
-    return Status::ok();
+    return epilogue();
   }
   int64_t chunk = 0;
   TN_RETURN_IF_ERROR(convChunk(ctx.op.c_str(), p, chunk));
@@ -345,7 +355,7 @@ Status conv2dKernel(KernelContext& ctx) {
     TN_RETURN_IF_ERROR(runConv(ctx, ConvKind::Forward, q, padded ? padded->data() : const_cast<float*>(xb),
                                w.storage->data(), y.data<float>() + b * yImg, 0.f));
   }
-  return Status::ok();
+  return epilogue();
 }
 
 // conv2d_backward_input: dy, w -> dx [N,H,W,C]. With explicit padding: dx = the interior of d(padded x).

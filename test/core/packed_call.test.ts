@@ -131,5 +131,13 @@ describe('packed calls from random buffers', () => {
       { numRuns: 3000, seed: 42 },
     );
     live.dispose();
+    // Calls that passed the addon's checks but not their kernel's (an add with no arguments, say) recorded their
+    // errors with this environment, shared by the test files of this jest worker: report them here, not in a later file.
+    try {
+      tn.synchronize();
+    } catch {
+      // expected: the first recorded kernel error
+    }
+    expect(() => tn.synchronize()).not.toThrow();
   });
 });

@@ -2,6 +2,7 @@
 // of dense and conv-like shapes; gradients also by finite differences; the layers that use it match the composed form.
 import * as tn from '../../lib';
 import { biasAct, type BiasActivation } from '../../lib/ops/bias_act';
+import { native } from '../../lib/native';
 import { checkGradients, expectClose, randomArray, sizeOf } from '../helpers/gradcheck';
 
 const ACTS: BiasActivation[] = ['linear', 'relu', 'tanh', 'sigmoid'];
@@ -71,5 +72,56 @@ describe('biasAct', () => {
     const wantC = tn.tanh(tn.add(tn.conv2d(x4, conv.getWeights()[0] as tn.Tensor4D, 1, 'valid'), conv.getWeights()[1]));
     expectClose(yd.dataSync(), wantD.dataSync(), 1e-5, 1e-6);
     expectClose(yc.dataSync(), wantC.dataSync(), 1e-5, 1e-6);
+  });
+});
+
+describe("conv2d's fused epilogue (a third input bias, attr activation)", () => {
+  for (const act of ACTS) {
+    test(`Conv2D layer with ${act}: values and the gradients of x, kernel and bias as conv + add + ${act}`, () => {
+      const layer = tn.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', strides: 2, activation: act, inputShape: [7, 6, 3], biasInitializer: 'randomNormal' });
+      const xData = randomArray(2 * 7 * 6 * 3, 21, -2, 2);
+      layer.apply(tn.zeros([1, 7, 6, 3])); // builds the weights
+      const { kernel, bias } = layer as unknown as { kernel: { value: tn.Tensor }; bias: { value: tn.Tensor } };
+      const run = (fused: boolean) => {
+        const x = tn.tensor(xData, [2, 7, 6, 3], { requiresGrad: true });
+        const y = fused ? (layer.apply(x) as tn.Tensor) : composed(tn.conv2d(x, kernel.value as tn.Tensor4D, 2, 'same'), bias.value, act);
+        const loss = tn.sum(tn.mul(y, tn.tensor(randomArray(y.size, 5, 0.5, 1.5), y.shape)));
+        loss.backward();
+        const out = { y: y.dataSync(), dx: x.grad!.dataSync(), dk: kernel.value.grad!.dataSync(), db: bias.value.grad!.dataSync() };
+        kernel.value.grad = null;
+        bias.value.grad = null;
+        return out;
+      };
+      const got = run(true);
+      const want = run(false);
+      expectClose(got.y, want.y, 1e-5, 1e-5);
+      expectClose(got.dk, want.dk, 1e-4, 1e-4);
+      expectClose(got.db, want.db, 1e-4, 1e-4);
+      expectClose(got.dx, want.dx, 1e-4, 1e-4);
+    });
+  }
+
+  test('kernel argument errors: an activation without the bias, a bias of the wrong length', () => {
+    const F32 = 0;
+    const x = tn.ones([1, 4, 4, 2]);
+    const w = tn.ones([3, 3, 3, 2]); // [O, kh, kw, C]
+    const h = (t: tn.Tensor) => (t as unknown as { storage(op: string): { handle: number } }).storage('test').handle;
+    const attrs = { strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] };
+    // Kernels re-check at run time: the error poisons the output and is thrown by its read.
+    const readError = (specs: unknown[], nInputs: number) => {
+      const [y] = native.run('conv2d', 'cpu', specs, nInputs, { ...attrs, activation: 4 });
+      try {
+        native.readSync(y, 0, 48);
+        return null;
+      } catch (e) {
+        return e as Error;
+      } finally {
+        native.dispose(y);
+      }
+    };
+    expect(readError([h(x), F32, [1, 4, 4, 2], h(w), F32, [3, 3, 3, 2], null, F32, [1, 2, 2, 3]], 2)).toEqual(expect.objectContaining({ message: expect.stringMatching(/needs the bias input/) }));
+    const b = tn.ones([2]);
+    expect(readError([h(x), F32, [1, 4, 4, 2], h(w), F32, [3, 3, 3, 2], h(b), F32, [2], null, F32, [1, 2, 2, 3]], 3)).toEqual(expect.objectContaining({ message: expect.stringMatching(/bias \[2\] must be \[3\]/) }));
+    tn.dispose([x, w, b]);
   });
 });

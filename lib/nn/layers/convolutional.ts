@@ -88,7 +88,10 @@ export class Conv2D extends KernelBiasLayer {
   protected call(x: Tensor, args: CallArgs): Tensor {
     checkImageInput(`conv2d '${this.name}'`, x);
     const opts = { stride: this.strides, padding: this.padding, dilation: this.dilationRate };
-    return this.biasAndActivation(conv2dCached(x, this.kernel!.value, opts, this.filterCache), args);
+    // Bias and activation inside the convolution's kernel when it can apply them (one pass fewer over the output).
+    const epilogue = this.fusedEpilogue();
+    const y = conv2dCached(x, this.kernel!.value, opts, this.filterCache, epilogue);
+    return epilogue ? y : this.biasAndActivation(y, args);
   }
 
   override dispose(): void {

@@ -1,7 +1,7 @@
 // The part Dense and Conv2D share: activation, bias switch, kernel/bias initializers and regularizers, their weights and config.
 import type { Tensor } from '../../tensor';
 import { add } from '../../ops';
-import { biasAct, isBiasActivation } from '../../ops/bias_act';
+import { biasAct, isBiasActivation, type BiasActivation } from '../../ops/bias_act';
 import { getActivation, type ActivationIdentifier } from '../activations';
 import { getInitializer, type Fans, type Initializer, type InitializerConfig, type InitializerIdentifier } from '../initializers';
 import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerIdentifier } from '../regularizers';
@@ -92,6 +92,13 @@ export abstract class KernelBiasLayer extends Layer {
   protected addKernelAndBias(kernelShape: number[], biasSize: number, fans: Fans): void {
     this.kernel = this.addWeight('kernel', kernelShape, this.kb.kernelInit, fans, { regularizer: this.kb.kernelReg, constraint: this.kb.kernelConstraint });
     if (this.kb.useBias) this.bias = this.addWeight('bias', [biasSize], this.kb.biasInit, fans, { regularizer: this.kb.biasReg, constraint: this.kb.biasConstraint });
+  }
+
+  /** The bias and activation when a kernel can apply them itself (conv2d's fused epilogue); undefined otherwise. */
+  protected fusedEpilogue(): { bias: Tensor; activation: BiasActivation } | undefined {
+    const b = this.bias?.value;
+    const activation = this.kb.activation;
+    return b && b.dtype === 'float32' && b.rank === 1 && isBiasActivation(activation) ? { bias: b, activation } : undefined;
   }
 
   /**

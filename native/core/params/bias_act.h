@@ -17,4 +17,9 @@ Status readBiasActArgs(const KernelContext& ctx, BiasActDims& d);
 // bias_act_backward: (y, dy) -> (dx = dy * act'(y), dbias = dx summed over every dim but the last [C]).
 Status readBiasActBackwardArgs(const KernelContext& ctx, BiasActDims& d);
 
+// conv2d's optional fused epilogue: a third input `bias` [O] (float32) and attr `activation`, y = act(conv + bias).
+// Checks the arity (2 or 3 inputs, 1 output); hasBias false and act 0 without the third input (an activation then
+// is an error: the epilogue comes with its bias).
+Status readConvEpilogue(const KernelContext& ctx, int64_t O, bool& hasBias, int& act);
+
 }  // namespace tn

@@ -1,6 +1,8 @@
 // CPU fused bias + activation (a Dense or Conv2D layer's epilogue) and its backward, one pass each: y = act(x + b);
 // dx = dy * act'(y) with dbias = column sums of dx. Replaces a bias add + activation pair and, backward, the
 // activation's gradient + the bias-gradient reduction: two passes over the layer's output each way instead of four.
+#include "bias_act.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -18,6 +20,12 @@ TN_MULTIVERSION void biasActRows(const float* __restrict x, const float* __restr
                                  int64_t C, int act) {
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < C; ++c) y[r * C + c] = rnn::actFixed<kAct>(act, x[r * C + c] + b[c]);
+}
+
+template <int kAct>
+TN_MULTIVERSION void biasActRowsInPlace(float* __restrict y, const float* __restrict b, int64_t rows, int64_t C, int act) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < C; ++c) y[r * C + c] = rnn::actFixed<kAct>(act, y[r * C + c] + b[c]);
 }
 
 // dx rows and their column sums, added into acc (one block's partial sums; double: a block may hold many rows).
@@ -51,6 +59,11 @@ struct Backward {
   static void run(const float* y, const float* dy, float* dx, double* acc, int64_t rows, int64_t C, int act) {
     biasActBackwardRows<kAct>(y, dy, dx, acc, rows, C, act);
   }
+};
+
+template <int kAct>
+struct InPlace {
+  static void run(float* y, const float* b, int64_t rows, int64_t C, int act) { biasActRowsInPlace<kAct>(y, b, rows, C, act); }
 };
 
 int64_t grainRows(int64_t C) { return std::max<int64_t>(1, kElementwiseGrain / std::max<int64_t>(C, 1)); }
@@ -96,6 +109,10 @@ Status biasActBackwardKernel(KernelContext& ctx) {
 }
 
 }  // namespace
+
+void applyBiasActInPlace(const BiasActEpilogue& e, float* y, int64_t rows, int64_t C) {
+  if (e) withAct<InPlace>(e.act, y, e.bias, rows, C, e.act);
+}
 
 TN_REGISTER_KERNEL(DeviceType::CPU, "bias_act", biasActKernel);
 TN_REGISTER_KERNEL(DeviceType::CPU, "bias_act_backward", biasActBackwardKernel);

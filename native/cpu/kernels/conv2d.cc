@@ -18,7 +18,9 @@
 
 #include "../blas.h"
 #include "../onednn/engine.h"
+#include "../../core/params/bias_act.h"
 #include "../../core/params/conv.h"
+#include "bias_act.h"
 #include "cpu_kernel_util.h"
 
 namespace tn {
@@ -199,21 +201,27 @@ int64_t slotCount(int64_t items) { return std::max<int64_t>(1, std::min<int64_t>
 
 // forward: inputs x [N,H,W,C], w [O,kh,kw,C]; output y [N,OH,OW,O].
 Status conv2dKernel(KernelContext& ctx) {
-  TN_RETURN_IF_ERROR(checkArity(ctx, 2, 1));
+  TN_CHECK(ctx.inputs.size() >= 2, Internal, ctx.op, ": expected 2 or 3 inputs, got ", ctx.inputs.size());
   const TensorArg &x = ctx.in(0), &w = ctx.in(1), &y = ctx.out(0);
   ConvShapes s;
   TN_RETURN_IF_ERROR(convShapes(ctx, x, "x", w, "w", y, "y", s));
+  // The optional fused epilogue (bias input, activation attr): applied to each block of output rows as it is written.
+  BiasActEpilogue epilogue;
+  bool hasBias = false;
+  TN_RETURN_IF_ERROR(readConvEpilogue(ctx, s.O, hasBias, epilogue.act));
+  if (hasBias) epilogue.bias = ctx.in(2).data<float>();
   const int64_t K = s.K(), O = s.O, OW = s.g.OW, rows = s.g.N * s.g.OH;
   if (y.size() == 0) return Status::ok();
   if (K == 0) {
     zeroFill(y.data<float>(), y.size());
+    applyBiasActInPlace(epilogue, y.data<float>(), y.size() / O, O);
     return Status::ok();
   }
   const float *px = x.data<float>(), *pw = w.data<float>();
   float* py = y.data<float>();
   if (onednn::active()) {
     bool handled = false;
-    TN_RETURN_IF_ERROR(onednn::conv2dForward(s.g, O, px, pw, py, handled));
+    TN_RETURN_IF_ERROR(onednn::conv2dForward(s.g, O, px, pw, py, epilogue, handled));
     if (handled) return Status::ok();
   }
   const bool pointwise = s.pointwise();
@@ -231,6 +239,7 @@ Status conv2dKernel(KernelContext& ctx) {
         a = mine;
       }
       sgemm(false, true, P, O, K, 1.f, a, K, pw, K, 0.f, py + r0 * OW * O, O);
+      applyBiasActInPlace(epilogue, py + r0 * OW * O, P, O);  // while the block is still in cache
     }
   });
   return Status::ok();

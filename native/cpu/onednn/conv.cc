@@ -243,17 +243,24 @@ inline int64_t imageOffset(const Plan& p, int i, int64_t H, int64_t W, int64_t C
 
 }  // namespace
 
-Status conv2dForward(const WindowGeometry& g, int64_t O, const float* x, const float* w, float* y, bool& handled) {
+Status conv2dForward(const WindowGeometry& g, int64_t O, const float* x, const float* w, float* y,
+                     const cpu::BiasActEpilogue& epilogue, bool& handled) {
   return runConv(
       "conv2d", kForward, g, O, handled, [&](const Plan& p) { reorderFilter(p, w); },
       [&](const Plan& p, int i, dnnl::stream& s) {
         ConvEntry& e = p.entry(i);
+        float* out = y + imageOffset(p, i, g.OH, g.OW, O);
         std::unordered_map<int, dnnl::memory> args{
             {DNNL_ARG_SRC, wrap(e.src, x + imageOffset(p, i, g.H, g.W, g.C))},
             {DNNL_ARG_WEIGHTS, filterArg(e, w)},
-            {DNNL_ARG_DST, wrap(e.dst, y + imageOffset(p, i, g.OH, g.OW, O))}};
+            {DNNL_ARG_DST, wrap(e.dst, out)}};
         addScratch(args, e, i);
         e.prim.execute(s, args);
+        // The slice's output, still warm: its bias and activation (the slice's thread, like the convolution).
+        if (epilogue) {
+          s.wait();
+          cpu::applyBiasActInPlace(epilogue, out, (p.begin(i + 1) - p.begin(i)) * g.OH * g.OW, O);
+        }
       },
       [](const Plan&) {});
 }

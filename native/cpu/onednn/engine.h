@@ -4,6 +4,7 @@
 
 #include "../../core/params/conv.h"
 #include "../../core/status.h"
+#include "../kernels/bias_act.h"
 
 namespace tn {
 namespace onednn {
@@ -30,7 +31,9 @@ void countKernel(bool ran);
 
 // Each entry runs one whole kernel on the calling (stream) thread; `handled` is false when the shape is one oneDNN
 // does not take (the caller then runs the fallback). Pointers are the kernel contract's NHWC / [O,kh,kw,C] buffers.
-Status conv2dForward(const WindowGeometry& g, int64_t O, const float* x, const float* w, float* y, bool& handled);
+// conv2dForward applies `epilogue` (bias + activation, when set) to each slice's output right after computing it.
+Status conv2dForward(const WindowGeometry& g, int64_t O, const float* x, const float* w, float* y,
+                     const cpu::BiasActEpilogue& epilogue, bool& handled);
 Status conv2dBackwardData(const WindowGeometry& g, int64_t O, const float* dy, const float* w, float* dx,
                           bool& handled);
 Status conv2dBackwardWeights(const WindowGeometry& g, int64_t O, const float* x, const float* dy, float* dw,
