@@ -205,6 +205,8 @@ for (const op of ['reduce_sum', 'reduce_mean', 'reduce_max', 'reduce_min']) {
 }
 add('argmax', [[F, [8, 64], S]], [[I, [8]]], { axis: 1 });
 add('softmax', [[F, [8, 16], S]], [[F, [8, 16]]], { axis: 1 });
+// conv2d's fused epilogue: a bias input and an activation (relu, tanh).
+for (const activation of [4, 1]) add('conv2d', [[F, img], [F, filt], [F, [4]]], [[F, [2, 7, 7, 4]]], { ...convAttrs([1, 1, 1, 1]), activation });
 // Fused bias + activation (0 linear, 1 tanh, 2 sigmoid, 4 relu); the backward's bias gradient sums 1,000+ rows.
 for (const activation of [0, 1, 2, 4]) {
   add('bias_act', [[F, [6, 5, 5, 8]], [F, [8]]], [[F, [6, 5, 5, 8]]], { activation });
