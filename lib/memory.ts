@@ -98,7 +98,7 @@ const finalizer = new FinalizationRegistry<Holding>((held) => {
  * in order, and scope i owns tracked[scopeStarts[i]...] up to the next scope's start. An array, not a Set per scope:
  * an op's scope costs two numbers and the tensor it returns simply stays where it is when the scope closes (it now
  * belongs to the enclosing one). Disposed and kept tensors stay listed until their scope closes and are skipped then;
- * a long scope is compacted as it grows (compactIfLarge), so a loop that disposes what it makes stays bounded.
+ * the list is compacted as it grows (compactTracked), so a loop that disposes what it makes stays bounded.
  */
 let tracked: Tensor[] = [];
 const scopeStarts: number[] = [];
