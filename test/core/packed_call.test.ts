@@ -4,7 +4,7 @@ import * as tn from '../../lib';
 import { native } from '../../lib/native';
 import { trackedEntries } from '../../lib/memory';
 import { restoreCallBuffer } from '../../lib/engine/kernel';
-import { DeviceError, DTypeError, InternalError, ShapeError } from '../../lib/errors';
+import { DeviceError, DTypeError, InternalError, ShapeError, ValueError } from '../../lib/errors';
 
 const F32 = 0;
 
@@ -69,6 +69,18 @@ describe('packed kernel calls', () => {
     expect(() => callWith([add, 0, 0, 1, 0, F32, 1, -3])).toThrow(ShapeError);
     expect(() => callWith([add, 0, 0, 1, 0, F32, 1, 2.5])).toThrow(ShapeError);
     expect(() => callWith([add, 0, 0, 1, 0, F32, 2, 1e10, 1e10])).toThrow(/too large/);
+  });
+
+  test('seed attrs outside [0, 2^64) are ValueErrors when the kernel runs (the fuzzer found -inf converted to uint64)', () => {
+    for (const seed of [-Infinity, Infinity, NaN, -1, 2 ** 64]) {
+      const [h] = native.run('random_uniform', 'cpu', [null, F32, [3]], 0, { seed, low: 0, high: 1 });
+      expect(() => native.readSync(h, 0, 12)).toThrow(ValueError);
+      native.dispose(h);
+    }
+    const [ok] = native.run('random_uniform', 'cpu', [null, F32, [3]], 0, { seed: 2 ** 53, low: 0, high: 1 });
+    expect(new Float32Array(native.readSync(ok, 0, 12)).every((v) => v >= 0 && v < 1)).toBe(true);
+    native.dispose(ok);
+    expect(() => tn.synchronize()).not.toThrow(); // each read reported its own error
   });
 
   test('an op with no kernel on the device is a DeviceError', () => {

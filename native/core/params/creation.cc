@@ -29,6 +29,18 @@ Status readArangeParams(const KernelContext& ctx, double& start, double& step) {
   return Status::ok();
 }
 
+namespace {
+
+// A seed attr becomes a uint64: anything else (negative, NaN, infinite, 2^64 and above) would be an undefined
+// conversion (found by native/fuzz).
+Status checkSeed(const KernelContext& ctx, double seed) {
+  TN_CHECK(seed >= 0 && seed < 18446744073709551616.0, Value, ctx.op,
+           ": seed must be a non-negative number below 2^64, got ", seed);
+  return Status::ok();
+}
+
+}  // namespace
+
 Status readRandomParams(const KernelContext& ctx, bool normal, RandomParams& p) {
   TN_RETURN_IF_ERROR(checkArity(ctx, 0, 1));
   TN_RETURN_IF_ERROR(checkDType(ctx, ctx.out(0), DType::Float32, "out"));
@@ -36,6 +48,7 @@ Status readRandomParams(const KernelContext& ctx, bool normal, RandomParams& p) 
   TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
   TN_RETURN_IF_ERROR(ctx.attrs.getNumber(normal ? "mean" : "low", a));
   TN_RETURN_IF_ERROR(ctx.attrs.getNumber(normal ? "std" : "high", b));
+  TN_RETURN_IF_ERROR(checkSeed(ctx, seed));
   p.seed = static_cast<uint64_t>(seed);
   p.a = static_cast<float>(a);
   p.b = static_cast<float>(b);
@@ -52,7 +65,7 @@ Status readDropoutParams(const KernelContext& ctx, DropoutParams& p) {
   TN_RETURN_IF_ERROR(ctx.attrs.getNumber("rate", rate));
   TN_RETURN_IF_ERROR(ctx.attrs.getNumber("seed", seed));
   TN_CHECK(rate >= 0 && rate <= 1, Value, "dropout: rate must be in [0, 1], got ", rate);
-  TN_CHECK(seed >= 0, Value, "dropout: seed must be non-negative, got ", seed);
+  TN_RETURN_IF_ERROR(checkSeed(ctx, seed));
   p.rate = static_cast<float>(rate);
   p.scale = p.rate < 1.f ? 1.f / (1.f - p.rate) : 0.f;  // rate 1 drops everything
   p.seed = static_cast<uint64_t>(seed);
