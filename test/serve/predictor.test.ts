@@ -152,9 +152,10 @@ test('close() answers everything queued, then refuses new requests', async () =>
 test('the event loop keeps ticking while a batch computes', async () => {
   const p = await Predictor.load(model, { maxBatchSize: 1, warmup: false });
   const ticks: number[] = [];
-  // Large enough that the pass takes well over 50 ms on an idle machine too (8,000 rows took ~25 ms there). Made
-  // before the clock starts: generating 2 million random numbers is the test's own work on the loop.
-  const input = rows(32000, 900);
+  // Large enough that the pass takes well over 50 ms on an idle machine too (32,000 rows took ~29 ms there once the
+  // convolution's bias and relu were fused into it). Made before the clock starts: generating 8 million random numbers
+  // is the test's own work on the loop.
+  const input = rows(128000, 900);
   const timer = setInterval(() => ticks.push(performance.now()), 2);
   const start = performance.now();
   const r = await p.predict(input);
