@@ -11,6 +11,12 @@ import { checkDType, checkSameDevice, checkTensor } from './validate';
 const CODES = { linear: RNN_ACTIVATIONS.linear, relu: RNN_ACTIVATIONS.relu, tanh: RNN_ACTIVATIONS.tanh, sigmoid: RNN_ACTIVATIONS.sigmoid } as const;
 export type BiasActivation = keyof typeof CODES;
 
+/** A layer's bias and activation, for a kernel that applies them to its own output (conv2d's fused epilogue). */
+export interface BiasEpilogue {
+  bias: Tensor;
+  activation: BiasActivation;
+}
+
 export function isBiasActivation(name: unknown): name is BiasActivation {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CODES, name);
 }

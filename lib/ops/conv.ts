@@ -7,7 +7,7 @@ import type { Tensor } from '../tensor';
 import { transpose } from './layout';
 import { reshape } from './reshape';
 import { batched } from './batched_image';
-import { biasActivationCode, type BiasActivation } from './bias_act';
+import { biasActivationCode, type BiasEpilogue } from './bias_act';
 import { checkImage, checkPads, conv2dSetup, outputSize, pair, resolvePads } from './conv_geometry';
 
 // Public before the geometry moved to its own file: still exported from here (and so from lib/ops).
@@ -78,29 +78,29 @@ function conv2dWithOptions(x: Tensor, filter: Tensor, options: Conv2dOptions): T
   return y;
 }
 
-/** The native conv2d on an [O, kh, kw, C] filter, with its backward rules. */
-export function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs): Tensor {
-  const y = runKernel('conv2d', [x, w], [{ shape, dtype: 'float32' }], attrs)[0];
-  // dx = col2im(dy W) (conv2d_backward_input); dW = sum over positions of dy^T im2col(x) (conv2d_backward_filter)
-  return recordOp('conv2d', [x, w], y, (dy) => [
-    x.requiresGrad ? runKernel('conv2d_backward_input', [dy, w], [{ shape: x.shape, dtype: 'float32' }], attrs)[0] : null,
-    w.requiresGrad ? runKernel('conv2d_backward_filter', [x, dy], [{ shape: w.shape, dtype: 'float32' }], attrs)[0] : null,
-  ]);
-}
-
 /**
- * conv2dNative with a layer's bias and activation fused into the kernel: y = act(conv(x, w) + bias). The backward takes
- * the activation's gradient and the bias gradient in one pass (bias_act_backward), then the convolution's.
+ * The native conv2d on an [O, kh, kw, C] filter, with its backward rules. With `epilogue`, a layer's bias and
+ * activation run inside the kernel (y = act(conv + bias)) and the backward first takes their gradients in one pass
+ * (bias_act_backward), then the convolution's from that.
  */
-export function conv2dNativeBiasAct(x: Tensor, w: Tensor, bias: Tensor, activation: BiasActivation, shape: number[], attrs: Attrs): Tensor {
-  const act = { activation: biasActivationCode(activation) };
-  const y = runKernel('conv2d', [x, w, bias], [{ shape, dtype: 'float32' }], { ...attrs, ...act })[0];
-  return recordOp('conv2d', [x, w, bias], y, (dy) => {
-    const [dz, dbias] = runKernel('bias_act_backward', [y, dy], [{ shape: y.shape, dtype: 'float32' }, { shape: bias.shape, dtype: 'float32' }], act);
+export function conv2dNative(x: Tensor, w: Tensor, shape: number[], attrs: Attrs, epilogue?: BiasEpilogue): Tensor {
+  const act = epilogue && { activation: biasActivationCode(epilogue.activation) };
+  const inputs = epilogue ? [x, w, epilogue.bias] : [x, w];
+  const y = runKernel('conv2d', inputs, [{ shape, dtype: 'float32' }], act ? { ...attrs, ...act } : attrs)[0];
+  return recordOp('conv2d', inputs, y, (dy) => {
+    let dz = dy;
+    let dbias: Tensor | null = null;
+    if (epilogue) {
+      const bias = epilogue.bias;
+      [dz, dbias] = runKernel('bias_act_backward', [y, dy], [{ shape: y.shape, dtype: 'float32' }, { shape: bias.shape, dtype: 'float32' }], act);
+      if (!bias.requiresGrad) dbias = (dbias.dispose(), null);
+    }
+    // dx = col2im(dz W) (conv2d_backward_input); dW = sum over positions of dz^T im2col(x) (conv2d_backward_filter)
     const dx = x.requiresGrad ? runKernel('conv2d_backward_input', [dz, w], [{ shape: x.shape, dtype: 'float32' }], attrs)[0] : null;
     const dw = w.requiresGrad ? runKernel('conv2d_backward_filter', [x, dz], [{ shape: w.shape, dtype: 'float32' }], attrs)[0] : null;
+    if (!epilogue) return [dx, dw];
     dz.dispose();
-    return [dx, dw, bias.requiresGrad ? dbias : (dbias.dispose(), null)];
+    return [dx, dw, dbias];
   });
 }
 

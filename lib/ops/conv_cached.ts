@@ -4,10 +4,11 @@ import { isGradEnabled, recordOp } from '../autograd/tape';
 import { runKernel } from '../engine/kernel';
 import { keep, type StorageRef } from '../memory';
 import type { Tensor } from '../tensor';
-import { conv2dNative, conv2dNativeBiasAct, type Conv2dOptions } from './conv';
-import type { BiasActivation } from './bias_act';
+import { conv2dNative, type Conv2dOptions } from './conv';
+import type { BiasEpilogue } from './bias_act';
 import { conv2dSetup, conv2dTransposeSetup } from './conv_geometry';
 import { transpose } from './layout';
+import { sameShape } from './validate';
 
 /** [kh, kw, C, O] (or a transposed conv's [kh, kw, outDepth, inDepth]) -> [O, kh, kw, C]. */
 const TO_NATIVE = [3, 0, 1, 2];
@@ -52,27 +53,15 @@ export class ReorderedFilter {
   }
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** A layer's bias and activation, fused into its convolution's kernel (conv2dNativeBiasAct). */
-export interface ConvEpilogue {
-  bias: Tensor;
-  activation: BiasActivation;
-}
-
 /**
  * conv2d (options form, rank-4 x) for a layer: the reordered filter comes from `cache` unless the filter's gradient is
  * recorded; with `epilogue`, the layer's bias and activation run inside the same kernel.
  */
-export function conv2dCached(x: Tensor, filter: Tensor, options: Conv2dOptions, cache: ReorderedFilter, epilogue?: ConvEpilogue): Tensor {
+export function conv2dCached(x: Tensor, filter: Tensor, options: Conv2dOptions, cache: ReorderedFilter, epilogue?: BiasEpilogue): Tensor {
   const { attrs, shape } = conv2dSetup(x, filter, options);
   // Null: the differentiable path, whose transpose the layer's op scope releases (or hands to the graph).
   const w = cache.get(filter) ?? transpose(filter, TO_NATIVE);
-  return epilogue ? conv2dNativeBiasAct(x, w, epilogue.bias, epilogue.activation, shape, attrs) : conv2dNative(x, w, shape, attrs);
+  return conv2dNative(x, w, shape, attrs, epilogue);
 }
 
 /** conv2dTranspose on a rank-4 x for a layer, with the reordered filter from `cache` as conv2dCached. */

@@ -52,7 +52,6 @@ export const concat4d = scoped(raw.concat4d);
 export const conv1d = scoped(raw.conv1d);
 export const conv2d = scoped(raw.conv2d);
 export const conv2dNative = scoped(raw.conv2dNative);
-export const conv2dNativeBiasAct = scoped(raw.conv2dNativeBiasAct);
 export const conv2dTranspose = scoped(raw.conv2dTranspose);
 export const conv3d = scoped(raw.conv3d);
 export const conv3dTranspose = scoped(raw.conv3dTranspose);

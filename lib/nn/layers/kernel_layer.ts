@@ -1,7 +1,7 @@
 // The part Dense and Conv2D share: activation, bias switch, kernel/bias initializers and regularizers, their weights and config.
 import type { Tensor } from '../../tensor';
 import { add } from '../../ops';
-import { biasAct, isBiasActivation, type BiasActivation } from '../../ops/bias_act';
+import { biasAct, isBiasActivation, type BiasEpilogue } from '../../ops/bias_act';
 import { getActivation, type ActivationIdentifier } from '../activations';
 import { getInitializer, type Fans, type Initializer, type InitializerConfig, type InitializerIdentifier } from '../initializers';
 import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerIdentifier } from '../regularizers';
@@ -95,7 +95,7 @@ export abstract class KernelBiasLayer extends Layer {
   }
 
   /** The bias and activation when a kernel can apply them itself (conv2d's fused epilogue); undefined otherwise. */
-  protected fusedEpilogue(): { bias: Tensor; activation: BiasActivation } | undefined {
+  protected fusedEpilogue(): BiasEpilogue | undefined {
     const b = this.bias?.value;
     const activation = this.kb.activation;
     return b && b.dtype === 'float32' && b.rank === 1 && isBiasActivation(activation) ? { bias: b, activation } : undefined;
@@ -106,9 +106,9 @@ export abstract class KernelBiasLayer extends Layer {
    * along y's last dim (every layer here computes channels-last) and the activation is one the kernel applies.
    */
   protected biasAndActivation(y: Tensor, args: CallArgs): Tensor {
-    const b = this.bias?.value;
-    if (b && isBiasActivation(this.kb.activation) && y.dtype === 'float32' && b.dtype === 'float32' && b.rank === 1 && y.rank > 0 && y.shape[y.rank - 1] === b.shape[0]) {
-      return biasAct(y, b, this.kb.activation);
+    const fused = this.fusedEpilogue();
+    if (fused && y.dtype === 'float32' && y.rank > 0 && y.shape[y.rank - 1] === fused.bias.shape[0]) {
+      return biasAct(y, fused.bias, fused.activation);
     }
     const z = this.bias ? add(y, this.bias.value) : y;
     return applyActivation(this.kb.activation, this.kb.act, z, args);
