@@ -157,6 +157,11 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
+/** Whether a listed tensor still belongs to its scope: not disposed since, and not kept. */
+function inScope(t: Tensor): boolean {
+  return !t.isDisposed && !t.keptFromScopes;
+}
+
 /** @internal For tests: how many entries the open scopes list (made tensors, including disposed ones not yet dropped). */
 export function trackedEntries(): number {
   return tracked.length;
@@ -169,7 +174,7 @@ function compactTracked(): void {
   for (let i = 0; i < tracked.length; i++) {
     while (scope < scopeStarts.length && scopeStarts[scope] === i) scopeStarts[scope++] = out.length;
     const t = tracked[i];
-    if (!t.isDisposed && !t.keptFromScopes) out.push(t);
+    if (inScope(t)) out.push(t);
   }
   while (scope < scopeStarts.length) scopeStarts[scope++] = out.length;
   tracked = out;
@@ -222,7 +227,7 @@ function scopeTensors(start: number): Tensor[] {
   const out: Tensor[] = [];
   for (let i = start; i < tracked.length; i++) {
     const t = tracked[i];
-    if (!t.isDisposed && !t.keptFromScopes) out.push(t);
+    if (inScope(t)) out.push(t);
   }
   return out;
 }
@@ -306,7 +311,7 @@ function closeScope(start: number, survivors: Set<Tensor> | 'all'): void {
   let kept = start;
   for (let i = start; i < tracked.length; i++) {
     const t = tracked[i];
-    if (t.isDisposed || t.keptFromScopes) continue;
+    if (!inScope(t)) continue;
     if (survivors === 'all' || survivors.has(t)) {
       if (toParent) tracked[kept++] = t;
     } else {

@@ -32,16 +32,15 @@ export class Tensor<R extends Rank = Rank> {
   graphRefs = 0;
   /** @internal Set when a tidy scope (or the op that made it) handed this tensor to the graphs that read it. */
   graphOwned = false;
-  private ref: StorageRef | null;
   private ownGrad: Tensor | null = null;
   /** @internal Set by keep(): no scope disposes this tensor. */
   keptFromScopes = false;
+  /** Its storage, and whether it still holds it (false once disposed, or collected by the GC backstop). */
   private readonly held: Holding;
   private wantsGrad = false;
 
   /** @internal Tensors are made by ops (tensor(), zeros(), ...); this wraps a storage the caller owns one reference of. */
   constructor(ref: StorageRef, shape: readonly number[], dtype: DType) {
-    this.ref = ref;
     // A frozen array (another tensor's shape, as most ops pass for their output) is shared; any other is copied.
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
@@ -57,7 +56,7 @@ export class Tensor<R extends Rank = Rank> {
     return this.shape.length;
   }
   get isDisposed(): boolean {
-    return this.ref === null;
+    return !this.held.live;
   }
   /**
    * Accumulated gradient of a leaf that requires grad. The tensor owns it: replacing it or setting it to null
@@ -89,8 +88,8 @@ export class Tensor<R extends Rank = Rank> {
 
   /** @internal The native storage; throws DisposedError naming `op` after dispose(). */
   storage(op = 'tensor'): StorageRef {
-    if (!this.ref) throw new DisposedError(`${op}: tensor of shape [${this.shape}] was disposed`);
-    return this.ref;
+    if (!this.held.live) throw new DisposedError(`${op}: tensor of shape [${this.shape}] was disposed`);
+    return this.held.ref;
   }
 
   /** Resolves with the values once the device has computed them; never blocks the event loop. */
@@ -124,8 +123,7 @@ export class Tensor<R extends Rank = Rank> {
 
   /** Frees this tensor's reference to its storage; using it afterwards throws DisposedError. */
   dispose(): void {
-    if (!this.ref) return;
-    this.ref = null;
+    if (!this.held.live) return;
     untrackTensor(this.held);
     // The graph that made this tensor can no longer be reached through it.
     if (this.gradFn) releaseNode(this.gradFn);
@@ -165,7 +163,7 @@ export class Tensor<R extends Rank = Rank> {
 
   /** The values as tfjs prints them ("Tensor\n    [[1, 2],\n     [3, 4]]"); reads them synchronously. */
   toString(verbose = false): string {
-    if (!this.ref) return `Tensor (disposed, shape [${this.shape}], dtype ${this.dtype})`;
+    if (!this.held.live) return `Tensor (disposed, shape [${this.shape}], dtype ${this.dtype})`;
     return formatTensor(this.dataSync(), this.shape, this.dtype, verbose);
   }
 
