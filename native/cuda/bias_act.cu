@@ -11,13 +11,9 @@ namespace tn {
 namespace cuda {
 namespace {
 
-__global__ void biasActForward(const float* __restrict__ x, const float* __restrict__ b, float* __restrict__ y,
-                               int64_t n, int64_t C, int act) {
+// x may be y (conv2d's epilogue runs in place): no restrict on the two.
+__global__ void biasActForward(const float* x, const float* __restrict__ b, float* y, int64_t n, int64_t C, int act) {
   TN_GRID_LOOP(i, n) y[i] = rnn::act(act, x[i] + b[i % C]);
-}
-
-__global__ void biasActInPlaceKernel(float* y, const float* __restrict__ b, int64_t n, int64_t C, int act) {
-  TN_GRID_LOOP(i, n) y[i] = rnn::act(act, y[i] + b[i % C]);
 }
 
 __global__ void biasActGrad(const float* __restrict__ y, const float* __restrict__ dy, float* __restrict__ dx,
@@ -28,11 +24,8 @@ __global__ void biasActGrad(const float* __restrict__ y, const float* __restrict
 Status biasActKernel(KernelContext& ctx) {
   BiasActDims d;
   TN_RETURN_IF_ERROR(readBiasActArgs(ctx, d));
-  const int64_t n = d.rows * d.C;
-  if (n == 0) return Status::ok();
-  biasActForward<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(ctx.in(0).data<float>(), ctx.in(1).data<float>(),
-                                                         ctx.out(0).data<float>(), n, d.C, d.act);
-  return launchStatus(ctx.op.c_str());
+  return launchBiasAct(ctx, ctx.in(0).data<float>(), ctx.in(1).data<float>(), ctx.out(0).data<float>(), d.rows, d.C,
+                       d.act);
 }
 
 Status biasActBackwardKernel(KernelContext& ctx) {
@@ -50,10 +43,11 @@ Status biasActBackwardKernel(KernelContext& ctx) {
 
 }  // namespace
 
-Status biasActInPlace(const KernelContext& ctx, float* y, const float* bias, int64_t rows, int64_t C, int act) {
+Status launchBiasAct(const KernelContext& ctx, const float* x, const float* bias, float* y, int64_t rows, int64_t C,
+                     int act) {
   const int64_t n = rows * C;
   if (n == 0) return Status::ok();
-  biasActInPlaceKernel<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(y, bias, n, C, act);
+  biasActForward<<<gridFor(n), kBlock, 0, streamOf(ctx)>>>(x, bias, y, n, C, act);
   return launchStatus(ctx.op.c_str());
 }
 

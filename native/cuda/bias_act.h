@@ -1,4 +1,4 @@
-// The bias + activation epilogue as a launch other CUDA kernels queue after theirs (conv2d's fused epilogue).
+// The bias + activation pass as a launch: the bias_act kernel's, and conv2d's fused epilogue queued after its convolution.
 #pragma once
 #include <cstdint>
 
@@ -7,8 +7,9 @@
 namespace tn {
 namespace cuda {
 
-// y[r, c] = act(y[r, c] + bias[c]) over `rows` rows of C, in place, queued on ctx's stream.
-Status biasActInPlace(const KernelContext& ctx, float* y, const float* bias, int64_t rows, int64_t C, int act);
+// y[r, c] = act(x[r, c] + bias[c]) over `rows` rows of C, queued on ctx's stream; x may be y (in place).
+Status launchBiasAct(const KernelContext& ctx, const float* x, const float* bias, float* y, int64_t rows, int64_t C,
+                     int act);
 
 }  // namespace cuda
 }  // namespace tn

@@ -337,7 +337,8 @@ Status conv2dKernel(KernelContext& ctx) {
   TN_RETURN_IF_ERROR(readConvEpilogue(ctx, p.O, hasBias, act));
   if (y.size() == 0) return Status::ok();
   auto epilogue = [&]() -> Status {
-    return hasBias ? biasActInPlace(ctx, y.data<float>(), ctx.in(2).data<float>(), y.size() / p.O, p.O, act)
+    return hasBias ? launchBiasAct(ctx, y.data<float>(), ctx.in(2).data<float>(), y.data<float>(), y.size() / p.O, p.O,
+                                   act)
                    : Status::ok();
   };
   if (x.size() == 0 || w.size() == 0) {  // empty channel sum

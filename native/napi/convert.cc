@@ -43,8 +43,6 @@ const char* readShape(const Napi::Value& value, Shape& out) {
 
 }  // namespace
 
-bool tryParseShape(const Napi::Value& value, Shape& out) { return readShape(value, out) == nullptr; }
-
 Shape parseShape(Napi::Env env, const Napi::Value& value, const std::string& what) {
   Shape shape;
   if (const char* problem = readShape(value, shape)) throw toJsError(env, makeError(ErrorKind::Shape, what, ": ", problem));

@@ -10,8 +10,6 @@ namespace tn {
 
 Device parseDevice(Napi::Env env, const Napi::Value& value);
 Shape parseShape(Napi::Env env, const Napi::Value& value, const std::string& what);
-// The same check without an error: false when `value` is not a valid shape (parseShape then says why).
-bool tryParseShape(const Napi::Value& value, Shape& out);
 Attrs parseAttrs(Napi::Env env, const Napi::Value& value, const std::string& op);
 
 }  // namespace tn

@@ -13,7 +13,7 @@ namespace tn {
 
 namespace {
 
-// The packed layout (lib/engine/kernel.ts writes it; runLegacy builds it from the array form):
+// The packed layout (lib/engine/kernel.ts writes it; runOp builds it from the array form):
 //   [opId, deviceCode, nInputs, nArgs, then per argument: handle, dtypeCode, rank, dim 0, ..., dim rank-1]
 // inputs first, then outputs; an output's handle is 0 (never a valid handle) when the call allocates it. Device
 // code 0 is the CPU, k >= 1 is cuda:(k-1).
@@ -64,8 +64,8 @@ void readArg(Napi::Env env, const StorageTable& storages, const double* args, si
 }
 
 // The context a call fills: the environment's spare one (kept from the last call that ran at once) or a new one.
-// While it is filled and run here it holds storages; `release` drops them on every way out (return or throw), so a
-// spare never keeps memory alive between calls.
+// While it is filled and run here it holds storages; the destructor drops them on every way out (return or throw), so
+// a spare never keeps memory alive between calls.
 struct ContextLease {
   std::unique_ptr<KernelContext>& spare;
   std::unique_ptr<KernelContext> ctx;
